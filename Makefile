@@ -1,0 +1,127 @@
+# heapviz - a terminal memory-allocator visualizer.
+# Standard knobs: CC, CFLAGS (yours are kept: we only append), PREFIX, DESTDIR, PKG_CONFIG.
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man/man1
+PKG_CONFIG ?= pkg-config
+CFLAGS     ?= -O2 -g
+
+WARNINGS = -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wvla -Wundef -Wcast-align -Wpointer-arith
+override CFLAGS   += -std=c11 $(WARNINGS)
+override CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE_EXTENDED -Iinclude -MMD -MP
+
+# ncursesw first, plain ncurses as a fallback (nnn's probe).
+CURSES_PC   = $(shell $(PKG_CONFIG) --exists ncursesw && echo ncursesw || echo ncurses)
+CURSES_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(CURSES_PC) 2>/dev/null)
+CURSES_LIBS   = $(shell $(PKG_CONFIG) --libs $(CURSES_PC) 2>/dev/null || echo -lncursesw)
+CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+# Layers: only src/ui*.c may include curses (checked by `make check-layers`).
+UI_SRC   = $(sort $(wildcard src/ui*.c))
+MAIN_SRC = src/main.c
+CORE_SRC = $(filter-out $(UI_SRC) $(MAIN_SRC),$(sort $(wildcard src/*.c)))
+TEST_SRC = $(sort $(wildcard tests/test_*.c))
+
+BUILD ?= build
+CORE_OBJ  = $(CORE_SRC:src/%.c=$(BUILD)/%.o)
+UI_OBJ    = $(UI_SRC:src/%.c=$(BUILD)/%.o)
+MAIN_OBJ  = $(BUILD)/main.o
+TEST_BINS = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all run test check unit sanitize e2e clang check-layers deps install uninstall clean bench fuzz
+
+all: heapviz
+
+heapviz: $(BUILD)/heapviz
+	cp $< $@
+
+$(BUILD)/heapviz: $(MAIN_OBJ) $(UI_OBJ) $(CORE_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CURSES_LIBS) -lm
+
+$(BUILD)/ui%.o: src/ui%.c | $(BUILD)
+	$(CC) $(CPPFLAGS) $(CURSES_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/main.o: src/main.c | $(BUILD)
+	$(CC) $(CPPFLAGS) $(CURSES_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) -Itests $(CMOCKA_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(CORE_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
+
+$(BUILD) $(BUILD)/tests:
+	mkdir -p $@
+
+# --- what users type -------------------------------------------------------
+
+# Install missing build dependencies, build, start.
+run: deps
+	$(MAKE) --no-print-directory all
+	./heapviz $(ARGS)
+
+# Install missing dependencies, build, run every test: unit tests, the same
+# under ASan+UBSan, a clang build, the layering rule and end-to-end tests.
+test: deps
+	$(MAKE) --no-print-directory check
+
+check: all $(TEST_BINS) check-layers
+	$(MAKE) --no-print-directory BUILD=build/san CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" san-bins
+	$(MAKE) --no-print-directory BUILD=build/clang CC=clang build/clang/heapviz
+	tests/run-tests.sh $(BUILD) build/san
+
+.PHONY: san-bins
+san-bins: $(BUILD)/heapviz $(TEST_BINS)
+
+unit: $(TEST_BINS)
+	@for t in $(TEST_BINS); do $$t || exit 1; done
+
+sanitize:
+	$(MAKE) --no-print-directory BUILD=build/san CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" unit
+
+clang:
+	$(MAKE) --no-print-directory BUILD=build/clang CC=clang build/clang/heapviz
+
+# The core must never see curses: only src/ui*.c and src/main.c may include it.
+check-layers:
+	@bad=$$(grep -l 'curses' $(CORE_SRC) include/*.h 2>/dev/null | grep -v '^include/ui' || true); \
+	if [ -n "$$bad" ]; then echo "layering: curses mentioned outside the drawing files: $$bad"; exit 1; fi
+
+# apt-get when root, sudo otherwise; a clear message where neither works.
+DEB_PACKAGES = build-essential pkg-config libncurses-dev libcmocka-dev clang tmux \
+               libxml2-utils librsvg2-bin asciinema valgrind
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "heapviz: installing missing packages:$$missing"; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	else echo "heapviz: need root or sudo to install:$$missing (apt-get install$$missing)" >&2; exit 1; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "heapviz: no apt-get here; install by hand:$$missing" >&2; exit 1; fi; \
+	$$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -m 755 heapviz $(DESTDIR)$(BINDIR)/heapviz
+	install -m 644 assets/heapviz.1 $(DESTDIR)$(MANDIR)/heapviz.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/heapviz $(DESTDIR)$(MANDIR)/heapviz.1
+
+clean:
+	rm -rf build heapviz
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

@@ -1,0 +1,97 @@
+/* command.h - the command language: one line of text in, one command (or a positioned error) out. */
+#ifndef HEAPVIZ_COMMAND_H
+#define HEAPVIZ_COMMAND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "heap.h"
+
+#define COMMAND_NAME_MAX 16   /* identifier length limit for `as NAME` */
+#define COMMAND_MESSAGE_MAX 200
+
+enum command_kind {
+	CMD_EMPTY,   /* blank line or comment only */
+	CMD_ALLOC,
+	CMD_FREE,
+	CMD_REALLOC,
+	CMD_CALLOC,
+	CMD_WRITE,
+	CMD_FILL,
+	CMD_POLICY,
+	CMD_RESET,
+	CMD_ALIGN,
+	CMD_UNDO,
+	CMD_REDO,
+	CMD_GOTO,
+	CMD_CHECK,
+	CMD_NOTE,
+	CMD_SLEEP,
+	CMD_HELP,
+	CMD_QUIT,
+	CMD_EXPORT,
+	CMD_KIND_COUNT
+};
+
+/* A block named by the user: either a name or a payload address. */
+struct command_target {
+	bool is_name;
+	char name[COMMAND_NAME_MAX + 1];
+	size_t address;
+	size_t column;          /* 1-based column of the target's first character */
+};
+
+struct command {
+	enum command_kind kind;
+	struct command_target target;   /* free, realloc, write, fill */
+	size_t size;                    /* alloc, realloc, calloc (element size), reset (if has_size) */
+	size_t count;                   /* calloc */
+	size_t size_column;             /* 1-based column of the size argument */
+	bool has_size;                  /* reset SIZE given */
+	bool has_name;                  /* alloc/calloc ... as NAME */
+	char name[COMMAND_NAME_MAX + 1];
+	size_t name_column;
+	enum heap_policy policy;        /* policy */
+	unsigned alignment;             /* align */
+	size_t step;                    /* goto */
+	unsigned long ms;               /* sleep */
+	uint8_t byte;                   /* fill */
+	uint8_t *data;                  /* write: decoded bytes (owned, may contain NUL) */
+	size_t data_len;
+	char *text;                     /* note text, help topic (may be NULL), export path (owned) */
+	size_t text_column;
+	/* Set by the .rep loader: C semantics for malloc(0), which may return NULL. */
+	bool zero_size_is_null;
+};
+
+struct command_error {
+	size_t column;                  /* 1-based; 0 when the error concerns the whole line */
+	char message[COMMAND_MESSAGE_MAX];
+};
+
+/*
+ * Parse one line (without its newline; len bytes, need not be NUL-terminated).
+ * On success fills *out (release it with command_release) and returns true.
+ * On failure fills *error and returns false; *out needs no release.
+ */
+bool command_parse(const char *line, size_t len, struct command *out, struct command_error *error);
+void command_release(struct command *command);
+/* A deep copy; false when the host is out of memory. */
+bool command_copy(struct command *dst, const struct command *src);
+
+/* Write the command in canonical form ("alloc 100 as buf"); returns the length it needed (snprintf-like). */
+size_t command_format(const struct command *command, char *buffer, size_t size);
+/* Canonical keyword of a kind ("alloc", "free", ...). */
+const char *command_keyword(enum command_kind kind);
+/* Keywords that start with prefix, for completion: calls visit for each. */
+void command_complete(const char *prefix, void (*visit)(const char *keyword, void *context), void *context);
+/* One-line usage ("alloc SIZE [as NAME]") and a short description, for help. */
+const char *command_usage(enum command_kind kind);
+const char *command_summary(enum command_kind kind);
+/* Parse a size: decimal or 0x hex with optional K/M suffix (1K = 1024). */
+bool command_parse_size(const char *text, size_t len, size_t *out);
+/* True for a valid identifier of at most COMMAND_NAME_MAX characters. */
+bool command_is_identifier(const char *text, size_t len);
+
+#endif
