@@ -1,0 +1,115 @@
+/* session.h - a heap plus its history: runs commands, explains each step, and travels in time. */
+#ifndef HEAPVIZ_SESSION_H
+#define HEAPVIZ_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "command.h"
+#include "heap.h"
+#include "names.h"
+
+/*
+ * A step is a command that changed (or tried to change) the heap: alloc,
+ * calloc, realloc, free, write, fill, policy, reset, align. Step 0 is the
+ * empty heap. undo/redo/goto move through the steps; check, note, sleep and
+ * help are not steps (note and sleep attach to the current step).
+ *
+ * History keeps every step's command and a short outcome; heap states are
+ * kept as checkpoints (full copies) every `interval` steps, thinned to stay
+ * within a memory budget, and any step is reached by restoring the nearest
+ * checkpoint at or before it and replaying at most `interval` commands.
+ */
+
+enum outcome_kind {
+	OUTCOME_NONE,       /* step 0, policy/reset/align */
+	OUTCOME_PLACED,     /* alloc/calloc/realloc succeeded */
+	OUTCOME_REFUSED,    /* out of memory: a result, not an error */
+	OUTCOME_NULL,       /* C semantics: malloc(0) gave NULL, or free(NULL) did nothing */
+	OUTCOME_FREED,
+	OUTCOME_WRITTEN     /* write/fill */
+};
+
+/* What one step did. */
+struct step_outcome {
+	enum outcome_kind kind;
+	enum heap_status status;          /* HEAP_OK, or why a request was refused */
+	struct heap_placement placement;  /* PLACED, REFUSED (need) */
+	struct heap_release release;      /* FREED */
+	size_t payload;                   /* the payload concerned (PLACED, FREED, WRITTEN) */
+	size_t bytes;                     /* WRITTEN: bytes written */
+	char name[COMMAND_NAME_MAX + 1];  /* the name concerned, "" if none */
+	size_t search_start;              /* next fit: where the search began */
+	size_t free_total;                /* REFUSED: free bytes at the time */
+	size_t largest_free;              /* REFUSED: largest free block or wilderness at the time */
+	enum heap_policy policy;          /* the policy in force for this step */
+};
+
+/* One step of history as kept (explanations are recomputed when needed). */
+struct step_info {
+	const char *source;               /* the command as written */
+	const struct command *command;
+	struct step_outcome outcome;
+	size_t note_count;
+	const char *const *notes;         /* captions attached to this step */
+	unsigned long sleep_ms;           /* pause after this step during playback */
+};
+
+/* What running one command did, for the caller to show. */
+struct session_report {
+	bool ok;                          /* false: rejected, nothing changed */
+	struct command_error error;       /* when !ok: column (1-based, 0 = whole line) and message */
+	bool new_step;                    /* a step was recorded (ok && a heap command) */
+	bool moved;                       /* undo/redo/goto changed the current step */
+	bool dropped_future;              /* the new step dropped undone steps */
+	size_t dropped_steps;
+	bool quit;                        /* quit was asked for */
+	enum command_kind kind;
+	struct step_outcome outcome;      /* new_step: what it did */
+	char explain[320];                /* one sentence on the decision ("" when none) */
+	char message[320];                /* a one-line result for non-step commands (check, undo, note, ...) */
+	char *text;                       /* help text or a check's full report: owned, free() it */
+};
+
+struct session;
+
+/* A session over a new heap; NULL and *status set when config is not allowed or the host is out of memory. */
+struct session *session_create(const struct heap_config *config, enum heap_status *status);
+void session_destroy(struct session *session);
+
+/* Run one parsed command. source is the text as written (for history); it may be NULL. */
+void session_run(struct session *session, const struct command *command, const char *source, struct session_report *report);
+/* Parse and run one line of the command language. */
+void session_run_line(struct session *session, const char *line, struct session_report *report);
+void session_report_release(struct session_report *report);
+
+const struct heap *session_heap(const struct session *session);
+const struct names *session_names(const struct session *session);
+/* Current step (0 = empty heap) and the number of the last step in history. */
+size_t session_step(const struct session *session);
+size_t session_last_step(const struct session *session);
+/* History entry for step 0..last; false when out of range. */
+bool session_step_info(const struct session *session, size_t step, struct step_info *info);
+/* The explanation sentence of the step that led to the current state ("" at step 0). */
+const char *session_explain(const struct session *session);
+
+bool session_undo(struct session *session, struct command_error *error);
+bool session_redo(struct session *session, struct command_error *error);
+bool session_goto(struct session *session, size_t step, struct command_error *error);
+
+/* Name of the allocation at payload (NULL if unnamed). */
+const char *session_name_at(const struct session *session, size_t payload);
+
+/* Per-step utilization and external fragmentation (0..1) for steps 0..last, for sparklines. */
+bool session_history_stats(const struct session *session, size_t step, double *utilization, double *fragmentation);
+
+/* Memory tuning and introspection, for tests and the docs. */
+size_t session_checkpoint_interval(const struct session *session);
+size_t session_checkpoint_count(const struct session *session);
+void session_set_checkpoint_budget(struct session *session, size_t bytes);
+
+/* One sentence on what a step did, from its command and outcome. */
+void session_explain_outcome(const struct command *command, const struct step_outcome *outcome,
+			     char *buffer, size_t size);
+
+#endif

@@ -1,0 +1,22 @@
+/* ui.h - the interactive ncurses front end: the only module that draws on a terminal. */
+#ifndef HEAPVIZ_UI_H
+#define HEAPVIZ_UI_H
+
+#include <stdbool.h>
+
+#include "session.h"
+
+enum ui_theme { THEME_DEFAULT, THEME_LIGHT, THEME_HIGH_CONTRAST, THEME_COLORBLIND, THEME_COUNT };
+
+struct ui_options {
+	bool no_color;        /* --no-color or NO_COLOR set */
+	bool ascii;           /* --ascii, or the locale is not UTF-8 */
+	bool no_mouse;        /* --no-mouse */
+	enum ui_theme theme;  /* --theme */
+	const char *file;     /* the script loaded as a timeline (for the title), or NULL */
+};
+
+/* Run the screen over session until the user quits; returns the process exit status. */
+int ui_run(struct session *session, const struct ui_options *options);
+
+#endif
