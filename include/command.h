@@ -44,10 +44,12 @@ struct command_target {
 
 struct command {
 	enum command_kind kind;
+	size_t keyword_column;          /* 1-based column of the command word */
 	struct command_target target;   /* free, realloc, write, fill */
 	size_t size;                    /* alloc, realloc, calloc (element size), reset (if has_size) */
 	size_t count;                   /* calloc */
 	size_t size_column;             /* 1-based column of the size argument */
+	size_t count_column;            /* calloc: 1-based column of COUNT */
 	bool has_size;                  /* reset SIZE given */
 	bool has_name;                  /* alloc/calloc ... as NAME */
 	char name[COMMAND_NAME_MAX + 1];
@@ -57,10 +59,12 @@ struct command {
 	size_t step;                    /* goto */
 	unsigned long ms;               /* sleep */
 	uint8_t byte;                   /* fill */
+	size_t value_column;            /* policy, align, goto, sleep, fill: column of that argument */
 	uint8_t *data;                  /* write: decoded bytes (owned, may contain NUL) */
 	size_t data_len;
-	char *text;                     /* note text, help topic (may be NULL), export path (owned) */
-	size_t text_column;
+	char *text;                     /* note text, help topic (may be NULL), export path (owned, NUL-free) */
+	size_t text_column;             /* also write: column of the opening quote */
+	enum command_kind help_topic;   /* help COMMAND: the command it names; CMD_EMPTY for plain help */
 	/* Set by the .rep loader: C semantics for malloc(0), which may return NULL. */
 	bool zero_size_is_null;
 };
@@ -73,23 +77,28 @@ struct command_error {
 /*
  * Parse one line (without its newline; len bytes, need not be NUL-terminated).
  * On success fills *out (release it with command_release) and returns true.
- * On failure fills *error and returns false; *out needs no release.
+ * On failure fills *error and returns false; *out is left zeroed and needs no release.
+ * Columns are 1-based byte offsets; a missing argument points just past the
+ * last argument (the end of the line + 1, or the '#' of a trailing comment).
  */
 bool command_parse(const char *line, size_t len, struct command *out, struct command_error *error);
+/* Free what the command owns and zero it; safe on a zeroed or already released command. */
 void command_release(struct command *command);
-/* A deep copy; false when the host is out of memory. */
+/* A deep copy into an unowned dst; false (dst zeroed) when the host is out of memory. */
 bool command_copy(struct command *dst, const struct command *src);
 
 /* Write the command in canonical form ("alloc 100 as buf"); returns the length it needed (snprintf-like). */
 size_t command_format(const struct command *command, char *buffer, size_t size);
-/* Canonical keyword of a kind ("alloc", "free", ...). */
+/* Canonical keyword of a kind ("alloc", "free", ...); "" for CMD_EMPTY. */
 const char *command_keyword(enum command_kind kind);
-/* Keywords that start with prefix, for completion: calls visit for each. */
+/* Keywords that start with prefix (case-insensitive), for Tab completion: calls visit for each, in order. */
 void command_complete(const char *prefix, void (*visit)(const char *keyword, void *context), void *context);
-/* One-line usage ("alloc SIZE [as NAME]") and a short description, for help. */
+/* The same for the argument of `policy` (first, next, best, worst, buddy). */
+void command_complete_policy(const char *prefix, void (*visit)(const char *keyword, void *context), void *context);
+/* One-line usage ("alloc SIZE [as NAME]") and a short description, for help; "" for CMD_EMPTY. */
 const char *command_usage(enum command_kind kind);
 const char *command_summary(enum command_kind kind);
-/* Parse a size: decimal or 0x hex with optional K/M suffix (1K = 1024). */
+/* Parse a size: decimal or 0x hex with optional K/M suffix (1K = 1024); false on bad syntax or size_t overflow. */
 bool command_parse_size(const char *text, size_t len, size_t *out);
 /* True for a valid identifier of at most COMMAND_NAME_MAX characters. */
 bool command_is_identifier(const char *text, size_t len);
