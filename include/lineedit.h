@@ -13,14 +13,16 @@ enum edit_action {
 	EDIT_KILL_WORD,       /* Ctrl-W: delete the word before the cursor */
 	EDIT_HISTORY_PREV,    /* Up */
 	EDIT_HISTORY_NEXT,    /* Down */
-	EDIT_WORD_LEFT, EDIT_WORD_RIGHT
+	EDIT_WORD_LEFT,       /* to the start of this or the previous word */
+	EDIT_WORD_RIGHT       /* to the end of this or the next word, as readline's M-f */
 };
 
 #define LINEEDIT_MAX 1024     /* bytes in one command line */
 #define LINEEDIT_HISTORY 500  /* lines of history kept */
 
+/* Read the fields freely; change them only through the functions below. */
 struct line_editor {
-	char text[LINEEDIT_MAX + 1]; /* UTF-8, NUL-terminated */
+	char text[LINEEDIT_MAX + 1]; /* valid UTF-8 without control characters, NUL-terminated */
 	size_t len;
 	size_t cursor;               /* byte offset, always on a character boundary */
 	char *history[LINEEDIT_HISTORY];
@@ -29,26 +31,51 @@ struct line_editor {
 	char *saved;                 /* the new line being typed while browsing history */
 };
 
+/* Start with an empty line and no history. */
 void lineedit_init(struct line_editor *editor);
+/* Free the history; the editor is left empty and ready, as after lineedit_init. */
 void lineedit_release(struct line_editor *editor);
-/* Insert UTF-8 text at the cursor (control characters are refused); false if it does not fit. */
+/*
+ * Insert UTF-8 text at the cursor, all or nothing: false (and no change) when
+ * it does not fit in LINEEDIT_MAX bytes or holds invalid UTF-8 or a control
+ * character (C0, DEL, C1).
+ */
 bool lineedit_insert(struct line_editor *editor, const char *text, size_t len);
+/* Perform one editing action; actions that cannot apply (Left at the start) do nothing. */
 void lineedit_apply(struct line_editor *editor, enum edit_action action);
+/*
+ * Replace the line, cursor at the end, and leave history browsing (the next Up
+ * shows the newest entry). Tabs become spaces; other control characters and
+ * invalid bytes are dropped; text past LINEEDIT_MAX is cut at a character.
+ */
 void lineedit_set(struct line_editor *editor, const char *text);
+/* Empty the line and leave history browsing, as lineedit_set(editor, ""). */
 void lineedit_clear(struct line_editor *editor);
-/* Remember a line run (blank lines and repeats of the last entry are not kept). */
+/*
+ * Remember a line run (cleaned as by lineedit_set; blank lines and repeats of
+ * the last entry are not kept; past LINEEDIT_HISTORY the oldest is dropped).
+ * Always leaves history browsing, whether or not the line was kept.
+ */
 void lineedit_remember(struct line_editor *editor, const char *line);
-/* Display column (0-based, in characters) of the cursor. */
+/* Display column (0-based, in characters - wide CJK glyphs count as one) of the cursor. */
 size_t lineedit_cursor_column(const struct line_editor *editor);
 
 /*
  * Tab completion of the word before the cursor: candidates come from the
  * caller (commands when it is the first word, policy names after "policy",
- * block names elsewhere). Completes to the longest common prefix; returns the
- * number of candidates that matched (so the caller can list them when > 1).
+ * block names elsewhere). Matching is case-sensitive; a caller wanting
+ * case-insensitive keywords passes candidates in the case typed. NULL
+ * candidates are skipped. Completes to the longest common prefix (cut back to
+ * a whole character); a sole match also gets a trailing space (or the cursor
+ * steps over one already there). Returns the number of candidates that
+ * matched (so the caller can list them when > 1).
  */
 size_t lineedit_complete(struct line_editor *editor, const char *const *candidates, size_t count);
-/* The word before the cursor and its index among the words of the line (0 = the command). */
+/*
+ * The word before the cursor and its index among the words of the line (0 =
+ * the command): start points into editor->text and len counts the bytes from
+ * there to the cursor (0 right after a space). Either pointer may be NULL.
+ */
 size_t lineedit_current_word(const struct line_editor *editor, const char **start, size_t *len);
 
 #endif
