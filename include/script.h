@@ -16,8 +16,18 @@ struct script_line {
 	char *source;       /* the command as written (a .rep line is kept as written too) */
 };
 
+/* What a .rep header said; all zero for a .hv script. */
+struct script_rep_header {
+	size_t numbers;         /* 4, or 2 for the short variant */
+	size_t suggested_heap;  /* first number of a 4-number header; advisory (0 when absent) */
+	size_t num_ids;
+	size_t num_ops;
+	size_t weight;          /* last number of a 4-number header; advisory (0 when absent) */
+};
+
 struct script {
 	enum script_format format;
+	struct script_rep_header rep;   /* .rep only */
 	struct script_line *lines;
 	size_t count;
 	size_t warning_count;
@@ -34,10 +44,18 @@ struct script_error {
  * Parse a whole buffer. The format is recognised by content (a .rep starts
  * with header numbers and has only a/r/f lines); name is only used for
  * warnings. On failure nothing is returned half-built: *out is empty.
+ * A .rep becomes commands on names "idN": a -> alloc (size 0 sets
+ * zero_size_is_null), r -> realloc, or alloc when the id is not live, or free
+ * for `r ID 0` on a live id; f -> free; `f -1` (free(NULL)) gives no command.
+ * Exactly the header's num_ops operations are read; later lines only warn.
  */
 bool script_parse(const char *name, const char *buffer, size_t len, struct script *out, struct script_error *error);
+/* Largest file script_load reads; anything bigger is refused rather than half-read. */
+#define SCRIPT_MAX_FILE ((size_t)256 * 1024 * 1024)
+
 /* Read and parse a file; returns false with error->line 0 when it cannot be read. */
 bool script_load(const char *path, struct script *out, struct script_error *error);
+/* Free everything a script owns and leave it empty; safe on an empty or released script. */
 void script_release(struct script *script);
 /* The format a buffer looks like. */
 enum script_format script_detect(const char *buffer, size_t len);
