@@ -9,6 +9,14 @@
 
 /* The payload of a name bound to C's NULL (a failed or zero-size request). */
 #define NAMES_NULL ((size_t)-1)
+/* The payload of a name whose block was freed (kept so a second free can say so). */
+#define NAMES_FREED ((size_t)-2)
+
+/* True when payload is a real address (not NAMES_NULL or NAMES_FREED). */
+static inline bool names_is_address(size_t payload)
+{
+	return payload < NAMES_FREED;
+}
 
 struct names;
 

@@ -91,7 +91,7 @@ size_t session_last_step(const struct session *session);
 /* History entry for step 0..last; false when out of range. */
 bool session_step_info(const struct session *session, size_t step, struct step_info *info);
 /* The explanation sentence of the step that led to the current state ("" at step 0). */
-const char *session_explain(const struct session *session);
+void session_explain_current(const struct session *session, char *buffer, size_t size);
 
 bool session_undo(struct session *session, struct command_error *error);
 bool session_redo(struct session *session, struct command_error *error);

@@ -27,6 +27,8 @@ void strbuf_printf(struct strbuf *buf, const char *format, ...);
 void strbuf_vprintf(struct strbuf *buf, const char *format, va_list args);
 /* Append user text with control characters, backslash and non-UTF-8 bytes escaped (\n, \x01). */
 void strbuf_put_escaped(struct strbuf *buf, const char *text, size_t len);
+/* Append user text with only control characters and non-UTF-8 bytes escaped (for echoing commands). */
+void strbuf_put_printable(struct strbuf *buf, const char *text, size_t len);
 /* The text so far ("" when empty); valid until the next change. */
 const char *strbuf_text(const struct strbuf *buf);
 /* Hand the text over to the caller (who frees it); the buffer is left empty. */

@@ -169,7 +169,7 @@ void names_unbind(struct names *names, const char *name)
 	size_t payload = names->by_name[i].payload;
 	remove_slot(names->by_name, names->capacity, i, true);
 	names->count--;
-	if (payload != NAMES_NULL) {
+	if (names_is_address(payload)) {
 		size_t j = find_payload(names, payload);
 		if (names->by_payload[j].used && strcmp(names->by_payload[j].name, name) == 0) {
 			remove_slot(names->by_payload, names->capacity, j, false);
@@ -185,7 +185,7 @@ bool names_bind(struct names *names, const char *name, size_t payload)
 	names_unbind(names, name);
 	if ((names->count + 1) * 4 > names->capacity * 3 && !grow(names))
 		return false;
-	if (payload != NAMES_NULL) {
+	if (names_is_address(payload)) {
 		/* A payload carries one name: a stale binding to the same address goes. */
 		const char *old = names_at(names, payload);
 		if (old) {
@@ -198,7 +198,7 @@ bool names_bind(struct names *names, const char *name, size_t payload)
 	strcpy(slot.name, name);
 	names->by_name[find_name(names, name)] = slot;
 	names->count++;
-	if (payload != NAMES_NULL) {
+	if (names_is_address(payload)) {
 		names->by_payload[find_payload(names, payload)] = slot;
 		names->payload_count++;
 	}
@@ -216,7 +216,7 @@ bool names_lookup(const struct names *names, const char *name, size_t *payload)
 
 const char *names_at(const struct names *names, size_t payload)
 {
-	if (payload == NAMES_NULL)
+	if (!names_is_address(payload))
 		return NULL;
 	size_t i = find_payload(names, payload);
 	return names->by_payload[i].used ? names->by_payload[i].name : NULL;

@@ -119,12 +119,24 @@ static size_t utf8_sequence_length(const unsigned char *s, size_t len)
 	return need;
 }
 
+static void put_escaped(struct strbuf *buf, const char *text, size_t len, bool escape_backslash);
+
 void strbuf_put_escaped(struct strbuf *buf, const char *text, size_t len)
+{
+	put_escaped(buf, text, len, true);
+}
+
+void strbuf_put_printable(struct strbuf *buf, const char *text, size_t len)
+{
+	put_escaped(buf, text, len, false);
+}
+
+static void put_escaped(struct strbuf *buf, const char *text, size_t len, bool escape_backslash)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	for (size_t i = 0; i < len;) {
 		unsigned char c = s[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
+		if (c >= 0x20 && c < 0x7f && (c != '\\' || !escape_backslash)) {
 			strbuf_putc(buf, (char)c);
 			i++;
 			continue;

@@ -1,0 +1,28 @@
+/* batch.h - headless mode: run a script or trace through a session and report as text, JSON or JSON Lines. */
+#ifndef HEAPVIZ_BATCH_H
+#define HEAPVIZ_BATCH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "heap.h"
+#include "script.h"
+
+struct batch_options {
+	struct heap_config config;
+	const char *file;          /* NULL or "-" = standard input */
+	bool json;                 /* final state as one JSON object instead of the text report */
+	const char *trace_json;    /* JSON Lines destination, "-" = standard output, NULL = none */
+	bool keep_going;           /* report rejected commands and continue */
+};
+
+/* Exit statuses, as documented in --help and the man page. */
+enum { EXIT_OK = 0, EXIT_FILE = 1, EXIT_USAGE = 2 };
+
+/* Run the batch; out gets the report, err the diagnostics. Returns the exit status. */
+int batch_run(const struct batch_options *options, FILE *out, FILE *err);
+
+/* Read FILE (or standard input for NULL/"-") as a script; prints FILE:LINE:COL errors to err. */
+int batch_load_script(const char *file, struct script *script, FILE *err);
+
+#endif

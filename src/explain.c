@@ -1,0 +1,159 @@
+/* explain.c - one sentence per step on why the allocator decided what it did, for the panel and JSON. */
+#include "session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * Part of the session module (its header declares session_explain_outcome),
+ * kept in its own file because the sentences are the lesson: each names the
+ * policy's rule and the numbers that made the decision.
+ */
+
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Why this free block: the policy's rule, in words. */
+static void explain_choice(const struct step_outcome *outcome, char *buffer, size_t size)
+{
+	const struct heap_placement *p = &outcome->placement;
+	switch (outcome->policy) {
+	case POLICY_FIRST_FIT:
+		snprintf(buffer, size, "first fit: 0x%03zx is the lowest free block of at least %zu B (%zu B)",
+			 p->block, p->need, p->found_size);
+		break;
+	case POLICY_NEXT_FIT:
+		snprintf(buffer, size, "next fit: searching on from 0x%03zx, 0x%03zx is the first free block of at least %zu B (%zu B)",
+			 outcome->search_start, p->block, p->need, p->found_size);
+		break;
+	case POLICY_BEST_FIT:
+		snprintf(buffer, size, "best fit: 0x%03zx is the smallest free block of at least %zu B (%zu B)",
+			 p->block, p->need, p->found_size);
+		break;
+	case POLICY_WORST_FIT:
+		snprintf(buffer, size, "worst fit: 0x%03zx is the largest free block (%zu B; %zu B needed)",
+			 p->block, p->found_size, p->need);
+		break;
+	default:
+		snprintf(buffer, size, "0x%03zx", p->block);
+		break;
+	}
+}
+
+static void explain_split(const struct heap_placement *p, char *buffer, size_t size)
+{
+	if (p->split_rest)
+		snprintf(buffer, size, "; split, %zu B stay free", p->split_rest);
+	else if (p->found_size > p->need)
+		snprintf(buffer, size, "; the %zu B left over are too few to split off, so they stay in the block as padding",
+			 p->found_size - p->need);
+	else
+		snprintf(buffer, size, "; an exact fit");
+}
+
+static void explain_placed(const struct command *command, const struct step_outcome *outcome,
+			   char *buffer, size_t size)
+{
+	const struct heap_placement *p = &outcome->placement;
+	char choice[200], split[120];
+	if (command->kind == CMD_REALLOC && p->source == SOURCE_IN_PLACE) {
+		snprintf(buffer, size, "realloc in place: the block at 0x%03zx is now %zu B (%zu B needed)%s",
+			 p->block, p->block_size, p->need,
+			 p->split_rest ? ", the rest was split off and freed" : "");
+		return;
+	}
+	if (outcome->policy == POLICY_BUDDY) {
+		if (p->buddy_splits)
+			snprintf(choice, sizeof choice, "buddy: %zu B round up to a %zu B block; the free %zu B block at 0x%03zx was halved %u time%s",
+				 p->need, p->block_size, p->found_size, p->block, p->buddy_splits, plural(p->buddy_splits));
+		else
+			snprintf(choice, sizeof choice, "buddy: %zu B round up to a %zu B block; the free block at 0x%03zx is exactly that size",
+				 p->need, p->block_size, p->block);
+		split[0] = '\0';
+	} else if (p->source == SOURCE_WILDERNESS) {
+		snprintf(choice, sizeof choice, "%s: no free block below the break holds %zu B, so the break moves up from 0x%03zx to 0x%03zx",
+			 heap_policy_title(outcome->policy), p->need, p->block, p->block + p->block_size);
+		split[0] = '\0';
+	} else {
+		explain_choice(outcome, choice, sizeof choice);
+		explain_split(p, split, sizeof split);
+	}
+	if (command->kind == CMD_REALLOC)
+		snprintf(buffer, size, "realloc could not grow in place: %s%s; %zu B copied from 0x%03zx, the old block freed",
+			 choice, split, p->copied, p->old_payload);
+	else
+		snprintf(buffer, size, "%s%s", choice, split);
+}
+
+static void explain_refused(const struct step_outcome *outcome, char *buffer, size_t size)
+{
+	const char *policy = heap_policy_title(outcome->policy);
+	size_t need = outcome->placement.need;
+	switch (outcome->status) {
+	case HEAP_ERR_TOO_LARGE:
+		snprintf(buffer, size, "%s: refused, the request is larger than the whole heap", policy);
+		break;
+	case HEAP_ERR_FRAGMENTED:
+		snprintf(buffer, size, "%s: refused: %zu B needed and %zu B are free in total, but the largest free block is %zu B (external fragmentation)",
+			 policy, need, outcome->free_total, outcome->largest_free);
+		break;
+	default:
+		snprintf(buffer, size, "%s: refused: %zu B needed but only %zu B are free in total",
+			 policy, need, outcome->free_total);
+		break;
+	}
+}
+
+static void explain_freed(const struct step_outcome *outcome, char *buffer, size_t size)
+{
+	const struct heap_release *r = &outcome->release;
+	if (r->to_wilderness)
+		snprintf(buffer, size, "freed the %zu B block at 0x%03zx%s; it touched the break, so the space goes back to the wilderness (the break is now 0x%03zx)",
+			 r->block_size, r->block, r->merges ? " and merged it with the free block before it" : "",
+			 r->merged_offset);
+	else if (outcome->policy == POLICY_BUDDY && r->merges)
+		snprintf(buffer, size, "freed the %zu B block at 0x%03zx; its free buddy merged %u time%s, into a %zu B block at 0x%03zx",
+			 r->block_size, r->block, r->merges, plural(r->merges), r->merged_size, r->merged_offset);
+	else if (r->merges)
+		snprintf(buffer, size, "freed the %zu B block at 0x%03zx and coalesced it with %u free neighbour%s: one %zu B free block at 0x%03zx",
+			 r->block_size, r->block, r->merges, plural(r->merges), r->merged_size, r->merged_offset);
+	else
+		snprintf(buffer, size, "freed the %zu B block at 0x%03zx; no free neighbour%s to merge with",
+			 r->block_size, r->block, outcome->policy == POLICY_BUDDY ? " (buddy)" : "");
+}
+
+void session_explain_outcome(const struct command *command, const struct step_outcome *outcome,
+			     char *buffer, size_t size)
+{
+	if (size == 0)
+		return;
+	buffer[0] = '\0';
+	switch (outcome->kind) {
+	case OUTCOME_PLACED:
+		explain_placed(command, outcome, buffer, size);
+		break;
+	case OUTCOME_REFUSED:
+		explain_refused(outcome, buffer, size);
+		break;
+	case OUTCOME_FREED:
+		explain_freed(outcome, buffer, size);
+		break;
+	case OUTCOME_NULL:
+		if (command->kind == CMD_FREE)
+			snprintf(buffer, size, "free(NULL) does nothing: '%s' held no block", outcome->name);
+		else
+			snprintf(buffer, size, "malloc(0) may return NULL in C, and here it does: '%s' is NULL", outcome->name);
+		break;
+	case OUTCOME_WRITTEN:
+		snprintf(buffer, size, "%zu byte%s of the payload at 0x%03zx changed; the metadata is untouched",
+			 outcome->bytes, plural(outcome->bytes), outcome->payload);
+		break;
+	case OUTCOME_NONE:
+		if (command->kind == CMD_POLICY || command->kind == CMD_RESET || command->kind == CMD_ALIGN)
+			snprintf(buffer, size, "a fresh, empty heap%s",
+				 outcome->bytes ? ": changing the heap's settings starts it over" : "");
+		break;
+	}
+}

@@ -1,0 +1,224 @@
+/* main.c - command-line options: headless batch mode or the interactive screen. */
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "command.h"
+#include "session.h"
+#include "strbuf.h"
+#include "theme.h"
+#include "ui.h"
+
+#define HEAPVIZ_VERSION "0.1.0"
+
+static const char usage_text[] =
+	"usage: heapviz [OPTIONS] [FILE]\n"
+	"A terminal memory-allocator visualizer: watch a simulated heap as you allocate.\n"
+	"\n"
+	"  -p, --policy NAME      first|next|best|worst|buddy (default first)\n"
+	"  -s, --heap-size SIZE   default 1024 (64 B to 16M; a power of two for buddy)\n"
+	"      --align N          4|8|16 (default 8)\n"
+	"      --batch            run FILE (or standard input) without a screen: print one line\n"
+	"                         per step (step number, command, outcome) and a final report\n"
+	"      --json             with --batch: print the final state as one JSON object instead\n"
+	"      --trace-json FILE  with --batch: write the state after step 0 (the empty heap) and\n"
+	"                         after every step as JSON Lines (\"-\" = standard output)\n"
+	"      --keep-going       with --batch: report rejected commands and continue\n"
+	"      --theme NAME       default|light|high-contrast|colorblind\n"
+	"      --no-color         no colours (also when NO_COLOR is set)\n"
+	"      --ascii            ASCII glyphs (also when the locale is not UTF-8)\n"
+	"      --no-mouse         do not capture the mouse\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
+	"\n"
+	"FILE is a heapviz script (.hv, the command language) or a malloc-lab trace (.rep),\n"
+	"recognised by its content. Without --batch it is loaded into the screen.\n"
+	"Exit status: 0 success; 1 a file could not be read or written;\n"
+	"2 bad usage or a rejected command (batch stops at the first one unless --keep-going).\n";
+
+enum long_only {
+	OPT_ALIGN = 256, OPT_BATCH, OPT_JSON, OPT_TRACE_JSON, OPT_KEEP_GOING,
+	OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE
+};
+
+static const struct option long_options[] = {
+	{ "policy", required_argument, NULL, 'p' },
+	{ "heap-size", required_argument, NULL, 's' },
+	{ "align", required_argument, NULL, OPT_ALIGN },
+	{ "batch", no_argument, NULL, OPT_BATCH },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "trace-json", required_argument, NULL, OPT_TRACE_JSON },
+	{ "keep-going", no_argument, NULL, OPT_KEEP_GOING },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct options {
+	struct batch_options batch;
+	struct ui_options ui;
+	bool run_batch;
+};
+
+/* Print "heapviz: BEFORE'ARGUMENT'AFTER" (the argument escaped) and return the usage exit status. */
+static int usage_error(const char *before, const char *argument, const char *after)
+{
+	struct strbuf line;
+	strbuf_init(&line);
+	strbuf_puts(&line, before);
+	if (argument) {
+		strbuf_putc(&line, '\'');
+		strbuf_put_escaped(&line, argument, strlen(argument));
+		strbuf_putc(&line, '\'');
+	}
+	strbuf_puts(&line, after);
+	fprintf(stderr, "heapviz: %s\nTry 'heapviz --help'.\n", strbuf_text(&line));
+	strbuf_release(&line);
+	return EXIT_USAGE;
+}
+
+/* After setlocale: is the terminal's character set UTF-8? */
+static bool locale_is_utf8(void)
+{
+	const char *codeset = nl_langinfo(CODESET);
+	return codeset && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_options(int argc, char **argv, struct options *options)
+{
+	options->batch.config = (struct heap_config){ HEAP_DEFAULT_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	options->ui.no_color = getenv("NO_COLOR") && getenv("NO_COLOR")[0];
+	options->ui.ascii = !locale_is_utf8();
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":p:s:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (!heap_policy_parse(optarg, &options->batch.config.policy))
+				return usage_error("unknown policy ", optarg, ": use first, next, best, worst or buddy");
+			break;
+		case 's':
+			if (!command_parse_size(optarg, strlen(optarg), &options->batch.config.size))
+				return usage_error("bad heap size ", optarg, ": expected a number like 1024, 0x400 or 4K");
+			break;
+		case OPT_ALIGN:
+			if (strcmp(optarg, "4") && strcmp(optarg, "8") && strcmp(optarg, "16"))
+				return usage_error("bad alignment ", optarg, ": use 4, 8 or 16");
+			options->batch.config.alignment = (unsigned)atoi(optarg);
+			break;
+		case OPT_BATCH: options->run_batch = true; break;
+		case OPT_JSON: options->batch.json = true; break;
+		case OPT_TRACE_JSON: options->batch.trace_json = optarg; break;
+		case OPT_KEEP_GOING: options->batch.keep_going = true; break;
+		case OPT_THEME:
+			if (!theme_parse(optarg, &options->ui.theme))
+				return usage_error("unknown theme ", optarg, ": use default, light, high-contrast or colorblind");
+			break;
+		case OPT_NO_COLOR: options->ui.no_color = true; break;
+		case OPT_ASCII: options->ui.ascii = true; break;
+		case OPT_NO_MOUSE: options->ui.no_mouse = true; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("heapviz %s\n", HEAPVIZ_VERSION);
+			return EXIT_OK;
+		case ':':
+			return usage_error("option ", argv[optind - 1], " needs an argument");
+		default:
+			return usage_error("unknown option ", argv[optind - 1], "");
+		}
+	}
+	if (argc - optind > 1)
+		return usage_error("one FILE at most (got ", argv[optind + 1], " too)");
+	const char *file = optind < argc ? argv[optind] : NULL;
+	options->batch.file = file;
+	options->ui.file = file;
+	if (!options->run_batch && (options->batch.json || options->batch.trace_json || options->batch.keep_going))
+		return usage_error(options->batch.json ? "--json" : options->batch.trace_json ? "--trace-json" : "--keep-going",
+				   NULL, " works only with --batch");
+	const char *problem = heap_config_problem(&options->batch.config);
+	if (problem)
+		return usage_error(problem, NULL, "");
+	return -1;
+}
+
+/* Load FILE into the session as a timeline: every command runs, then the screen starts at step 0. */
+static int load_timeline(struct session *session, const char *file)
+{
+	struct script script;
+	memset(&script, 0, sizeof script);
+	int status = batch_load_script(file, &script, stderr);
+	if (status != EXIT_OK)
+		return status;
+	for (size_t i = 0; i < script.count; i++) {
+		struct session_report report;
+		session_run(session, &script.lines[i].command, script.lines[i].source, &report);
+		bool ok = report.ok;
+		if (!ok) {
+			struct strbuf line;
+			strbuf_init(&line);
+			strbuf_printf(&line, "%s:%zu:%zu: %s", file, script.lines[i].line,
+				      report.error.column ? report.error.column : 1, report.error.message);
+			struct strbuf escaped;
+			strbuf_init(&escaped);
+			strbuf_put_escaped(&escaped, strbuf_text(&line), line.len);
+			fprintf(stderr, "%s\n", strbuf_text(&escaped));
+			strbuf_release(&escaped);
+			strbuf_release(&line);
+		}
+		session_report_release(&report);
+		if (!ok) {
+			script_release(&script);
+			return EXIT_USAGE;
+		}
+	}
+	script_release(&script);
+	struct command_error error;
+	session_goto(session, 0, &error);
+	return EXIT_OK;
+}
+
+static int run_screen(struct options *options)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "heapviz: the screen needs a terminal; use --batch to run a script without one\n");
+		return EXIT_USAGE;
+	}
+	enum heap_status status;
+	struct session *session = session_create(&options->batch.config, &status);
+	if (!session) {
+		fprintf(stderr, "heapviz: %s\n", heap_status_message(status));
+		return EXIT_USAGE;
+	}
+	int exit_status = EXIT_OK;
+	if (options->batch.file)
+		exit_status = load_timeline(session, options->batch.file);
+	if (exit_status == EXIT_OK)
+		exit_status = ui_run(session, &options->ui);
+	session_destroy(session);
+	return exit_status;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	struct options options;
+	memset(&options, 0, sizeof options);
+	int status = parse_options(argc, argv, &options);
+	if (status >= 0)
+		return status;
+	if (options.run_batch)
+		return batch_run(&options.batch, stdout, stderr);
+	return run_screen(&options);
+}
