@@ -129,6 +129,8 @@ struct heap *heap_clone(const struct heap *heap);
 enum heap_status heap_copy_into(struct heap *dst, const struct heap *src);
 /* True when both heaps have identical bytes and registers. */
 bool heap_equal(const struct heap *a, const struct heap *b);
+/* As heap_equal, but ignoring failed_allocs: all that a refused request may change. */
+bool heap_equal_except_failures(const struct heap *a, const struct heap *b);
 
 /* Allocate size bytes; *placement (may be NULL) says where, or what was needed. */
 enum heap_status heap_alloc(struct heap *heap, size_t size, struct heap_placement *placement);
@@ -156,6 +158,8 @@ size_t heap_check(const struct heap *heap, struct heap_problem *problems, size_t
 void heap_get_stats(const struct heap *heap, struct heap_stats *stats);
 
 const uint8_t *heap_bytes(const struct heap *heap);
+/* Tests only: writable bytes, so a test can corrupt a heap and see heap_check notice. */
+uint8_t *heap_bytes_for_testing(struct heap *heap);
 size_t heap_size(const struct heap *heap);
 size_t heap_break(const struct heap *heap);
 enum heap_policy heap_policy(const struct heap *heap);

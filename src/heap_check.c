@@ -1,0 +1,225 @@
+/* heap_check.c - the heap checker: walks the bytes and lists every broken invariant instead of aborting. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "heap_internal.h"
+
+/* Problems found so far; only the first max are written out, all are counted. */
+struct report {
+	struct heap_problem *problems;
+	size_t max;
+	size_t count;
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void report(struct report *report, size_t offset, const char *format, ...)
+{
+	if (report->count < report->max) {
+		struct heap_problem *problem = &report->problems[report->count];
+		va_list args;
+
+		problem->offset = offset;
+		va_start(args, format);
+		vsnprintf(problem->message, sizeof problem->message, format, args);
+		va_end(args);
+	}
+	report->count++;
+}
+
+/* What the walk counted, to compare with the registers. */
+struct tally {
+	size_t used_blocks;
+	size_t free_blocks;
+	size_t requested_bytes;
+	size_t used_bytes;
+	size_t free_block_bytes;
+	bool rover_seen;
+};
+
+static void check_registers(const struct heap *heap, struct report *out)
+{
+	if ((unsigned)heap->policy >= POLICY_COUNT || (heap->alignment != 4 && heap->alignment != 8 &&
+						       heap->alignment != 16)) {
+		report(out, 0, "unknown policy %u or alignment %u", (unsigned)heap->policy, heap->alignment);
+		return;
+	}
+	if (heap->size < HEAP_MIN_SIZE || heap->size > HEAP_MAX_SIZE)
+		report(out, 0, "heap size %zu is outside 64 B..16 MiB", heap->size);
+	if (heap->brk > heap_usable_end(heap))
+		report(out, heap->brk, "break 0x%zx lies past the usable end 0x%zx", heap->brk, heap_usable_end(heap));
+	if (heap->brk % heap->alignment != 0)
+		report(out, heap->brk, "break 0x%zx is not a multiple of the alignment %u", heap->brk, heap->alignment);
+	if (heap_is_buddy(heap) && heap->brk != heap->size)
+		report(out, heap->brk, "buddy break 0x%zx is not the heap size", heap->brk);
+}
+
+/* The header word 1 and the header's padding must say what the block's state says. */
+static void check_header(const struct heap *heap, size_t block, size_t size, struct report *out)
+{
+	size_t header = block_header_size(heap);
+	size_t requested = block_requested(heap, block);
+	uint32_t word = block_word(heap, block);
+
+	if ((word & (uint32_t)BLOCK_FLAG_MASK & ~(uint32_t)BLOCK_ALLOCATED_FLAG) != 0)
+		report(out, block, "block at 0x%zx has unknown flag bits set", block);
+	for (size_t i = 8; i < header; i++) {
+		if (heap->bytes[block + i] != 0) {
+			report(out, block + i, "block at 0x%zx has non-zero header padding", block);
+			break;
+		}
+	}
+	if (!block_is_used(heap, block)) {
+		if (requested != 0)
+			report(out, block, "free block at 0x%zx records a requested size of %zu", block, requested);
+		return;
+	}
+	if (requested == 0)
+		report(out, block, "used block at 0x%zx records a requested size of 0", block);
+	else if (header + requested + block_footer_size(heap) > size)
+		report(out, block, "used block at 0x%zx (%zu B) is too small for its %zu requested bytes", block, size,
+		       requested);
+	else if (heap_is_buddy(heap) && buddy_block_need(heap, requested) != size)
+		report(out, block, "buddy block at 0x%zx is %zu B but %zu requested bytes need %zu B", block, size,
+		       requested, buddy_block_need(heap, requested));
+	if (block_payload(heap, block) % heap->alignment != 0)
+		report(out, block, "payload at 0x%zx is not %u-aligned", block_payload(heap, block), heap->alignment);
+}
+
+/* Shape rules; false when the size is too broken to step over. */
+static bool check_shape(const struct heap *heap, size_t block, size_t size, struct report *out)
+{
+	bool walkable = true;
+
+	if (size < block_min_size(heap)) {
+		report(out, block, "block at 0x%zx is %zu B, below the minimum %zu B", block, size, block_min_size(heap));
+		walkable = false;
+	} else if (size > heap->brk - block) {
+		report(out, block, "block at 0x%zx (%zu B) runs past the %s at 0x%zx", block, size,
+		       heap_is_buddy(heap) ? "heap end" : "break", heap->brk);
+		walkable = false;
+	}
+	if (size % heap->alignment != 0)
+		report(out, block, "block at 0x%zx: size %zu is not a multiple of the alignment %u", block, size,
+		       heap->alignment);
+	if (heap_is_buddy(heap)) {
+		if (!is_power_of_two(size))
+			report(out, block, "buddy block at 0x%zx: size %zu is not a power of two", block, size);
+		else if (block % size != 0)
+			report(out, block, "buddy block at 0x%zx is not a multiple of its size %zu", block, size);
+	} else if (walkable) {
+		uint32_t footer = load_le32(heap->bytes + block + size - FIT_FOOTER_SIZE);
+
+		if (footer != block_word(heap, block))
+			report(out, block + size - FIT_FOOTER_SIZE,
+			       "block at 0x%zx: footer 0x%08x does not match header 0x%08x", block, (unsigned)footer,
+			       (unsigned)block_word(heap, block));
+	}
+	return walkable;
+}
+
+/* Rules between a block and the one before it. */
+static void check_neighbours(const struct heap *heap, size_t previous, size_t block, struct report *out)
+{
+	size_t size = block_size(heap, block);
+
+	if (block_is_used(heap, previous) || block_is_used(heap, block))
+		return;
+	if (!heap_is_buddy(heap))
+		report(out, block, "free blocks at 0x%zx and 0x%zx are adjacent, not coalesced", previous, block);
+	else if (block_size(heap, previous) == size && previous % (2 * size) == 0)
+		report(out, previous, "free buddies at 0x%zx and 0x%zx (%zu B) were not merged", previous, block, size);
+}
+
+static void count_block(const struct heap *heap, size_t block, size_t size, struct tally *tally)
+{
+	if (block_is_used(heap, block)) {
+		tally->used_blocks++;
+		tally->used_bytes += size;
+		tally->requested_bytes += block_requested(heap, block);
+	} else {
+		tally->free_blocks++;
+		tally->free_block_bytes += size;
+	}
+	if (block == heap->rover)
+		tally->rover_seen = true;
+}
+
+/* Walk the blocks below the break; false when the walk could not reach the break. */
+static bool check_blocks(const struct heap *heap, struct tally *tally, struct report *out)
+{
+	size_t block = 0;
+	size_t previous = 0;
+
+	while (block < heap->brk) {
+		size_t size;
+
+		if (heap->brk - block < block_header_size(heap)) {
+			report(out, block, "no room for a block header at 0x%zx below the break", block);
+			return false;
+		}
+		size = block_size(heap, block);
+		if (!check_shape(heap, block, size, out))
+			return false;
+		check_header(heap, block, size, out);
+		if (block > 0)
+			check_neighbours(heap, previous, block, out);
+		count_block(heap, block, size, tally);
+		previous = block;
+		block += size;
+	}
+	if (!heap_is_buddy(heap) && heap->brk > 0 && !block_is_used(heap, previous))
+		report(out, previous, "free block at 0x%zx lies just below the break instead of in the wilderness",
+		       previous);
+	return true;
+}
+
+static void check_wilderness(const struct heap *heap, struct report *out)
+{
+	for (size_t at = heap->brk; at < heap->size; at++) {
+		if (heap->bytes[at] != 0) {
+			report(out, at, "wilderness byte at 0x%zx is 0x%02x, not zero", at, heap->bytes[at]);
+			return;
+		}
+	}
+}
+
+static void check_counter(const char *name, size_t kept, size_t walked, struct report *out)
+{
+	if (kept != walked)
+		report(out, 0, "%s: the registers say %zu, the walk counts %zu", name, kept, walked);
+}
+
+static void check_accounting(const struct heap *heap, const struct tally *tally, struct report *out)
+{
+	check_counter("used blocks", heap->used_blocks, tally->used_blocks, out);
+	check_counter("free blocks", heap->free_blocks, tally->free_blocks, out);
+	check_counter("requested bytes", heap->requested_bytes, tally->requested_bytes, out);
+	check_counter("used bytes", heap->used_bytes, tally->used_bytes, out);
+	check_counter("free block bytes", heap->free_block_bytes, tally->free_block_bytes, out);
+	if (heap->peak_requested < heap->requested_bytes)
+		report(out, 0, "peak requested bytes %zu is below the current %zu", heap->peak_requested,
+		       heap->requested_bytes);
+	if (heap->policy == POLICY_NEXT_FIT) {
+		if (heap->rover != 0 && !tally->rover_seen)
+			report(out, heap->rover, "next-fit rover 0x%zx is not the start of a block below the break",
+			       heap->rover);
+	} else if (heap->rover != 0) {
+		report(out, heap->rover, "rover 0x%zx set under a policy without one", heap->rover);
+	}
+}
+
+size_t heap_check(const struct heap *heap, struct heap_problem *problems, size_t max)
+{
+	struct report out = { problems, problems == NULL ? 0 : max, 0 };
+	struct tally tally = { 0 };
+
+	check_registers(heap, &out);
+	if (out.count > 0)
+		return out.count;
+	if (check_blocks(heap, &tally, &out))
+		check_accounting(heap, &tally, &out);
+	check_wilderness(heap, &out);
+	return out.count;
+}

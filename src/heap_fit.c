@@ -1,0 +1,275 @@
+/* heap_fit.c - first, next, best and worst fit over boundary-tagged blocks below a program break. */
+#include <string.h>
+
+#include "heap_internal.h"
+
+/* Where a request will go: a free block below the break, or the wilderness above it. */
+struct fit_spot {
+	size_t block;
+	size_t found_size;
+	enum placement_source source;
+};
+
+size_t fit_block_need(const struct heap *heap, size_t request)
+{
+	size_t need = round_up(block_header_size(heap) + request + FIT_FOOTER_SIZE, heap->alignment);
+	size_t minimum = block_min_size(heap);
+
+	return need < minimum ? minimum : need;
+}
+
+static bool block_fits(const struct heap *heap, size_t block, size_t need)
+{
+	return !block_is_used(heap, block) && block_size(heap, block) >= need;
+}
+
+/* The first free block that fits in [from, to); blocks are walked by their headers. */
+static bool first_fit_between(const struct heap *heap, size_t from, size_t to, size_t need, size_t *found)
+{
+	for (size_t block = from; block < to; block += block_size(heap, block)) {
+		if (block_fits(heap, block, need)) {
+			*found = block;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Next fit: from the rover to the break, then wrapping from 0 up to the rover. */
+static bool next_fit(const struct heap *heap, size_t need, size_t *found)
+{
+	return first_fit_between(heap, heap->rover, heap->brk, need, found) ||
+	       first_fit_between(heap, 0, heap->rover, need, found);
+}
+
+/* Best (smallest) or worst (largest) free block that fits; the strict comparison keeps the lowest address on ties. */
+static bool extreme_fit(const struct heap *heap, size_t need, bool want_largest, size_t *found)
+{
+	bool have = false;
+	size_t chosen_size = 0;
+
+	for (size_t block = 0; block < heap->brk; block += block_size(heap, block)) {
+		size_t size = block_size(heap, block);
+
+		if (!block_fits(heap, block, need))
+			continue;
+		if (!have || (want_largest ? size > chosen_size : size < chosen_size)) {
+			have = true;
+			chosen_size = size;
+			*found = block;
+		}
+	}
+	return have;
+}
+
+static bool find_free_block(const struct heap *heap, size_t need, size_t *found)
+{
+	switch (heap->policy) {
+	case POLICY_NEXT_FIT:
+		return next_fit(heap, need, found);
+	case POLICY_BEST_FIT:
+		return extreme_fit(heap, need, false, found);
+	case POLICY_WORST_FIT:
+		return extreme_fit(heap, need, true, found);
+	default:
+		return first_fit_between(heap, 0, heap->brk, need, found);
+	}
+}
+
+/* A free block below the break when one fits, otherwise the wilderness when it is large enough. */
+static bool find_spot(const struct heap *heap, size_t need, struct fit_spot *spot)
+{
+	if (find_free_block(heap, need, &spot->block)) {
+		spot->found_size = block_size(heap, spot->block);
+		spot->source = SOURCE_FREE_BLOCK;
+		return true;
+	}
+	if (need <= heap_usable_end(heap) - heap->brk) {
+		spot->block = heap->brk;
+		spot->found_size = heap_usable_end(heap) - heap->brk;
+		spot->source = SOURCE_WILDERNESS;
+		return true;
+	}
+	return false;
+}
+
+/* Make the used block; a free block is split when its rest can hold a minimum block. */
+static void place(struct heap *heap, const struct fit_spot *spot, size_t need, size_t request,
+		  struct heap_placement *placement)
+{
+	size_t size = need;
+	size_t rest = 0;
+
+	if (spot->source == SOURCE_WILDERNESS) {
+		heap->brk += need;
+	} else {
+		block_forget(heap, spot->block);
+		rest = spot->found_size - need;
+		if (rest < block_min_size(heap)) {
+			size = spot->found_size;
+			rest = 0;
+		}
+	}
+	block_place(heap, spot->block, size, true, request);
+	if (rest > 0)
+		block_place(heap, spot->block + size, rest, false, 0);
+	if (heap->policy == POLICY_NEXT_FIT)
+		heap->rover = spot->block + size;
+	placement->payload = block_payload(heap, spot->block);
+	placement->block = spot->block;
+	placement->block_size = size;
+	placement->found_size = spot->found_size;
+	placement->split_rest = rest;
+	placement->source = spot->source;
+}
+
+enum heap_status fit_alloc(struct heap *heap, size_t request, struct heap_placement *placement)
+{
+	struct fit_spot spot;
+	size_t need = fit_block_need(heap, request);
+
+	placement->need = need;
+	if (!find_spot(heap, need, &spot))
+		return heap_refusal(heap, need, 0);
+	place(heap, &spot, need, request, placement);
+	return HEAP_OK;
+}
+
+/*
+ * Make [start, end) free space, its blocks already forgotten: merge it with a
+ * free right neighbour, and give it back to the wilderness (cleared to zero)
+ * when it reaches the break. Returns the end of the merged space.
+ */
+static size_t release_range(struct heap *heap, size_t start, size_t end, struct heap_release *release)
+{
+	if (end < heap->brk && !block_is_used(heap, end)) {
+		size_t neighbour = block_size(heap, end);
+
+		block_forget(heap, end);
+		end += neighbour;
+		release->merges++;
+	}
+	if (end == heap->brk) {
+		memset(heap->bytes + start, 0, end - start);
+		heap->brk = start;
+		release->to_wilderness = true;
+	} else {
+		block_place(heap, start, end - start, false, 0);
+	}
+	release->merged_offset = start;
+	release->merged_size = end - start;
+	return end;
+}
+
+void fit_free(struct heap *heap, size_t block, struct heap_release *release)
+{
+	size_t start = block;
+	size_t size = block_size(heap, block);
+
+	release->block = block;
+	release->block_size = size;
+	block_forget(heap, block);
+	if (block > 0) {
+		/* The left neighbour's footer sits just below this block's header. */
+		uint32_t left = load_le32(heap->bytes + block - FIT_FOOTER_SIZE);
+
+		if ((left & (uint32_t)BLOCK_ALLOCATED_FLAG) == 0) {
+			start = block - (left & ~(uint32_t)BLOCK_FLAG_MASK);
+			block_forget(heap, start);
+			release->merges++;
+		}
+	}
+	release_range(heap, start, block + size, release);
+}
+
+/* Shrink where it stands; the rest is split off when it can be a block, join a free neighbour, or go above the break. */
+static void shrink_in_place(struct heap *heap, size_t block, size_t need, size_t request,
+			    struct heap_placement *placement)
+{
+	struct heap_release release = { 0 };
+	size_t size = block_size(heap, block);
+	size_t end = block + size;
+	size_t rest = size - need;
+	bool next_free = end < heap->brk && !block_is_used(heap, end);
+	bool can_split = rest >= block_min_size(heap) || (rest > 0 && (next_free || end == heap->brk));
+
+	block_forget(heap, block);
+	if (can_split) {
+		block_place(heap, block, need, true, request);
+		release_range(heap, block + need, end, &release);
+	} else {
+		block_place(heap, block, size, true, request);
+		rest = 0;
+	}
+	placement->block_size = size - rest;
+	placement->found_size = size;
+	placement->split_rest = rest;
+}
+
+/* Grow into the wilderness when the block ends at the break, or into a free right neighbour. */
+static bool grow_in_place(struct heap *heap, size_t block, size_t need, size_t request,
+			  struct heap_placement *placement)
+{
+	size_t size = block_size(heap, block);
+	size_t end = block + size;
+	size_t total;
+	size_t rest;
+
+	if (end == heap->brk) {
+		if (need > heap_usable_end(heap) - block)
+			return false;
+		block_forget(heap, block);
+		heap->brk = block + need;
+		block_place(heap, block, need, true, request);
+		placement->block_size = need;
+		placement->found_size = heap_usable_end(heap) - block;
+		placement->split_rest = 0;
+		return true;
+	}
+	if (block_is_used(heap, end) || size + block_size(heap, end) < need)
+		return false;
+	total = size + block_size(heap, end);
+	rest = total - need;
+	if (rest < block_min_size(heap)) {
+		need = total;
+		rest = 0;
+	}
+	block_forget(heap, block);
+	block_forget(heap, end);
+	block_place(heap, block, need, true, request);
+	if (rest > 0)
+		block_place(heap, block + need, rest, false, 0);
+	placement->block_size = need;
+	placement->found_size = total;
+	placement->split_rest = rest;
+	return true;
+}
+
+enum heap_status fit_realloc(struct heap *heap, size_t block, size_t request, struct heap_placement *placement)
+{
+	struct heap_release release = { 0 };
+	struct fit_spot spot;
+	size_t size = block_size(heap, block);
+	size_t need = fit_block_need(heap, request);
+	size_t old_requested = block_requested(heap, block);
+	size_t copied = old_requested < request ? old_requested : request;
+
+	placement->need = need;
+	placement->payload = block_payload(heap, block);
+	placement->block = block;
+	placement->source = SOURCE_IN_PLACE;
+	if (need <= size) {
+		shrink_in_place(heap, block, need, request, placement);
+		return HEAP_OK;
+	}
+	if (grow_in_place(heap, block, need, request, placement))
+		return HEAP_OK;
+	if (!find_spot(heap, need, &spot))
+		return heap_refusal(heap, need, size);
+	place(heap, &spot, need, request, placement);
+	memcpy(heap->bytes + placement->payload, heap->bytes + block_payload(heap, block), copied);
+	fit_free(heap, block, &release);
+	placement->source = SOURCE_MOVED;
+	placement->copied = copied;
+	return HEAP_OK;
+}
