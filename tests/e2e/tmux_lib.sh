@@ -1,0 +1,220 @@
+# tmux_lib.sh - end-to-end test helpers: heapviz in a private tmux server, keys in, screen text out.
+# Source it from a tests/e2e/screen_*.sh script; $HEAPVIZ names the binary under test.
+# Every wait polls the screen (never a fixed sleep) and a failure prints what was on it.
+
+set -u
+
+if [ -z "${HEAPVIZ:-}" ]; then
+	HEAPVIZ="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/heapviz"
+fi
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "SKIP $(basename "$0"): tmux is not installed"
+	exit 0
+fi
+if [ ! -x "$HEAPVIZ" ]; then
+	echo "FAIL $(basename "$0"): no heapviz binary at $HEAPVIZ" >&2
+	exit 1
+fi
+
+TEST_NAME=$(basename "$0" .sh)
+TMUX_SOCKET="heapviz-test-$$"
+TARGET="heapviz:0.0"
+WAIT_TIMEOUT=${E2E_TIMEOUT:-10}     # seconds any one wait may take
+E2E_LANG=${E2E_LANG:-C.UTF-8}       # a UTF-8 locale that every glibc has
+SHELL_PROMPT='e2e-prompt$ '
+SHELL_TAG='e2e-prompt[$] '          # a regex for the prompt
+
+# The private server: never the user's tmux, no user config.
+tm() {
+	tmux -L "$TMUX_SOCKET" -f /dev/null "$@"
+}
+
+stop_tmux() {
+	tm kill-server >/dev/null 2>&1 || true
+}
+trap stop_tmux EXIT
+
+# The pane as text (what a person would read), one line per row.
+screen_text() {
+	tm capture-pane -p -t "$TARGET" 2>/dev/null
+}
+
+# Print the screen framed, for failure messages.
+show_screen() {
+	local size
+	size=$(tm display-message -p -t "$TARGET" '#{pane_width}x#{pane_height}' 2>/dev/null)
+	echo "--- screen ($size) ---"
+	screen_text | sed 's/^/|/'
+	echo "--- end of screen ---"
+}
+
+fail() {
+	echo "FAIL $TEST_NAME: $*" >&2
+	show_screen >&2
+	exit 1
+}
+
+pass() {
+	echo "ok $TEST_NAME${1:+: $1}"
+}
+
+# start_in_tmux COLS ROWS ENV... -- COMMAND...: a fresh server with one pane running COMMAND.
+# The pane stays after its program exits, so a crash is seen rather than a vanished pane.
+start_in_tmux() {
+	local cols=$1 rows=$2
+	shift 2
+	local env=()
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		env+=("$1")
+		shift
+	done
+	[ "${1:-}" = "--" ] && shift
+	stop_tmux
+	tm new-session -d -s heapviz -x "$cols" -y "$rows" \
+		env -u TMUX TERM=xterm-256color LANG="$E2E_LANG" LC_ALL= "${env[@]}" "$@" ||
+		fail "cannot start tmux"
+	tm set-option -t heapviz remain-on-exit on >/dev/null
+	tm set-window-option -t heapviz aggressive-resize off >/dev/null 2>&1 || true
+}
+
+# start_heapviz [COLS ROWS] [ENV=VALUE...] [-- ARGS...]: heapviz straight in a pane, ready for input.
+start_heapviz() {
+	local cols=80 rows=24
+	if [ $# -ge 2 ] && [[ $1 =~ ^[0-9]+$ ]] && [[ $2 =~ ^[0-9]+$ ]]; then
+		cols=$1 rows=$2
+		shift 2
+	fi
+	local env=()
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		env+=("$1")
+		shift
+	done
+	[ "${1:-}" = "--" ] && shift
+	start_in_tmux "$cols" "$rows" "${env[@]}" -- "$HEAPVIZ" "$@"
+	wait_for_heapviz
+}
+
+# start_shell [COLS ROWS] [ENV=VALUE...]: an interactive bash with a known prompt, to run heapviz from.
+start_shell() {
+	local cols=80 rows=24
+	if [ $# -ge 2 ] && [[ $1 =~ ^[0-9]+$ ]] && [[ $2 =~ ^[0-9]+$ ]]; then
+		cols=$1 rows=$2
+		shift 2
+	fi
+	start_in_tmux "$cols" "$rows" "$@" PS1="$SHELL_PROMPT" -- bash --norc --noprofile -i
+	wait_for_regex "^$SHELL_TAG" "the shell prompt"
+}
+
+# The screen is up once the title bar says heapviz and the step counter shows.
+wait_for_heapviz() {
+	wait_for_regex 'heapviz' "heapviz's title"
+	wait_for_regex 'step [0-9]+ */ *[0-9]+' "the step counter"
+}
+
+# send_keys KEY...: tmux key names (Enter, Escape, C-z, Up, F1, ...).
+send_keys() {
+	tm send-keys -t "$TARGET" "$@"
+}
+
+# type_text TEXT: literal characters, as typed.
+type_text() {
+	tm send-keys -t "$TARGET" -l -- "$1"
+}
+
+# run_command TEXT: type a line into the command bar and press Enter.
+run_command() {
+	type_text "$1"
+	send_keys Enter
+}
+
+# wait_until DESCRIPTION COMMAND...: poll until COMMAND succeeds, or fail after the timeout.
+wait_until() {
+	local what=$1
+	shift
+	local deadline=$((SECONDS + WAIT_TIMEOUT))
+	while ! "$@"; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			fail "timed out after ${WAIT_TIMEOUT}s waiting for $what"
+		fi
+		sleep 0.05
+	done
+}
+
+screen_has() { screen_text | grep -qF -- "$1"; }
+screen_matches() { screen_text | grep -qE -- "$1"; }
+screen_lacks() { ! screen_text | grep -qF -- "$1"; }
+
+wait_for() { wait_until "'$1' on screen${2:+ ($2)}" screen_has "$1"; }
+wait_for_regex() { wait_until "/$1/ on screen${2:+ ($2)}" screen_matches "$1"; }
+wait_gone() { wait_until "'$1' to leave the screen${2:+ ($2)}" screen_lacks "$1"; }
+
+assert_has() { screen_has "$1" || fail "expected '$1' on screen${2:+ ($2)}"; }
+assert_matches() { screen_matches "$1" || fail "expected /$1/ on screen${2:+ ($2)}"; }
+assert_lacks() { screen_lacks "$1" || fail "did not expect '$1' on screen${2:+ ($2)}"; }
+
+# The text of row N (0-based).
+screen_row() {
+	screen_text | sed -n "$(($1 + 1))p"
+}
+
+# The first row (0-based) holding TEXT, or nothing.
+row_of() {
+	screen_text | grep -nF -- "$1" | head -n 1 | cut -d: -f1 | awk '{ print $1 - 1 }'
+}
+
+# Column (0-based, in characters) of TEXT within row N.
+column_of() {
+	local line
+	line=$(screen_row "$1")
+	local before=${line%%"$2"*}
+	[ "$before" = "$line" ] && return 1
+	echo "${#before}"
+}
+
+# The terminal cursor as "ROW COLUMN".
+cursor_position() {
+	tm display-message -p -t "$TARGET" '#{cursor_y} #{cursor_x}'
+}
+
+resize_to() {
+	tm resize-window -t heapviz -x "$1" -y "$2" >/dev/null ||
+		fail "cannot resize to $1x$2"
+	wait_until "the pane to be $1x$2" pane_size_is "$1" "$2"
+}
+
+pane_size_is() {
+	[ "$(tm display-message -p -t "$TARGET" '#{pane_width}x#{pane_height}')" = "$1x$2" ]
+}
+
+# True once the program in the pane has exited.
+pane_dead() {
+	[ "$(tm display-message -p -t "$TARGET" '#{pane_dead}' 2>/dev/null)" = 1 ]
+}
+
+pane_exit_status() {
+	tm display-message -p -t "$TARGET" '#{pane_dead_status}'
+}
+
+# The pid of the program running in the pane (heapviz itself when started with start_heapviz).
+pane_pid() {
+	tm display-message -p -t "$TARGET" '#{pane_pid}'
+}
+
+# Fail when heapviz has died (a crash), showing how.
+assert_alive() {
+	if pane_dead; then
+		fail "heapviz exited (status $(pane_exit_status))${1:+ $1}"
+	fi
+}
+
+# What the core says after COMMANDS (one per line): `heapviz --batch` output, for expected numbers.
+batch_report() {
+	printf '%s\n' "$@" | "$HEAPVIZ" --batch
+}
+
+# One statistic from the batch report ("used blocks", "free bytes", ...).
+batch_stat() {
+	local name=$1
+	shift
+	batch_report "$@" | sed -n "s/^  $name  *\([0-9][0-9.]*\).*/\1/p" | head -n 1
+}
