@@ -1,4 +1,4 @@
-/* view.h - what the screen shows, composed into a logical screen by plain functions (no curses). */
+/* view.h - what the screen shows, composed into a logical screen by plain functions (no terminal code). */
 #ifndef HEAPVIZ_VIEW_H
 #define HEAPVIZ_VIEW_H
 
