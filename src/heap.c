@@ -127,8 +127,6 @@ void block_place(struct heap *heap, size_t block, size_t size, bool used, size_t
 		heap->used_blocks++;
 		heap->used_bytes += size;
 		heap->requested_bytes += requested;
-		if (heap->requested_bytes > heap->peak_requested)
-			heap->peak_requested = heap->requested_bytes;
 	} else {
 		heap->free_blocks++;
 		heap->free_block_bytes += size;
@@ -284,6 +282,13 @@ static enum heap_status refuse(struct heap *heap, enum heap_status status, size_
 	return status;
 }
 
+/* Peak utilization is sampled after each operation, so a moving realloc's brief overlap does not count. */
+static void note_peak(struct heap *heap)
+{
+	if (heap->requested_bytes > heap->peak_requested)
+		heap->peak_requested = heap->requested_bytes;
+}
+
 /* Keep the next-fit rover at a block start below the break (or 0) after blocks changed. */
 static void rover_settle(struct heap *heap)
 {
@@ -319,6 +324,7 @@ enum heap_status heap_alloc(struct heap *heap, size_t size, struct heap_placemen
 	if (status != HEAP_OK)
 		return refuse(heap, status, result.need, placement);
 	rover_settle(heap);
+	note_peak(heap);
 	if (placement != NULL)
 		*placement = result;
 	return HEAP_OK;
@@ -398,6 +404,7 @@ enum heap_status heap_realloc(struct heap *heap, size_t address, size_t size, st
 	if (status != HEAP_OK)
 		return refuse(heap, status, result.need, placement);
 	rover_settle(heap);
+	note_peak(heap);
 	result.old_payload = address;
 	if (placement != NULL)
 		*placement = result;

@@ -1,0 +1,595 @@
+/* test_heap_random.c - seeded randomized stress per policy and alignment: checker, shadow copies and a reference chooser after every step. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "heap_testing.h"
+
+/*
+ * Each step is one random operation (alloc, calloc, free, realloc, write,
+ * stray free) followed by: heap_check with zero problems, every live payload
+ * compared byte for byte with its shadow copy, the statistics recomputed
+ * from a walk, and after a failure the heap compared with a copy taken
+ * before the step. For alloc the block chosen is compared with a reference
+ * chooser that knows each policy's rule. HEAP_STRESS_SEED varies the seeds.
+ */
+
+enum { LIVE_MAX = 4096 };
+
+struct live {
+	size_t payload;
+	size_t size;
+	uint8_t *shadow;
+};
+
+/* The walk as the model sees it, taken fresh where needed. */
+struct walk_summary {
+	struct block_view blocks[LIVE_MAX * 2 + 2];
+	size_t count;
+};
+
+struct stress {
+	struct walk_summary walk;
+	struct heap *heap;
+	struct heap *before;
+	struct live live[LIVE_MAX];
+	size_t live_count;
+	uint64_t rng;
+	size_t max_request;      /* ordinary requests go up to this */
+	size_t peak_requested;
+	size_t failed_allocs;
+	size_t refusals_seen;
+	size_t successes_seen;
+};
+
+static uint64_t next_random(struct stress *s)
+{
+	/* splitmix64: small, seedable, good enough to shake an allocator. */
+	uint64_t z = (s->rng += 0x9e3779b97f4a7c15u);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+static size_t random_below(struct stress *s, size_t bound)
+{
+	return (size_t)(next_random(s) % bound);
+}
+
+/* Mostly small requests, some large, a few zero or larger than the heap. */
+static size_t random_request(struct stress *s)
+{
+	size_t roll = random_below(s, 100);
+	size_t size = heap_size(s->heap);
+
+	if (roll < 55)
+		return 1 + random_below(s, 64);
+	if (roll < 85)
+		return 1 + random_below(s, s->max_request / 4);
+	if (roll < 97)
+		return 1 + random_below(s, s->max_request);
+	if (roll < 98)
+		return 0;
+	return size + 1 + random_below(s, 100);
+}
+
+/* --- the model's own view of the heap --------------------------------------- */
+
+static bool summary_collect(const struct block_view *block, void *context)
+{
+	struct walk_summary *summary = context;
+
+	assert_true(summary->count < sizeof summary->blocks / sizeof summary->blocks[0]);
+	summary->blocks[summary->count++] = *block;
+	return true;
+}
+
+static void summarize(const struct heap *heap, struct walk_summary *summary)
+{
+	summary->count = 0;
+	heap_walk(heap, summary_collect, summary);
+}
+
+static size_t expected_need(const struct heap *heap, size_t request)
+{
+	size_t align = heap_alignment(heap);
+	size_t header = heap_header_size(heap);
+
+	if (heap_policy(heap) == POLICY_BUDDY) {
+		size_t size = align == 16 ? 32 : 16;
+
+		while (size < header + request)
+			size <<= 1;
+		return size;
+	}
+	size_t need = (header + request + 4 + align - 1) / align * align;
+	size_t minimum = (header + 4 + align - 1) / align * align;
+
+	return need < minimum ? minimum : need;
+}
+
+static size_t usable_wilderness(const struct heap *heap)
+{
+	size_t end = heap_size(heap) / heap_alignment(heap) * heap_alignment(heap);
+
+	return heap_policy(heap) == POLICY_BUDDY ? 0 : end - heap_break(heap);
+}
+
+/* Each policy's rule, written out independently of the core. */
+static bool reference_choice(const struct heap *heap, const struct walk_summary *w, size_t need, size_t *block)
+{
+	enum heap_policy policy = heap_policy(heap);
+	bool have = false;
+	size_t chosen = 0;
+
+	for (size_t pass = 0; pass < 2 && !have; pass++) {
+		for (size_t i = 0; i < w->count; i++) {
+			const struct block_view *b = &w->blocks[i];
+			bool in_pass = policy != POLICY_NEXT_FIT || (pass == 0) == (b->offset >= heap_rover(heap));
+
+			if (b->state != BLOCK_FREE || b->size < need || !in_pass)
+				continue;
+			if (!have || (policy == POLICY_WORST_FIT && b->size > w->blocks[chosen].size) ||
+			    ((policy == POLICY_BEST_FIT || policy == POLICY_BUDDY) && b->size < w->blocks[chosen].size)) {
+				have = true;
+				chosen = i;
+			}
+			if (have && (policy == POLICY_FIRST_FIT || policy == POLICY_NEXT_FIT))
+				break;
+		}
+		if (policy != POLICY_NEXT_FIT)
+			break;
+	}
+	if (have) {
+		*block = w->blocks[chosen].offset;
+		return true;
+	}
+	if (need <= usable_wilderness(heap)) {
+		*block = heap_break(heap);
+		return true;
+	}
+	return false;
+}
+
+static size_t free_total(const struct heap *heap, const struct walk_summary *w)
+{
+	size_t total = usable_wilderness(heap);
+
+	for (size_t i = 0; i < w->count; i++)
+		if (w->blocks[i].state == BLOCK_FREE)
+			total += w->blocks[i].size;
+	return total;
+}
+
+/* --- checks after every step ------------------------------------------------ */
+
+static void check_shadows(const struct stress *s)
+{
+	const uint8_t *bytes = heap_bytes(s->heap);
+
+	for (size_t i = 0; i < s->live_count; i++) {
+		const struct live *l = &s->live[i];
+		struct block_view view;
+
+		assert_true(heap_find_allocation(s->heap, l->payload, &view));
+		assert_int_equal(view.requested, l->size);
+		assert_memory_equal(bytes + l->payload, l->shadow, l->size);
+	}
+}
+
+static void check_stats(struct stress *s)
+{
+	struct walk_summary *w = &s->walk;
+	struct heap_stats stats;
+	size_t used = 0, used_bytes = 0, free_blocks = 0, free_bytes = 0, requested = 0, largest = 0, wild = 0;
+
+	summarize(s->heap, w);
+	for (size_t i = 0; i < w->count; i++) {
+		const struct block_view *b = &w->blocks[i];
+
+		if (b->state == BLOCK_USED) {
+			used++;
+			used_bytes += b->size;
+			requested += b->requested;
+		} else {
+			if (b->state == BLOCK_FREE)
+				free_blocks++;
+			else
+				wild = b->size;
+			free_bytes += b->size;
+			if (b->size > largest)
+				largest = b->size;
+		}
+	}
+	heap_get_stats(s->heap, &stats);
+	assert_int_equal(stats.used_blocks, used);
+	assert_int_equal(stats.used_blocks, s->live_count);
+	assert_int_equal(stats.used_bytes, used_bytes);
+	assert_int_equal(stats.requested_bytes, requested);
+	assert_int_equal(stats.overhead_bytes, used_bytes - requested);
+	assert_int_equal(stats.free_blocks, free_blocks);
+	assert_int_equal(stats.free_bytes, free_bytes);
+	assert_int_equal(stats.wilderness_bytes, wild);
+	assert_int_equal(stats.largest_free, largest);
+	assert_int_equal(stats.free_bytes + stats.used_bytes, heap_size(s->heap));
+	assert_int_equal(stats.failed_allocs, s->failed_allocs);
+	if (requested > s->peak_requested)
+		s->peak_requested = requested;
+	assert_true(stats.peak_utilization == (double)s->peak_requested / (double)heap_size(s->heap));
+}
+
+/* A refused request counts one failure and changes nothing else; other errors change nothing at all. */
+static void check_unchanged(struct stress *s, enum heap_status status)
+{
+	bool refused = status == HEAP_ERR_NO_SPACE || status == HEAP_ERR_FRAGMENTED || status == HEAP_ERR_TOO_LARGE;
+
+	assert_true(heap_equal_except_failures(s->before, s->heap));
+	if (refused) {
+		s->failed_allocs++;
+		s->refusals_seen++;
+	} else {
+		assert_true(heap_equal(s->before, s->heap));
+	}
+}
+
+/* --- operations ------------------------------------------------------------- */
+
+static void fill_new_bytes(struct stress *s, struct live *l, size_t from)
+{
+	for (size_t i = from; i < l->size; i++)
+		l->shadow[i] = (uint8_t)next_random(s);
+	if (l->size > from)
+		assert_int_equal(heap_write(s->heap, l->payload, from, l->shadow + from, l->size - from), HEAP_OK);
+}
+
+static void step_alloc(struct stress *s, bool zeroed)
+{
+	struct walk_summary *w = &s->walk;
+	struct heap_placement p;
+	size_t request = random_request(s);
+	size_t count = 1;
+	size_t expected_block = 0;
+	bool expected_ok;
+	enum heap_status status;
+
+	summarize(s->heap, w);
+	if (zeroed && request > 1 && random_below(s, 4) == 0) {
+		count = request / 2 + 1;
+		request = random_below(s, 5) == 0 ? SIZE_MAX / 2 + 1 : 2;
+	}
+	status = zeroed ? heap_calloc(s->heap, count, request, &p) : heap_alloc(s->heap, request, &p);
+	if (zeroed && count > 1 && request == SIZE_MAX / 2 + 1) {
+		assert_int_equal(status, HEAP_ERR_OVERFLOW);
+		check_unchanged(s, status);
+		return;
+	}
+	request *= count;
+	if (request == 0) {
+		assert_int_equal(status, HEAP_ERR_ZERO_SIZE);
+		check_unchanged(s, status);
+		return;
+	}
+	if (request > heap_size(s->heap)) {
+		assert_int_equal(status, HEAP_ERR_TOO_LARGE);
+		check_unchanged(s, status);
+		return;
+	}
+	assert_int_equal(p.need, expected_need(s->heap, request));
+	expected_ok = reference_choice(s->before, w, p.need, &expected_block);
+	if (!expected_ok) {
+		assert_int_equal(status, p.need > free_total(s->before, w) ? HEAP_ERR_NO_SPACE : HEAP_ERR_FRAGMENTED);
+		check_unchanged(s, status);
+		return;
+	}
+	assert_int_equal(status, HEAP_OK);
+	assert_int_equal(p.block, expected_block);
+	assert_int_equal(p.payload, expected_block + heap_header_size(s->heap));
+	assert_int_equal(p.payload % heap_alignment(s->heap), 0);
+	assert_true(s->live_count < LIVE_MAX);
+	{
+		struct live *l = &s->live[s->live_count++];
+
+		l->payload = p.payload;
+		l->size = request;
+		l->shadow = malloc(request);
+		assert_non_null(l->shadow);
+		if (zeroed) {
+			memset(l->shadow, 0, request);
+			assert_memory_equal(heap_bytes(s->heap) + p.payload, l->shadow, request);
+		}
+		if (!zeroed || random_below(s, 2) == 0)
+			fill_new_bytes(s, l, 0);
+		else
+			memcpy(l->shadow, heap_bytes(s->heap) + p.payload, request);
+	}
+	s->successes_seen++;
+}
+
+static void forget_live(struct stress *s, size_t index)
+{
+	free(s->live[index].shadow);
+	s->live[index] = s->live[--s->live_count];
+}
+
+/* What free should say about an address that is not a live payload: the documented double-free rule. */
+static enum heap_status expected_stray_status(const struct heap *heap, size_t address)
+{
+	struct block_view view;
+
+	if (!heap_block_at(heap, address, &view) || view.state != BLOCK_FREE)
+		return HEAP_ERR_NOT_ALLOCATED;
+	if (address >= view.offset + view.header_size && address < view.offset + view.size - view.footer_size &&
+	    address % heap_alignment(heap) == 0)
+		return HEAP_ERR_DOUBLE_FREE;
+	return HEAP_ERR_NOT_ALLOCATED;
+}
+
+static bool is_live(const struct stress *s, size_t address)
+{
+	for (size_t i = 0; i < s->live_count; i++)
+		if (s->live[i].payload == address)
+			return true;
+	return false;
+}
+
+static void step_free(struct stress *s)
+{
+	enum heap_status status;
+
+	if (s->live_count == 0 || random_below(s, 10) == 0) {
+		size_t address = random_below(s, heap_size(s->heap) + 64);
+
+		if (random_below(s, 2) == 0)
+			address = address / heap_alignment(s->heap) * heap_alignment(s->heap);
+		if (is_live(s, address))
+			return;
+		status = heap_free(s->heap, address, NULL);
+		assert_int_equal(status, expected_stray_status(s->heap, address));
+		check_unchanged(s, status);
+		return;
+	}
+	{
+		size_t index = random_below(s, s->live_count);
+
+		assert_int_equal(heap_free(s->heap, s->live[index].payload, NULL), HEAP_OK);
+		forget_live(s, index);
+	}
+}
+
+/* Where realloc must keep a block in place, and what size it leaves it, by the documented rules. */
+static bool reference_in_place(const struct heap *heap, const struct walk_summary *w, size_t payload, size_t need,
+			       size_t *new_size)
+{
+	size_t i = 0;
+	const struct block_view *b, *next;
+	size_t minimum = expected_need(heap, 0); /* a block with no payload: the minimum block */
+
+	while (w->blocks[i].payload != payload || w->blocks[i].state != BLOCK_USED)
+		i++;
+	b = &w->blocks[i];
+	next = i + 1 < w->count ? &w->blocks[i + 1] : NULL;
+	if (heap_policy(heap) == POLICY_BUDDY) {
+		*new_size = need;
+		if (need <= b->size)
+			return true;
+		if (b->offset % need != 0)
+			return false;
+		for (size_t half = b->size, j = i + 1; half < need; half <<= 1) {
+			while (j < w->count && w->blocks[j].offset < b->offset + half)
+				j++;
+			if (j == w->count || w->blocks[j].state != BLOCK_FREE || w->blocks[j].size != half)
+				return false;
+		}
+		return true;
+	}
+	if (need <= b->size) {
+		size_t rest = b->size - need;
+		bool joinable = next == NULL || next->state != BLOCK_USED;
+
+		*new_size = rest >= minimum || (rest > 0 && joinable) ? need : b->size;
+		return true;
+	}
+	if (next == NULL || next->state == BLOCK_WILDERNESS) {
+		*new_size = need;
+		return need <= b->size + usable_wilderness(heap);
+	}
+	if (next->state != BLOCK_FREE || b->size + next->size < need)
+		return false;
+	*new_size = b->size + next->size - need >= minimum ? need : b->size + next->size;
+	return true;
+}
+
+static void step_realloc(struct stress *s)
+{
+	struct heap_placement p;
+	size_t index, request, old_size;
+	enum heap_status status;
+	struct live *l;
+
+	if (s->live_count == 0)
+		return;
+	index = random_below(s, s->live_count);
+	l = &s->live[index];
+	request = random_request(s);
+	summarize(s->heap, &s->walk);
+	status = heap_realloc(s->heap, l->payload, request, &p);
+	if (request == 0) {
+		assert_int_equal(status, HEAP_ERR_ZERO_SIZE);
+		check_unchanged(s, status);
+		return;
+	}
+	if (request > heap_size(s->heap)) {
+		assert_int_equal(status, HEAP_ERR_TOO_LARGE);
+		check_unchanged(s, status);
+		return;
+	}
+	{
+		size_t need = expected_need(s->heap, request);
+		size_t new_size = 0, block = 0;
+		struct block_view old;
+
+		assert_true(heap_find_allocation(s->before, l->payload, &old));
+		if (reference_in_place(s->before, &s->walk, l->payload, need, &new_size)) {
+			assert_int_equal(status, HEAP_OK);
+			assert_int_equal(p.source, SOURCE_IN_PLACE);
+			assert_int_equal(p.block_size, new_size);
+		} else if (reference_choice(s->before, &s->walk, need, &block)) {
+			assert_int_equal(status, HEAP_OK);
+			assert_int_equal(p.source, SOURCE_MOVED);
+			assert_int_equal(p.block, block);
+		} else {
+			assert_int_equal(status, need > free_total(s->before, &s->walk) + old.size ? HEAP_ERR_NO_SPACE
+												   : HEAP_ERR_FRAGMENTED);
+			assert_int_equal(p.need, need);
+			check_unchanged(s, status);
+			return;
+		}
+	}
+	assert_int_equal(p.old_payload, l->payload);
+	assert_true(p.source == SOURCE_IN_PLACE || p.source == SOURCE_MOVED);
+	assert_true((p.source == SOURCE_IN_PLACE) == (p.payload == l->payload));
+	old_size = l->size;
+	/* The kept prefix must have survived the move or the resize. */
+	assert_memory_equal(heap_bytes(s->heap) + p.payload, l->shadow, old_size < request ? old_size : request);
+	if (p.source == SOURCE_MOVED)
+		assert_int_equal(p.copied, old_size < request ? old_size : request);
+	l->payload = p.payload;
+	l->shadow = realloc(l->shadow, request);
+	assert_non_null(l->shadow);
+	l->size = request;
+	fill_new_bytes(s, l, old_size < request ? old_size : request);
+	s->successes_seen++;
+}
+
+static void step_write(struct stress *s)
+{
+	uint8_t data[64] = { 0 };
+	size_t index, offset, len;
+	enum heap_status status;
+	struct live *l;
+
+	if (s->live_count == 0)
+		return;
+	index = random_below(s, s->live_count);
+	l = &s->live[index];
+	offset = random_below(s, l->size + 4);
+	len = random_below(s, 40);
+	for (size_t i = 0; i < len; i++)
+		data[i] = (uint8_t)next_random(s);
+	status = heap_write(s->heap, l->payload, offset, data, len);
+	if (offset + len > l->size) {
+		assert_int_equal(status, HEAP_ERR_OUT_OF_BOUNDS);
+		check_unchanged(s, status);
+		return;
+	}
+	assert_int_equal(status, HEAP_OK);
+	memcpy(l->shadow + offset, data, len);
+}
+
+static void run_stress(enum heap_policy policy, size_t size, unsigned alignment, size_t steps, uint64_t seed)
+{
+	struct stress *s = calloc(1, sizeof *s);
+	const char *env = getenv("HEAP_STRESS_SEED");
+
+	assert_non_null(s);
+	if (env != NULL)
+		seed ^= strtoull(env, NULL, 0);
+	s->rng = seed;
+	s->heap = make_heap(policy, size, alignment);
+	s->before = heap_clone(s->heap);
+	assert_non_null(s->before);
+	s->max_request = size / 2;
+	for (size_t step = 0; step < steps; step++) {
+		size_t roll = random_below(s, 100);
+
+		assert_int_equal(heap_copy_into(s->before, s->heap), HEAP_OK);
+		if (roll < 40)
+			step_alloc(s, false);
+		else if (roll < 45)
+			step_alloc(s, true);
+		else if (roll < 75)
+			step_free(s);
+		else if (roll < 92)
+			step_realloc(s);
+		else
+			step_write(s);
+		assert_heap_sane(s->heap);
+		check_shadows(s);
+		check_stats(s);
+	}
+	/* The run must have exercised both outcomes, not just one. */
+	assert_true(s->refusals_seen > steps / 100);
+	assert_true(s->successes_seen > steps / 10);
+	while (s->live_count > 0) {
+		assert_int_equal(heap_free(s->heap, s->live[0].payload, NULL), HEAP_OK);
+		forget_live(s, 0);
+		assert_heap_sane(s->heap);
+	}
+	{
+		const struct expected_block empty = { 0, size, policy == POLICY_BUDDY ? BLOCK_FREE : BLOCK_WILDERNESS };
+
+		check_block_table(s->heap, &empty, 1, __FILE__, __LINE__);
+	}
+	heap_destroy(s->before);
+	heap_destroy(s->heap);
+	free(s);
+}
+
+/* 100,000 steps per policy at the default alignment; fewer at 4 and 16, and on larger or odd-sized heaps. */
+enum { STEPS_DEFAULT = 100000, STEPS_OTHER_ALIGNMENT = 30000, STEPS_LARGE_HEAP = 4000, STEPS_ODD_SIZE = 20000 };
+
+static void stress_policy(enum heap_policy policy)
+{
+	uint64_t seed = 0x5eed0000u + (uint64_t)policy * 101;
+
+	run_stress(policy, HEAP_DEFAULT_SIZE, 8, STEPS_DEFAULT, seed);
+	run_stress(policy, HEAP_DEFAULT_SIZE, 4, STEPS_OTHER_ALIGNMENT, seed + 1);
+	run_stress(policy, HEAP_DEFAULT_SIZE, 16, STEPS_OTHER_ALIGNMENT, seed + 2);
+	run_stress(policy, 64, 8, STEPS_ODD_SIZE / 4, seed + 3);
+	run_stress(policy, 65536, 8, STEPS_LARGE_HEAP, seed + 4);
+	if (policy != POLICY_BUDDY)
+		run_stress(policy, 1000, 16, STEPS_ODD_SIZE, seed + 5);
+}
+
+static void first_fit_survives_random_operations(void **state)
+{
+	(void)state;
+	stress_policy(POLICY_FIRST_FIT);
+}
+
+static void next_fit_survives_random_operations(void **state)
+{
+	(void)state;
+	stress_policy(POLICY_NEXT_FIT);
+}
+
+static void best_fit_survives_random_operations(void **state)
+{
+	(void)state;
+	stress_policy(POLICY_BEST_FIT);
+}
+
+static void worst_fit_survives_random_operations(void **state)
+{
+	(void)state;
+	stress_policy(POLICY_WORST_FIT);
+}
+
+static void buddy_survives_random_operations(void **state)
+{
+	(void)state;
+	stress_policy(POLICY_BUDDY);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(first_fit_survives_random_operations),
+		cmocka_unit_test(next_fit_survives_random_operations),
+		cmocka_unit_test(best_fit_survives_random_operations),
+		cmocka_unit_test(worst_fit_survives_random_operations),
+		cmocka_unit_test(buddy_survives_random_operations),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
