@@ -71,6 +71,10 @@ void strbuf_putc(struct strbuf *buf, char c)
 	strbuf_append(buf, &c, 1);
 }
 
+/* Marked as a printf-like va_list function so clang's -Wformat-nonliteral (in -Wformat=2) accepts the pass-through. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
 void strbuf_vprintf(struct strbuf *buf, const char *format, va_list args)
 {
 	va_list copy;
