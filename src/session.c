@@ -282,7 +282,8 @@ static bool apply_alloc(struct session *session, const struct command *command,
 		return true;
 	}
 	if (command->kind == CMD_CALLOC && (command->size == 0 || command->count == 0)) {
-		set_error(error, command->size_column, "calloc needs a COUNT and SIZE of at least 1");
+		set_error(error, command->count == 0 ? command->count_column : command->size_column,
+			  "calloc needs a COUNT and SIZE of at least 1");
 		return false;
 	}
 	note_free_space(session->heap, outcome);
@@ -472,7 +473,8 @@ static bool apply_config(struct session *session, const struct command *command,
 		.policy = heap_policy(session->heap),
 		.alignment = heap_alignment(session->heap),
 	};
-	size_t column = command->size_column ? command->size_column : 0;
+	/* Point at the argument that made the config impossible: SIZE for reset, the word for policy/align. */
+	size_t column = command->kind == CMD_RESET ? command->size_column : command->value_column;
 	if (command->kind == CMD_POLICY)
 		config.policy = command->policy;
 	else if (command->kind == CMD_ALIGN)
@@ -516,8 +518,15 @@ static bool apply(struct session *session, const struct command *command, struct
 	outcome->policy = heap_policy(session->heap);
 	switch (command->kind) {
 	case CMD_ALLOC:
-	case CMD_CALLOC:
-		return apply_alloc(session, command, outcome, error);
+	case CMD_CALLOC: {
+		/* Choosing an automatic name skips taken names by moving next_auto; a rejected
+		 * request must not keep that move, or replaying history would name blocks differently. */
+		unsigned long next_auto = session->next_auto;
+		if (apply_alloc(session, command, outcome, error))
+			return true;
+		session->next_auto = next_auto;
+		return false;
+	}
 	case CMD_FREE:
 		return apply_free(session, command, outcome, error);
 	case CMD_REALLOC:
