@@ -2,6 +2,7 @@
 #include "ui_term.h"
 
 #include <curses.h>
+#include <term.h>
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -111,6 +112,15 @@ static void free_bound_keys(void)
 	def_prog_mode();  /* so a refresh after endwin (resume) restores these modes */
 }
 
+/* A full-screen program needs cursor addressing; "dumb" and printing terminals have none. */
+static bool can_address_cursor(void)
+{
+	char name[] = "cup";
+	const char *cup = tigetstr(name);
+
+	return cup != NULL && cup != (const char *)-1;
+}
+
 static bool locale_is_utf8(void)
 {
 	const char *codeset = nl_langinfo(CODESET);
@@ -152,6 +162,16 @@ bool ui_term_open(const struct ui_options *options, struct ui_term_caps *caps, c
 		return false;
 	}
 	set_term(term_screen);
+	if (!can_address_cursor()) {
+		const char *term = getenv("TERM");
+
+		endwin();
+		delscreen(term_screen);
+		term_screen = NULL;
+		release_signals();
+		snprintf(reason, size, "the terminal type '%s' cannot move the cursor", term ? term : "(unset)");
+		return false;
+	}
 	cbreak();
 	noecho();
 	nonl();

@@ -22,15 +22,23 @@ TARGET="heapviz:0.0"
 WAIT_TIMEOUT=${E2E_TIMEOUT:-10}     # seconds any one wait may take
 E2E_LANG=${E2E_LANG:-C.UTF-8}       # a UTF-8 locale that every glibc has
 SHELL_PROMPT='e2e-prompt$ '
-SHELL_TAG='e2e-prompt[$] '          # a regex for the prompt
+SHELL_TAG='e2e-prompt[$]'           # a regex for the prompt (capture-pane drops trailing spaces)
 
 # The private server: never the user's tmux, no user config.
 tm() {
 	tmux -L "$TMUX_SOCKET" -f /dev/null "$@"
 }
 
+# Kill the server and wait for it to be gone, so the next start does not race its shutdown.
 stop_tmux() {
-	tm kill-server >/dev/null 2>&1 || true
+	local socket tries=0
+	socket="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCKET"
+	tm kill-server >/dev/null 2>&1 || return 0
+	while [ -S "$socket" ] && tm list-sessions >/dev/null 2>&1 && [ $tries -lt 100 ]; do
+		sleep 0.02
+		tries=$((tries + 1))
+	done
+	rm -f "$socket"
 }
 trap stop_tmux EXIT
 
@@ -70,11 +78,11 @@ start_in_tmux() {
 	done
 	[ "${1:-}" = "--" ] && shift
 	stop_tmux
-	tm new-session -d -s heapviz -x "$cols" -y "$rows" \
+	# remain-on-exit is set before the pane exists: a program that dies at once still leaves its pane.
+	tm start-server \; set-option -g remain-on-exit on \; \
+		new-session -d -s heapviz -x "$cols" -y "$rows" \
 		env -u TMUX TERM=xterm-256color LANG="$E2E_LANG" LC_ALL= "${env[@]}" "$@" ||
 		fail "cannot start tmux"
-	tm set-option -t heapviz remain-on-exit on >/dev/null
-	tm set-window-option -t heapviz aggressive-resize off >/dev/null 2>&1 || true
 }
 
 # start_heapviz [COLS ROWS] [ENV=VALUE...] [-- ARGS...]: heapviz straight in a pane, ready for input.

@@ -1,0 +1,631 @@
+/* ui.c - the interactive front end: keys and clicks become session actions, each change one new frame. */
+#include "ui.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "command.h"
+#include "lineedit.h"
+#include "names.h"
+#include "screen.h"
+#include "session.h"
+#include "ui_term.h"
+#include "view.h"
+
+/* Control keys as wget_wch reports them. */
+#define KEY_CTRL(letter) ((unsigned)((letter) & 0x1f))
+#define KEY_ESCAPE 0x1bu
+#define KEY_DELETE_CHAR 0x7fu
+
+/* What handling an input asks of the loop (htop's HANDLED/REDRAW bits). */
+enum reaction {
+	REACT_NONE = 0,
+	REACT_REDRAW = 1,     /* compose and paint a new frame */
+	REACT_FULL = 2,       /* ... forgetting what the terminal shows (Ctrl-L) */
+	REACT_QUIT = 4
+};
+
+#define COMPLETION_MAX 64
+
+struct ui {
+	struct session *session;
+	const struct ui_options *options;
+	struct view_state state;
+	struct line_editor editor;
+	struct screen screen;
+	struct ui_painter *painter;
+	char *overlay_text;   /* help or check text shown in the overlay (owned), NULL for the key help */
+};
+
+static void set_message(struct ui *ui, enum style_role role, const char *format, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
+static void set_message(struct ui *ui, enum style_role role, const char *format, ...)
+{
+	va_list args;
+
+	va_start(args, format);
+	vsnprintf(ui->state.message, sizeof ui->state.message, format, args);
+	va_end(args);
+	ui->state.message_role = role;
+	ui->state.error_column = 0;
+}
+
+static void clear_message(struct ui *ui)
+{
+	ui->state.message[0] = '\0';
+	ui->state.message_role = ROLE_TEXT;
+	ui->state.error_column = 0;
+}
+
+static size_t heap_bytes_total(const struct ui *ui)
+{
+	return heap_size(session_heap(ui->session));
+}
+
+/* --- help overlay ---------------------------------------------------------- */
+
+static void open_help(struct ui *ui, char *text)
+{
+	free(ui->overlay_text);
+	ui->overlay_text = text;
+	ui->state.show_help = true;
+	ui->state.help_scroll = 0;
+}
+
+static void close_help(struct ui *ui)
+{
+	free(ui->overlay_text);
+	ui->overlay_text = NULL;
+	ui->state.show_help = false;
+	ui->state.help_scroll = 0;
+}
+
+/* Rows a page key moves: most of what is visible, never zero. */
+static size_t page_rows(const struct ui *ui)
+{
+	return ui->screen.height > 8 ? (size_t)(ui->screen.height - 6) : 1;
+}
+
+static void scroll_by(size_t *position, long delta, size_t limit)
+{
+	if (delta < 0)
+		*position = (size_t)-delta > *position ? 0 : *position - (size_t)-delta;
+	else
+		*position += (size_t)delta;
+	if (*position > limit)
+		*position = limit;
+}
+
+/* The furthest the help overlay scrolls: its last line at the bottom of the area it has. */
+static size_t help_scroll_limit(const struct ui *ui)
+{
+	struct view_layout layout;
+	size_t lines;
+
+	view_layout(ui->screen.width, ui->screen.height, &layout);
+	lines = view_help_lines(&ui->state, layout.main.width);
+	return lines > (size_t)layout.main.height ? lines - (size_t)layout.main.height : 0;
+}
+
+static unsigned help_key(struct ui *ui, const struct ui_key *key)
+{
+	long page = (long)page_rows(ui);
+	size_t limit = help_scroll_limit(ui);
+
+	if (key->function) {
+		switch (key->code) {
+		case KEY_F(1): close_help(ui); return REACT_REDRAW;
+		case KEY_PPAGE: scroll_by(&ui->state.help_scroll, -page, limit); return REACT_REDRAW;
+		case KEY_NPAGE: scroll_by(&ui->state.help_scroll, page, limit); return REACT_REDRAW;
+		case KEY_UP: scroll_by(&ui->state.help_scroll, -1, limit); return REACT_REDRAW;
+		case KEY_DOWN: scroll_by(&ui->state.help_scroll, 1, limit); return REACT_REDRAW;
+		case KEY_HOME: ui->state.help_scroll = 0; return REACT_REDRAW;
+		default: return REACT_NONE;
+		}
+	}
+	if (key->code == KEY_ESCAPE || key->code == 'q' || key->code == 'Q') {
+		close_help(ui);
+		return REACT_REDRAW;
+	}
+	return REACT_NONE;
+}
+
+/* --- running commands ------------------------------------------------------ */
+
+/* Show what a report says in the status line; returns REACT_QUIT when it asked to leave. */
+static unsigned show_report(struct ui *ui, struct session_report *report)
+{
+	if (!report->ok) {
+		set_message(ui, ROLE_ERROR, "%s", report->error.message);
+		return REACT_REDRAW;
+	}
+	if (report->quit)
+		return REACT_QUIT;
+	if (report->new_step) {
+		const char *text = report->explain[0] ? report->explain : report->message;
+		enum style_role role = report->outcome.kind == OUTCOME_REFUSED ? ROLE_REFUSED : ROLE_OK;
+
+		if (report->dropped_future && report->dropped_steps > 0)
+			set_message(ui, role, "%s (%zu undone step%s dropped)", text, report->dropped_steps,
+				    report->dropped_steps == 1 ? "" : "s");
+		else
+			set_message(ui, role, "%s", text);
+	} else if (report->message[0]) {
+		set_message(ui, report->moved ? ROLE_NOTE : ROLE_TEXT, "%s", report->message);
+	} else if (report->explain[0]) {
+		set_message(ui, ROLE_NOTE, "%s", report->explain);
+	} else {
+		clear_message(ui);
+	}
+	if (report->text) {
+		open_help(ui, report->text);
+		report->text = NULL;
+	}
+	return REACT_REDRAW;
+}
+
+/* Put the bar's cursor on the byte the error points at, so the fix is one keystroke away. */
+static void cursor_to_column(struct line_editor *editor, size_t column)
+{
+	lineedit_apply(editor, EDIT_HOME);
+	while (editor->cursor + 1 < column && editor->cursor < editor->len)
+		lineedit_apply(editor, EDIT_RIGHT);
+}
+
+/* Enter on the bar: run the line; keep it for editing when it was rejected. */
+static unsigned run_bar_line(struct ui *ui)
+{
+	char line[LINEEDIT_MAX + 1];
+	struct session_report report;
+	unsigned reaction;
+
+	memcpy(line, ui->editor.text, ui->editor.len);
+	line[ui->editor.len] = '\0';
+	if (line[strspn(line, " \t")] == '\0') {
+		lineedit_clear(&ui->editor);
+		clear_message(ui);
+		return REACT_REDRAW;
+	}
+	memset(&report, 0, sizeof report);
+	session_run_line(ui->session, line, &report);
+	lineedit_remember(&ui->editor, line);
+	reaction = show_report(ui, &report);
+	if (!report.ok) {
+		lineedit_set(&ui->editor, line);
+		ui->state.error_column = report.error.column;
+		if (report.error.column > 0)
+			cursor_to_column(&ui->editor, report.error.column);
+	} else {
+		lineedit_clear(&ui->editor);
+	}
+	session_report_release(&report);
+	return reaction;
+}
+
+/* A command run by a key (undo, redo): its outcome is shown, the bar is left alone. */
+static unsigned run_key_command(struct ui *ui, const char *line)
+{
+	struct session_report report;
+	unsigned reaction;
+
+	memset(&report, 0, sizeof report);
+	session_run_line(ui->session, line, &report);
+	reaction = show_report(ui, &report);
+	if (report.ok && !report.message[0])
+		set_message(ui, ROLE_NOTE, "step %zu / %zu", session_step(ui->session), session_last_step(ui->session));
+	session_report_release(&report);
+	return reaction;
+}
+
+/* --- Tab completion -------------------------------------------------------- */
+
+struct completion {
+	char prefix[LINEEDIT_MAX + 1];  /* the word typed so far */
+	size_t prefix_len;
+	char storage[COMPLETION_MAX][LINEEDIT_MAX + 1];
+	const char *candidates[COMPLETION_MAX];
+	size_t count;
+};
+
+/* Keep a candidate in the case typed, so "AL" completes to "ALloc" (the line editor matches exactly). */
+static void add_keyword(const char *keyword, void *context)
+{
+	struct completion *completion = context;
+	size_t len = strlen(keyword);
+
+	if (completion->count >= COMPLETION_MAX || len < completion->prefix_len || len > LINEEDIT_MAX)
+		return;
+	memcpy(completion->storage[completion->count], completion->prefix, completion->prefix_len);
+	memcpy(completion->storage[completion->count] + completion->prefix_len, keyword + completion->prefix_len,
+	       len - completion->prefix_len + 1);
+	completion->candidates[completion->count] = completion->storage[completion->count];
+	completion->count++;
+}
+
+static bool add_name(const char *name, size_t payload, void *context)
+{
+	struct completion *completion = context;
+
+	(void)payload;
+	if (strncmp(name, completion->prefix, completion->prefix_len) == 0)
+		add_keyword(name, context);
+	return completion->count < COMPLETION_MAX;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The command word of the line, for deciding what its arguments complete to. */
+static bool first_word_is(const struct line_editor *editor, const char *word)
+{
+	const char *text = editor->text + strspn(editor->text, " ");
+	size_t len = strcspn(text, " ");
+
+	return len == strlen(word) && strncasecmp(text, word, len) == 0;
+}
+
+static unsigned complete(struct ui *ui)
+{
+	struct completion *completion = calloc(1, sizeof *completion);
+	const char *start;
+	size_t len, word, matched;
+
+	if (!completion)
+		return REACT_NONE;
+	word = lineedit_current_word(&ui->editor, &start, &len);
+	memcpy(completion->prefix, start, len);
+	completion->prefix[len] = '\0';
+	completion->prefix_len = len;
+	if (word == 0)
+		command_complete(completion->prefix, add_keyword, completion);
+	else if (word == 1 && first_word_is(&ui->editor, "policy"))
+		command_complete_policy(completion->prefix, add_keyword, completion);
+	else
+		names_each(session_names(ui->session), add_name, completion);
+	if (word != 0 && !(word == 1 && first_word_is(&ui->editor, "policy")))
+		qsort(completion->candidates, completion->count, sizeof completion->candidates[0], compare_strings);
+	matched = lineedit_complete(&ui->editor, completion->candidates, completion->count);
+	if (matched > 1) {
+		char list[sizeof ui->state.message];
+		size_t used = 0;
+
+		list[0] = '\0';
+		for (size_t i = 0; i < completion->count && used + 1 < sizeof list; i++) {
+			int n = snprintf(list + used, sizeof list - used, "%s%s", i ? "  " : "", completion->candidates[i]);
+
+			if (n < 0)
+				break;
+			used += (size_t)n;
+		}
+		set_message(ui, ROLE_NOTE, "%s", list);
+	} else if (matched == 0) {
+		set_message(ui, ROLE_NOTE, "no completion for '%s'", completion->prefix);
+	} else {
+		clear_message(ui);
+	}
+	free(completion);
+	return REACT_REDRAW;
+}
+
+/* --- the grid and the inspector -------------------------------------------- */
+
+/* The grid's geometry at the current size, as the view lays it out. */
+static struct grid_geometry current_geometry(const struct ui *ui)
+{
+	return view_grid_geometry(session_heap(ui->session), &ui->state, ui->screen.width, ui->screen.height);
+}
+
+/* Move the inspector cursor by whole cells; a move that would leave the heap does nothing. */
+static void move_cursor(struct ui *ui, long cells)
+{
+	struct grid_geometry geometry = current_geometry(ui);
+	size_t step = geometry.bytes_per_cell ? geometry.bytes_per_cell : 1;
+	size_t cell = ui->state.cursor / step;
+	size_t last = (heap_bytes_total(ui) - 1) / step;
+
+	if (cell > last)
+		cell = last;
+	if (cells < 0 && (size_t)-cells <= cell)
+		cell -= (size_t)-cells;
+	else if (cells > 0 && (size_t)cells <= last - cell)
+		cell += (size_t)cells;
+	ui->state.cursor = cell * step;
+}
+
+static unsigned grid_key(struct ui *ui, const struct ui_key *key)
+{
+	struct grid_geometry geometry = current_geometry(ui);
+	long row = geometry.columns > 0 ? geometry.columns : 1;
+
+	if (key->function) {
+		switch (key->code) {
+		case KEY_LEFT: move_cursor(ui, -1); return REACT_REDRAW;
+		case KEY_RIGHT: move_cursor(ui, 1); return REACT_REDRAW;
+		case KEY_UP: move_cursor(ui, -row); return REACT_REDRAW;
+		case KEY_DOWN: move_cursor(ui, row); return REACT_REDRAW;
+		case KEY_HOME: ui->state.cursor = 0; return REACT_REDRAW;
+		case KEY_END: ui->state.cursor = heap_bytes_total(ui) - 1; move_cursor(ui, 0); return REACT_REDRAW;
+		case KEY_ENTER: ui->state.has_selection = true; return REACT_REDRAW;
+		default: return REACT_NONE;
+		}
+	}
+	switch (key->code) {
+	case 'h': move_cursor(ui, -1); return REACT_REDRAW;
+	case 'l': move_cursor(ui, 1); return REACT_REDRAW;
+	case 'k': move_cursor(ui, -row); return REACT_REDRAW;
+	case 'j': move_cursor(ui, row); return REACT_REDRAW;
+	case '\r': case '\n': ui->state.has_selection = true; return REACT_REDRAW;
+	case KEY_ESCAPE:
+		ui->state.focus = FOCUS_BAR;
+		ui->state.has_selection = false;
+		return REACT_REDRAW;
+	case '?': open_help(ui, NULL); return REACT_REDRAW;
+	default:
+		set_message(ui, ROLE_NOTE, "grid: arrows or hjkl move, Enter selects, Esc returns to the command bar");
+		return REACT_REDRAW;
+	}
+}
+
+/* --- the command bar ------------------------------------------------------- */
+
+static unsigned bar_edit(struct ui *ui, enum edit_action action)
+{
+	lineedit_apply(&ui->editor, action);
+	ui->state.error_column = 0;
+	return REACT_REDRAW;
+}
+
+static unsigned bar_key(struct ui *ui, const struct ui_key *key)
+{
+	if (key->function) {
+		switch (key->code) {
+		case KEY_LEFT: return bar_edit(ui, EDIT_LEFT);
+		case KEY_RIGHT: return bar_edit(ui, EDIT_RIGHT);
+		case KEY_HOME: return bar_edit(ui, EDIT_HOME);
+		case KEY_END: return bar_edit(ui, EDIT_END);
+		case KEY_BACKSPACE: return bar_edit(ui, EDIT_BACKSPACE);
+		case KEY_DC: return bar_edit(ui, EDIT_DELETE);
+		case KEY_UP: return bar_edit(ui, EDIT_HISTORY_PREV);
+		case KEY_DOWN: return bar_edit(ui, EDIT_HISTORY_NEXT);
+		case KEY_ENTER: return run_bar_line(ui);
+		default: return REACT_NONE;
+		}
+	}
+	switch (key->code) {
+	case '\r': case '\n': return run_bar_line(ui);
+	case KEY_DELETE_CHAR: case KEY_CTRL('H'): return bar_edit(ui, EDIT_BACKSPACE);
+	case KEY_CTRL('U'): return bar_edit(ui, EDIT_KILL_LINE);
+	case KEY_CTRL('W'): return bar_edit(ui, EDIT_KILL_WORD);
+	case KEY_CTRL('A'): return bar_edit(ui, EDIT_HOME);
+	case KEY_CTRL('E'): return bar_edit(ui, EDIT_END);
+	case '\t': return complete(ui);
+	case KEY_ESCAPE:
+		ui->state.focus = FOCUS_GRID;
+		return REACT_REDRAW;
+	case KEY_CTRL('D'):
+		return ui->editor.len == 0 ? REACT_QUIT : REACT_NONE;
+	default:
+		break;
+	}
+	if (key->code == '?' && ui->editor.len == 0) {
+		open_help(ui, NULL);
+		return REACT_REDRAW;
+	}
+	if (key->code >= 0x20 && key->code != KEY_DELETE_CHAR) {
+		char bytes[4];
+		size_t len = 0;
+		unsigned code = key->code;
+
+		if (code < 0x80) {
+			bytes[len++] = (char)code;
+		} else if (code < 0x800) {
+			bytes[len++] = (char)(0xc0 | (code >> 6));
+			bytes[len++] = (char)(0x80 | (code & 0x3f));
+		} else if (code < 0x10000) {
+			bytes[len++] = (char)(0xe0 | (code >> 12));
+			bytes[len++] = (char)(0x80 | ((code >> 6) & 0x3f));
+			bytes[len++] = (char)(0x80 | (code & 0x3f));
+		} else if (code < 0x110000) {
+			bytes[len++] = (char)(0xf0 | (code >> 18));
+			bytes[len++] = (char)(0x80 | ((code >> 12) & 0x3f));
+			bytes[len++] = (char)(0x80 | ((code >> 6) & 0x3f));
+			bytes[len++] = (char)(0x80 | (code & 0x3f));
+		}
+		if (len && lineedit_insert(&ui->editor, bytes, len)) {
+			ui->state.error_column = 0;
+			return REACT_REDRAW;
+		}
+	}
+	return REACT_NONE;
+}
+
+/* --- keys that mean the same everywhere ------------------------------------ */
+
+/* Rows beyond those the grid area shows, i.e. how far a view of `rows` rows can scroll. */
+static size_t scroll_limit(const struct ui *ui, size_t rows)
+{
+	struct view_layout layout;
+
+	view_layout(ui->screen.width, ui->screen.height, &layout);
+	return rows > (size_t)layout.grid.height ? rows - (size_t)layout.grid.height : 0;
+}
+
+/* PgUp/PgDn and the wheel: scroll the hex view when it is shown, else the grid (the view clamps too). */
+static unsigned scroll_view(struct ui *ui, long pages_or_rows, bool page)
+{
+	long delta = page ? pages_or_rows * (long)page_rows(ui) : pages_or_rows;
+
+	if (ui->state.show_hex) {
+		size_t rows = view_hex_rows(session_heap(ui->session), ui->screen.width);
+
+		scroll_by(&ui->state.hex_scroll, delta, scroll_limit(ui, rows));
+	} else {
+		struct grid_geometry geometry = current_geometry(ui);
+
+		scroll_by(&ui->state.grid_scroll, delta, scroll_limit(ui, geometry.rows > 0 ? (size_t)geometry.rows : 0));
+	}
+	return REACT_REDRAW;
+}
+
+static unsigned mouse_event(struct ui *ui, const struct ui_key *key)
+{
+	size_t address;
+
+	switch (key->mouse_action) {
+	case MOUSE_WHEEL_UP:
+		if (ui->state.show_help) {
+			scroll_by(&ui->state.help_scroll, -3, help_scroll_limit(ui));
+			return REACT_REDRAW;
+		}
+		return scroll_view(ui, -3, false);
+	case MOUSE_WHEEL_DOWN:
+		if (ui->state.show_help) {
+			scroll_by(&ui->state.help_scroll, 3, help_scroll_limit(ui));
+			return REACT_REDRAW;
+		}
+		return scroll_view(ui, 3, false);
+	case MOUSE_CLICK:
+		if (ui->state.show_help || ui->state.show_hex)
+			return REACT_NONE;
+		if (view_grid_hit(session_heap(ui->session), &ui->state, ui->screen.width, ui->screen.height,
+				  key->mouse_row, key->mouse_column, &address)) {
+			ui->state.cursor = address;
+			ui->state.has_selection = true;
+			ui->state.focus = FOCUS_GRID;
+			return REACT_REDRAW;
+		}
+		return REACT_NONE;
+	default:
+		return REACT_NONE;
+	}
+}
+
+static unsigned handle_key(struct ui *ui, const struct ui_key *key)
+{
+	if (key->function && key->code == KEY_RESIZE)
+		return REACT_REDRAW;
+	if (!key->function && key->code == KEY_CTRL('L'))
+		return REACT_FULL;
+	if (key->mouse)
+		return mouse_event(ui, key);
+	if (ui->state.show_help)
+		return help_key(ui, key);
+	if (key->function) {
+		switch (key->code) {
+		case KEY_F(1): open_help(ui, NULL); return REACT_REDRAW;
+		case KEY_PPAGE: return scroll_view(ui, -1, true);
+		case KEY_NPAGE: return scroll_view(ui, 1, true);
+		default: break;
+		}
+	} else {
+		switch (key->code) {
+		case KEY_CTRL('Z'): case KEY_CTRL('P'): return run_key_command(ui, "undo");
+		case KEY_CTRL('Y'): case KEY_CTRL('N'): return run_key_command(ui, "redo");
+		case KEY_CTRL('X'):
+			ui->state.show_hex = !ui->state.show_hex;
+			return REACT_REDRAW;
+		default: break;
+		}
+	}
+	return ui->state.focus == FOCUS_BAR ? bar_key(ui, key) : grid_key(ui, key);
+}
+
+/* --- the loop -------------------------------------------------------------- */
+
+/* Compose the frame for the current size and paint it in one terminal update. */
+static void show_frame(struct ui *ui, bool full)
+{
+	int width, height, cursor_row = -1, cursor_column = -1;
+
+	ui_term_size(&width, &height);
+	if (width < 1 || height < 1)
+		return;
+	if ((ui->screen.width != width || ui->screen.height != height) && !screen_resize(&ui->screen, width, height))
+		return;
+	ui->state.input = &ui->editor;
+	ui->state.help_text = ui->overlay_text;
+	view_render(&ui->screen, ui->session, &ui->state);
+	if (ui->state.focus == FOCUS_BAR && !ui->state.show_help) {
+		cursor_row = ui->screen.cursor_row;
+		cursor_column = ui->screen.cursor_column;
+	}
+	ui_painter_show(ui->painter, &ui->screen, cursor_row, cursor_column, full);
+}
+
+static int run_loop(struct ui *ui, int *quit_signal)
+{
+	unsigned reaction = REACT_REDRAW;
+
+	for (;;) {
+		unsigned events = ui_term_take_events(quit_signal);
+		struct ui_key key;
+
+		if (events & (TERM_EVENT_QUIT | TERM_EVENT_LOST))
+			return events & TERM_EVENT_QUIT ? 1 : 0;
+		if (events & TERM_EVENT_SUSPEND) {
+			ui_term_suspend();
+			reaction |= REACT_FULL;
+		}
+		if (events & TERM_EVENT_CONTINUE)
+			reaction |= REACT_FULL;
+		if (reaction & REACT_QUIT)
+			return 0;
+		if (reaction & (REACT_REDRAW | REACT_FULL))
+			show_frame(ui, (reaction & REACT_FULL) != 0);
+		reaction = REACT_NONE;
+		/* Take every key already typed (a paste) before drawing again: one frame per burst. */
+		for (int burst = 0; burst < 256 && !(reaction & REACT_QUIT) && ui_term_read(&key, burst ? 0 : 1000); burst++)
+			reaction |= handle_key(ui, &key);
+	}
+}
+
+int ui_run(struct session *session, const struct ui_options *options)
+{
+	struct ui ui;
+	struct ui_term_caps caps;
+	char reason[200];
+	int quit_signal = 0, status;
+
+	memset(&ui, 0, sizeof ui);
+	ui.session = session;
+	ui.options = options;
+	lineedit_init(&ui.editor);
+	if (!ui_term_open(options, &caps, reason, sizeof reason)) {
+		fprintf(stderr, "heapviz: %s\n", reason);
+		lineedit_release(&ui.editor);
+		return 1;
+	}
+	ui.painter = ui_painter_create(options->theme, &caps);
+	if (!ui.painter) {
+		ui_term_close();
+		fprintf(stderr, "heapviz: out of memory\n");
+		lineedit_release(&ui.editor);
+		return 1;
+	}
+	ui.state.focus = FOCUS_BAR;
+	ui.state.ascii = options->ascii || !caps.utf8;
+	ui.state.monochrome = caps.monochrome;
+	ui.state.title_file = options->file;
+	ui.state.message_role = ROLE_TEXT;
+
+	status = run_loop(&ui, &quit_signal);
+
+	ui_term_close();
+	ui_painter_destroy(ui.painter);
+	screen_release(&ui.screen);
+	lineedit_release(&ui.editor);
+	free(ui.overlay_text);
+	if (quit_signal)
+		ui_term_reraise(quit_signal);
+	return status;
+}
