@@ -65,12 +65,16 @@ static void explain_placed(const struct command *command, const struct step_outc
 		return;
 	}
 	if (outcome->policy == POLICY_BUDDY) {
+		/* p->need is already the power of two: show what was rounded up (header + request). */
+		size_t header = p->payload - p->block;
+		size_t request = command->kind == CMD_CALLOC ? command->count * command->size : command->size;
 		if (p->buddy_splits)
-			snprintf(choice, sizeof choice, "buddy: %zu B round up to a %zu B block; the free %zu B block at 0x%03zx was halved %u time%s",
-				 p->need, p->block_size, p->found_size, p->block, p->buddy_splits, plural(p->buddy_splits));
+			snprintf(choice, sizeof choice, "buddy: %zu B header + %zu B = %zu B, rounded up to a %zu B block; the free %zu B block at 0x%03zx was halved %u time%s",
+				 header, request, header + request, p->block_size, p->found_size, p->block, p->buddy_splits,
+				 plural(p->buddy_splits));
 		else
-			snprintf(choice, sizeof choice, "buddy: %zu B round up to a %zu B block; the free block at 0x%03zx is exactly that size",
-				 p->need, p->block_size, p->block);
+			snprintf(choice, sizeof choice, "buddy: %zu B header + %zu B = %zu B, rounded up to a %zu B block; the free block at 0x%03zx is exactly that size",
+				 header, request, header + request, p->block_size, p->block);
 		split[0] = '\0';
 	} else if (p->source == SOURCE_WILDERNESS) {
 		snprintf(choice, sizeof choice, "%s: no free block below the break holds %zu B, so the break moves up from 0x%03zx to 0x%03zx",
