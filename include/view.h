@@ -4,7 +4,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "heap.h"
 #include "lineedit.h"
 #include "screen.h"
 #include "session.h"
@@ -18,11 +20,12 @@ struct view_state {
 	bool monochrome;               /* no colours: glyphs and attributes carry the meaning */
 	bool show_hex;                 /* hex view instead of the grid */
 	bool show_help;                /* help overlay */
-	size_t help_scroll;
+	size_t help_scroll;            /* first overlay line shown (the view clamps it) */
+	const char *help_text;         /* overlay text (help COMMAND, a check report), NULL = the built-in help */
 	size_t cursor;                 /* inspector cursor: a byte address in the heap */
 	bool has_selection;            /* the block under the cursor is shown in the panel */
-	size_t hex_scroll;             /* first hex row shown */
-	size_t grid_scroll;            /* first grid row shown when the heap does not fit */
+	size_t hex_scroll;             /* first hex row shown (the view clamps it) */
+	size_t grid_scroll;            /* first grid row shown when the heap does not fit (clamped) */
 	const struct line_editor *input;
 	char message[320];             /* status line: last outcome or result */
 	enum style_role message_role;  /* ROLE_OK, ROLE_REFUSED, ROLE_ERROR, ROLE_NOTE, ROLE_TEXT */
@@ -39,17 +42,99 @@ struct grid_geometry {
 	size_t bytes_per_cell;         /* a power of two */
 	int columns;                   /* cells per row */
 	int rows;                      /* rows needed for the whole heap */
-	int label_width;               /* width of the row address labels */
+	int label_width;               /* width of the row address labels (margin and gap included) */
 };
 
-/* The smallest power-of-two bytes per cell that fits heap_size in width x height cells. */
+/*
+ * The smallest power-of-two bytes per cell that fits heap_size in an area of
+ * width x height cells (width includes the row labels). Never zero: a tiny
+ * area gets one column and one row of a huge cell.
+ */
 struct grid_geometry layout_grid(size_t heap_size, int width, int height);
 
 /* The smallest terminal the view can draw in. */
 #define VIEW_MIN_WIDTH 40
 #define VIEW_MIN_HEIGHT 12
 
-/* Compose a whole frame (screen already sized to the terminal). */
+/* A rectangle of the screen; width or height 0 when absent. */
+struct view_rect {
+	int row, column, width, height;
+};
+
+/* Where each part of the frame goes at a terminal size (the same at every step: nothing jumps). */
+struct view_layout {
+	bool too_small;                /* below VIEW_MIN_WIDTH x VIEW_MIN_HEIGHT: only a message */
+	bool panel_beside;             /* statistics to the right of the grid (else below it) */
+	int title_row;
+	struct view_rect main;         /* everything between the title and the message line (the help overlay) */
+	struct view_rect grid;         /* heap grid or hex view, legend included */
+	struct view_rect panel;        /* statistics panel, its frame included */
+	int message_row;               /* last outcome, or a rejected command's message */
+	int bar_row;                   /* the command bar */
+	int hint_row;                  /* key hints, or the caret under an error */
+};
+
+/* The layout of a width x height terminal. */
+void view_layout(int width, int height, struct view_layout *layout);
+/* The grid's geometry as view_render lays it out on a width x height terminal. */
+struct grid_geometry view_grid_geometry(const struct heap *heap, const struct view_state *state, int width, int height);
+/* The heap address of the grid cell at (row, column) of the screen; false when that is not a grid cell. */
+bool view_grid_hit(const struct heap *heap, const struct view_state *state, int width, int height,
+		   int row, int column, size_t *address);
+/* Rows the hex view needs for the whole heap on a terminal width columns wide (a scroll limit). */
+size_t view_hex_rows(const struct heap *heap, int width);
+/* Bytes per hex view row on a terminal width columns wide. */
+size_t view_hex_bytes_per_row(int width);
+
+/* Compose a whole frame (screen already sized to the terminal); sets screen->cursor_* to the bar's cursor. */
 void view_render(struct screen *screen, const struct session *session, const struct view_state *state);
+
+/* "1024 B", "97 KiB", "16.0 MiB": at most 8 characters, exact below 100000 bytes. */
+void view_format_bytes(size_t bytes, char *buffer, size_t size);
+
+/*
+ * Building blocks shared by the parts of the view (src/view*.c), public so
+ * other backends can draw the same pieces.
+ */
+enum view_symbol {
+	SYM_HLINE, SYM_VLINE, SYM_CORNER_TL, SYM_CORNER_TR, SYM_CORNER_BL, SYM_CORNER_BR,
+	SYM_OK, SYM_REFUSED, SYM_ERROR, SYM_NOTE, SYM_ARROW, SYM_TIMES, SYM_SEPARATOR,
+	SYM_PLAY, SYM_PAUSE, SYM_PROGRESS, SYM_CARET, SYM_MINUS, SYM_UPDOWN,
+	SYM_COUNT
+};
+/* A symbol as UTF-8 or ASCII, as state->ascii asks. */
+const char *view_symbol(const struct view_state *state, enum view_symbol symbol);
+/* The glyph (UTF-8 or ASCII) that marks a grid cell of a role, so colour is never the only signal. */
+uint32_t view_cell_glyph(enum style_role role, bool ascii);
+/* screen_put with printf formatting (for trusted text; user text goes through screen_put as is). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 6, 7)))
+#endif
+int view_putf(struct screen *screen, int row, int column, int max_width, enum style_role role, const char *format, ...);
+/*
+ * Word wrap: the next line of text (len bytes) at most width cells wide. Sets
+ * *line_len to the bytes to draw and returns the bytes to skip to the next
+ * line (0 at the end). split_lines: a newline ends a line (trusted text);
+ * otherwise it is just a character, drawn escaped.
+ */
+size_t view_wrap_next(const char *text, size_t len, int width, bool split_lines, size_t *line_len);
+/* Draw text wrapped into at most max_rows rows; returns the rows used. */
+int view_put_wrapped(struct screen *screen, int row, int column, int width, int max_rows, const char *text,
+		     bool split_lines, enum style_role role);
+/* Rows text takes when wrapped at width. */
+int view_wrapped_rows(const char *text, int width, bool split_lines);
+/* A section heading: "── title ─────" across width cells. */
+void view_heading(struct screen *screen, int row, int column, int width, const struct view_state *state,
+		  const char *title);
+/* The parts of a frame, each drawn into its own area. */
+void view_draw_grid(struct screen *screen, const struct session *session, const struct view_state *state,
+		    struct view_rect area);
+void view_draw_hex(struct screen *screen, const struct session *session, const struct view_state *state,
+		   struct view_rect area);
+void view_draw_panel(struct screen *screen, const struct session *session, const struct view_state *state,
+		     const struct view_layout *layout);
+void view_draw_help(struct screen *screen, const struct view_state *state, struct view_rect area);
+/* Lines of the help overlay at a content width (for scroll limits). */
+size_t view_help_lines(const struct view_state *state, int width);
 
 #endif

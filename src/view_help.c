@@ -1,0 +1,223 @@
+/* view_help.c - the help overlay: keys, every command with its usage, the statistics' formulas, the glyphs. */
+#include "view.h"
+
+#include <string.h>
+
+#include "command.h"
+
+struct help_entry {
+	const char *left;
+	const char *right;
+};
+
+static const struct help_entry key_help[] = {
+	{"F1, ? on an empty bar", "this help (Esc, q or F1 closes it)"},
+	{"Enter", "run the command in the bar"},
+	{"Tab", "complete a command, policy or block name"},
+	{"Up / Down", "recall earlier commands"},
+	{"Esc", "switch between the command bar and the grid"},
+	{"arrows, h j k l", "move the cursor in the grid"},
+	{"Enter in the grid", "select the block under the cursor"},
+	{"PgUp / PgDn", "scroll the grid, the hex view or this help"},
+	{"Ctrl-Z / Ctrl-Y", "undo / redo a step"},
+	{"Ctrl-P / Ctrl-N", "previous / next step in the history"},
+	{"Ctrl-X", "switch between the grid and the hex view"},
+	{"Ctrl-L", "redraw the screen"},
+	{"Ctrl-D on an empty bar", "quit (or type quit)"},
+	{"F5", "timeline: play / pause"},
+	{"F6 / F7", "timeline: slower / faster"},
+	{"Home / End in the grid", "timeline: first / last step"},
+};
+
+static const struct help_entry formula_help[] = {
+	{"used bytes", "sizes of the used blocks, headers, footers and padding included"},
+	{"overhead", "used bytes - requested"},
+	{"padding", "block size - header - footer - requested"},
+	{"free bytes", "free blocks + wilderness"},
+	{"largest free", "the largest free block, or the wilderness if larger"},
+	{"external fragmentation", "1 - largest free / free bytes (0 when nothing is free)"},
+	{"utilization", "requested / heap size"},
+	{"peak utilization", "the highest utilization since the heap was created"},
+	{"failed allocs", "requests refused for want of space"},
+};
+
+static const struct help_entry glyph_help[] = {
+	{"header", "a used block's header or footer (a darker shade of its colour)"},
+	{"payload", "the bytes asked for; every allocation has its own colour"},
+	{"padding", "bytes added to keep the next block aligned"},
+	{"free header", "a free block's header or footer"},
+	{"free", "a free block, ready for reuse"},
+	{"wilderness", "never used: above the break, where the heap can still grow"},
+};
+static const enum style_role glyph_roles[] = {
+	ROLE_BLOCK_META, ROLE_BLOCK_PAYLOAD, ROLE_BLOCK_PADDING, ROLE_FREE_META, ROLE_FREE, ROLE_WILDERNESS,
+};
+
+/* Emits help lines, drawing those inside the window [first, first + visible) and counting all. */
+struct help_writer {
+	struct screen *screen;
+	int top, column, width;
+	size_t first, visible;
+	size_t index;
+};
+
+static bool shown(const struct help_writer *writer)
+{
+	return writer->screen && writer->index >= writer->first && writer->index < writer->first + writer->visible;
+}
+
+static int line_row(const struct help_writer *writer)
+{
+	return writer->top + (int)(writer->index - writer->first);
+}
+
+static void text_line(struct help_writer *writer, const char *text, enum style_role role)
+{
+	if (shown(writer))
+		screen_put(writer->screen, line_row(writer), writer->column, writer->width, text, role);
+	writer->index++;
+}
+
+/* left in its own column, right wrapped beside it (below it when left is too long). */
+static void entry_line(struct help_writer *writer, const char *left, enum style_role left_role, int indent,
+		       const char *right)
+{
+	if (indent > writer->width / 2)
+		indent = writer->width / 2;
+	int left_width = (int)screen_text_width(left, strlen(left));
+	if (shown(writer))
+		screen_put(writer->screen, line_row(writer), writer->column + 2, writer->width - 2, left, left_role);
+	if (left_width + 3 > indent)
+		writer->index++;
+	size_t len = strlen(right);
+	int width = writer->width - indent;
+	for (size_t pos = 0; pos < len;) {
+		size_t line;
+		size_t skip = view_wrap_next(right + pos, len - pos, width, true, &line);
+		if (skip == 0)
+			break;
+		if (shown(writer))
+			screen_put_styled(writer->screen, line_row(writer), writer->column + indent, width, right + pos,
+					  line, ROLE_TEXT, 0, 0);
+		writer->index++;
+		pos += skip;
+	}
+}
+
+static int widest(const struct help_entry *entries, size_t count)
+{
+	int widest_left = 0;
+	for (size_t i = 0; i < count; i++) {
+		int width = (int)strlen(entries[i].left);
+		widest_left = width > widest_left ? width : widest_left;
+	}
+	return widest_left;
+}
+
+static void builtin_help(struct help_writer *writer, const struct view_state *state)
+{
+	size_t keys = sizeof key_help / sizeof key_help[0];
+	size_t formulas = sizeof formula_help / sizeof formula_help[0];
+	size_t glyphs = sizeof glyph_help / sizeof glyph_help[0];
+
+	text_line(writer, "Keys", ROLE_HEADING);
+	for (size_t i = 0; i < keys; i++)
+		entry_line(writer, key_help[i].left, ROLE_KEY, widest(key_help, keys) + 4, key_help[i].right);
+
+	text_line(writer, "", ROLE_TEXT);
+	text_line(writer, "Commands (type them in the bar; names may be shortened when unambiguous)", ROLE_HEADING);
+	int indent = 0;
+	for (int kind = CMD_EMPTY + 1; kind < CMD_KIND_COUNT; kind++) {
+		int width = (int)strlen(command_usage((enum command_kind)kind));
+		indent = width > indent ? width : indent;
+	}
+	for (int kind = CMD_EMPTY + 1; kind < CMD_KIND_COUNT; kind++) {
+		const char *usage = command_usage((enum command_kind)kind);
+		if (usage[0])
+			entry_line(writer, usage, ROLE_KEY, indent + 4, command_summary((enum command_kind)kind));
+	}
+
+	text_line(writer, "", ROLE_TEXT);
+	text_line(writer, "Statistics", ROLE_HEADING);
+	for (size_t i = 0; i < formulas; i++)
+		entry_line(writer, formula_help[i].left, ROLE_LABEL, widest(formula_help, formulas) + 4,
+			   formula_help[i].right);
+
+	text_line(writer, "", ROLE_TEXT);
+	text_line(writer, "The grid (colour is a second signal; these glyphs are the first)", ROLE_HEADING);
+	for (size_t i = 0; i < glyphs; i++) {
+		if (shown(writer))
+			screen_put_char(writer->screen, line_row(writer), writer->column + 2,
+					view_cell_glyph(glyph_roles[i], state->ascii), glyph_roles[i], (uint8_t)i, 0);
+		if (shown(writer))
+			screen_put(writer->screen, line_row(writer), writer->column + 4, writer->width - 4, glyph_help[i].left,
+				   ROLE_LABEL);
+		entry_line(writer, "", ROLE_TEXT, widest(glyph_help, glyphs) + 6, glyph_help[i].right);
+	}
+}
+
+static void text_help(struct help_writer *writer, const char *text)
+{
+	size_t len = strlen(text);
+	for (size_t pos = 0; pos < len;) {
+		size_t line;
+		size_t skip = view_wrap_next(text + pos, len - pos, writer->width, true, &line);
+		if (skip == 0)
+			break;
+		if (shown(writer))
+			screen_put_styled(writer->screen, line_row(writer), writer->column, writer->width, text + pos, line,
+					  ROLE_TEXT, 0, 0);
+		writer->index++;
+		pos += skip;
+	}
+}
+
+static size_t write_help(struct help_writer *writer, const struct view_state *state)
+{
+	if (state->help_text)
+		text_help(writer, state->help_text);
+	else
+		builtin_help(writer, state);
+	return writer->index;
+}
+
+size_t view_help_lines(const struct view_state *state, int width)
+{
+	struct help_writer writer = {NULL, 0, 0, width, 0, 0, 0};
+	return write_help(&writer, state);
+}
+
+void view_draw_help(struct screen *screen, const struct view_state *state, struct view_rect area)
+{
+	if (area.width < 6 || area.height < 3)
+		return;
+	int inner_width = area.width - 4, inner_rows = area.height - 2;
+	size_t total = view_help_lines(state, inner_width);
+	size_t visible = (size_t)inner_rows;
+	size_t first = state->help_scroll;
+	if (first + visible > total)
+		first = total > visible ? total - visible : 0;
+
+	/* The frame. */
+	int bottom = area.row + area.height - 1, right = area.column + area.width - 1;
+	for (int c = area.column + 1; c < right; c++) {
+		screen_put(screen, area.row, c, 1, view_symbol(state, SYM_HLINE), ROLE_BORDER);
+		screen_put(screen, bottom, c, 1, view_symbol(state, SYM_HLINE), ROLE_BORDER);
+	}
+	for (int r = area.row + 1; r < bottom; r++) {
+		screen_put(screen, r, area.column, 1, view_symbol(state, SYM_VLINE), ROLE_BORDER);
+		screen_put(screen, r, right, 1, view_symbol(state, SYM_VLINE), ROLE_BORDER);
+	}
+	screen_put(screen, area.row, area.column, 1, view_symbol(state, SYM_CORNER_TL), ROLE_BORDER);
+	screen_put(screen, area.row, right, 1, view_symbol(state, SYM_CORNER_TR), ROLE_BORDER);
+	screen_put(screen, bottom, area.column, 1, view_symbol(state, SYM_CORNER_BL), ROLE_BORDER);
+	screen_put(screen, bottom, right, 1, view_symbol(state, SYM_CORNER_BR), ROLE_BORDER);
+	screen_put(screen, area.row, area.column + 2, area.width - 4, state->help_text ? " help " : " heapviz help ",
+		   ROLE_HEADING);
+	if (total > visible)
+		view_putf(screen, bottom, area.column + 2, area.width - 4, ROLE_DIM, " lines %zu-%zu of %zu ", first + 1,
+			  first + visible, total);
+
+	struct help_writer writer = {screen, area.row + 1, area.column + 2, inner_width, first, visible, 0};
+	write_help(&writer, state);
+}
