@@ -516,6 +516,8 @@ static unsigned handle_key(struct ui *ui, const struct ui_key *key)
 		return REACT_REDRAW;
 	if (!key->function && key->code == KEY_CTRL('L'))
 		return REACT_FULL;
+	if (key->unknown)
+		return REACT_NONE;
 	if (key->mouse)
 		return mouse_event(ui, key);
 	if (ui->state.show_help)

@@ -121,6 +121,28 @@ static bool can_address_cursor(void)
 	return cup != NULL && cup != (const char *)-1;
 }
 
+/*
+ * Home/End and friends as the common terminals send them, for when TERM names a
+ * different one (xterm-256color inside tmux sends ESC[1~ and ESC[4~, which its
+ * terminfo does not list); only sequences the terminfo leaves unbound are added.
+ */
+static void define_common_keys(void)
+{
+	static const struct {
+		const char *sequence;
+		int key;
+	} keys[] = {
+		{ "\033[1~", KEY_HOME }, { "\033[7~", KEY_HOME }, { "\033[H", KEY_HOME }, { "\033OH", KEY_HOME },
+		{ "\033[4~", KEY_END }, { "\033[8~", KEY_END }, { "\033[F", KEY_END }, { "\033OF", KEY_END },
+		{ "\033[3~", KEY_DC }, { "\033[5~", KEY_PPAGE }, { "\033[6~", KEY_NPAGE },
+		{ "\033OP", KEY_F(1) }, { "\033[11~", KEY_F(1) },
+	};
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (key_defined(keys[i].sequence) == 0)
+			define_key(keys[i].sequence, keys[i].key);
+}
+
 static bool locale_is_utf8(void)
 {
 	const char *codeset = nl_langinfo(CODESET);
@@ -179,6 +201,7 @@ bool ui_term_open(const struct ui_options *options, struct ui_term_caps *caps, c
 	keypad(stdscr, TRUE);
 	leaveok(stdscr, FALSE);
 	free_bound_keys();
+	define_common_keys();
 
 	caps->monochrome = true;
 	if (!no_color_requested(options) && has_colors() && start_color() == OK && COLORS >= 8 && COLOR_PAIRS >= 8) {
@@ -299,6 +322,33 @@ static void read_mouse(struct ui_key *key)
 #endif
 }
 
+/*
+ * ncurses hands back an escape sequence it does not know as Esc and the bytes
+ * after it, all already read: swallow such a sequence whole (CSI/SS3 up to its
+ * final byte) rather than let Esc switch focus and "[4~" land in the bar. Any
+ * other character after Esc is simply the next key (Esc has one meaning).
+ */
+static void read_after_escape(struct ui_key *key)
+{
+	wint_t next;
+	int got = wget_wch(stdscr, &next);
+
+	if (got == ERR)
+		return;  /* a lone Esc (nodelay is on: nothing else was waiting) */
+	if (got == OK && (next == '[' || next == 'O')) {
+		key->code = 0;
+		key->unknown = true;
+		for (int i = 0; i < 32 && wget_wch(stdscr, &next) == OK; i++)
+			if (next >= 0x40 && next <= 0x7e)
+				break;
+		return;
+	}
+	if (got == KEY_CODE_YES)
+		ungetch((int)next);
+	else
+		unget_wch((wchar_t)next);
+}
+
 bool ui_term_read(struct ui_key *key, int timeout_ms)
 {
 	struct pollfd input = { .fd = STDIN_FILENO, .events = POLLIN, .revents = 0 };
@@ -326,6 +376,8 @@ bool ui_term_read(struct ui_key *key, int timeout_ms)
 	key->code = (unsigned)code;
 	if (key->function && code == KEY_MOUSE)
 		read_mouse(key);
+	else if (!key->function && code == 0x1b)
+		read_after_escape(key);
 	return true;
 }
 

@@ -42,6 +42,7 @@ void ui_term_reraise(int signal_number);
 struct ui_key {
 	bool function;      /* code is a curses KEY_* value; otherwise a Unicode code point */
 	unsigned code;
+	bool unknown;       /* an escape sequence the terminal description does not name: ignore it */
 	bool mouse;         /* code == KEY_MOUSE: where, and what happened */
 	int mouse_row, mouse_column;
 	enum { MOUSE_NONE, MOUSE_CLICK, MOUSE_WHEEL_UP, MOUSE_WHEEL_DOWN } mouse_action;

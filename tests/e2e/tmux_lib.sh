@@ -16,6 +16,8 @@ if [ ! -x "$HEAPVIZ" ]; then
 	exit 1
 fi
 
+# The scripts' own text handling (grep -o of grid glyphs) needs a UTF-8 locale.
+export LC_ALL=C.UTF-8
 TEST_NAME=$(basename "$0" .sh)
 TMUX_SOCKET="heapviz-test-$$"
 TARGET="heapviz:0.0"
@@ -225,4 +227,36 @@ batch_stat() {
 	local name=$1
 	shift
 	batch_report "$@" | sed -n "s/^  $name  *\([0-9][0-9.]*\).*/\1/p" | head -n 1
+}
+
+# The heap grid as drawn: the rows labelled with an address, labels and everything right of the
+# grid's frame removed (one line per grid row).
+grid_text() {
+	screen_text | grep -E '^ ?0x[0-9a-f]+ ' | sed -E 's/^ ?0x[0-9a-f]+ //; s/ *[│|].*$//'
+}
+
+# How many grid cells show one of the characters in SET (a bracket expression body, e.g. '▒░').
+grid_count() {
+	grid_text | grep -o "[$1]" | wc -l | tr -d ' '
+}
+
+# The number the panel shows after LABEL ("used blocks", "free bytes", ...), first match.
+panel_number() {
+	screen_text | grep -oE -- "$1 +[0-9]+" | head -n 1 | grep -oE '[0-9]+$'
+}
+
+# assert_panel LABEL EXPECTED: the panel's number after LABEL is EXPECTED.
+assert_panel() {
+	local got
+	got=$(panel_number "$1")
+	[ "$got" = "$2" ] || fail "panel '$1' shows '${got:-nothing}', expected $2"
+}
+
+# Total bytes of blocks in STATE (used, free, wilderness) after COMMANDS, from `--batch --json`.
+batch_block_bytes() {
+	local state=$1
+	shift
+	printf '%s\n' "$@" | "$HEAPVIZ" --batch --json |
+		grep -oE "\"size\": [0-9]+, \"state\": \"$state\"" | grep -oE '[0-9]+' |
+		awk '{ total += $1 } END { print total + 0 }'
 }
