@@ -61,7 +61,8 @@ send_keys C-u C-d
 expect_restored "Ctrl-D after clearing the bar"
 
 launch
-pid=$(pgrep -n -f "^$HEAPVIZ\$") || fail "cannot find the heapviz process"
+pid=$(shell_child_pid) || fail "cannot find the heapviz process"
+[ "$(ps -o comm= -p "$pid")" = heapviz ] || fail "pid $pid is not heapviz"
 kill -TERM "$pid"
 expect_restored "SIGTERM"
 
@@ -72,7 +73,8 @@ expect_restored "Ctrl-C (SIGINT)"
 launch
 run_command "alloc 24"
 wait_for "step 1 / 1"
-pid=$(pgrep -n -f "^$HEAPVIZ\$") || fail "cannot find the heapviz process"
+pid=$(shell_child_pid) || fail "cannot find the heapviz process"
+[ "$(ps -o comm= -p "$pid")" = heapviz ] || fail "pid $pid is not heapviz"
 kill -TSTP "$pid"
 wait_until "the shell after a suspend" screen_matches "^$SHELL_TAG\$"
 type_text "fg"

@@ -19,7 +19,9 @@ fi
 # The scripts' own text handling (grep -o of grid glyphs) needs a UTF-8 locale.
 export LC_ALL=C.UTF-8
 TEST_NAME=$(basename "$0" .sh)
-TMUX_SOCKET="heapviz-test-$$"
+TMUX_BASE="heapviz-test-$$"
+TMUX_SOCKET="$TMUX_BASE"
+TMUX_STARTS=0                       # each start gets a fresh server: no race with the last one's exit
 TARGET="heapviz:0.0"
 WAIT_TIMEOUT=${E2E_TIMEOUT:-10}     # seconds any one wait may take
 E2E_LANG=${E2E_LANG:-C.UTF-8}       # a UTF-8 locale that every glibc has
@@ -32,6 +34,10 @@ tm() {
 }
 
 # Kill the server and wait for it to be gone, so the next start does not race its shutdown.
+# Scratch space for exit statuses; removed on exit with the server.
+E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/heapviz-e2e.XXXXXX")
+STATUS_FILE="$E2E_DIR/status-0"
+
 stop_tmux() {
 	local socket tries=0
 	socket="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCKET"
@@ -42,7 +48,7 @@ stop_tmux() {
 	done
 	rm -f "$socket"
 }
-trap stop_tmux EXIT
+trap 'stop_tmux; rm -rf "$E2E_DIR"' EXIT
 
 # The pane as text (what a person would read), one line per row.
 screen_text() {
@@ -80,10 +86,16 @@ start_in_tmux() {
 	done
 	[ "${1:-}" = "--" ] && shift
 	stop_tmux
+	TMUX_STARTS=$((TMUX_STARTS + 1))
+	TMUX_SOCKET="$TMUX_BASE-$TMUX_STARTS"
+	STATUS_FILE="$E2E_DIR/status-$TMUX_STARTS"
+	# The program's exit status is written by a small sh around it: tmux sometimes sees the pty
+	# close without reaping the child, so #{pane_dead_status} cannot be relied on.
 	# remain-on-exit is set before the pane exists: a program that dies at once still leaves its pane.
 	tm start-server \; set-option -g remain-on-exit on \; \
 		new-session -d -s heapviz -x "$cols" -y "$rows" \
-		env -u TMUX TERM=xterm-256color LANG="$E2E_LANG" LC_ALL= "${env[@]}" "$@" ||
+		env -u TMUX TERM=xterm-256color LANG="$E2E_LANG" LC_ALL= "${env[@]}" \
+		E2E_STATUS_FILE="$STATUS_FILE" sh -c '"$@"; echo $? >"$E2E_STATUS_FILE"' e2e-run "$@" ||
 		fail "cannot start tmux"
 }
 
@@ -198,16 +210,13 @@ pane_size_is() {
 
 # True once the program in the pane has exited.
 pane_dead() {
-	[ "$(tm display-message -p -t "$TARGET" '#{pane_dead}' 2>/dev/null)" = 1 ]
+	[ -s "$STATUS_FILE" ]
 }
 
+# The exit status of the pane's program (128 + N when signal N ended it).
 pane_exit_status() {
-	tm display-message -p -t "$TARGET" '#{pane_dead_status}'
-}
-
-# The pid of the program running in the pane (heapviz itself when started with start_heapviz).
-pane_pid() {
-	tm display-message -p -t "$TARGET" '#{pane_pid}'
+	wait_until "an exit status" pane_dead
+	cat "$STATUS_FILE"
 }
 
 # Fail when heapviz has died (a crash), showing how.
@@ -259,4 +268,14 @@ batch_block_bytes() {
 	printf '%s\n' "$@" | "$HEAPVIZ" --batch --json |
 		grep -oE "\"size\": [0-9]+, \"state\": \"$state\"" | grep -oE '[0-9]+' |
 		awk '{ total += $1 } END { print total + 0 }'
+}
+
+screen_is() { [ "$(screen_text)" = "$1" ]; }
+
+# The pid of the program the pane's shell is running (heapviz started from start_shell's bash).
+shell_child_pid() {
+	local top shell
+	top=$(tm display-message -p -t "$TARGET" '#{pane_pid}')
+	shell=$(pgrep -P "$top" -x bash | head -n 1)
+	[ -n "$shell" ] && pgrep -P "$shell" | head -n 1
 }
