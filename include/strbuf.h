@@ -24,6 +24,9 @@ void strbuf_putc(struct strbuf *buf, char c);
 __attribute__((format(printf, 2, 3)))
 #endif
 void strbuf_printf(struct strbuf *buf, const char *format, ...);
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
 void strbuf_vprintf(struct strbuf *buf, const char *format, va_list args);
 /* Append user text with control characters, backslash and non-UTF-8 bytes escaped (\n, \x01). */
 void strbuf_put_escaped(struct strbuf *buf, const char *text, size_t len);
