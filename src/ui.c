@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "command.h"
 #include "lineedit.h"
@@ -39,7 +40,13 @@ struct ui {
 	struct screen screen;
 	struct ui_painter *painter;
 	char *overlay_text;   /* help or check text shown in the overlay (owned), NULL for the key help */
+	long long next_tick_ms;  /* timeline playback: when the next step is due (monotonic clock) */
 };
+
+/* Timeline playback: one step every PLAY_INTERVAL_MS at 100 %, plus the step's own sleep. */
+#define PLAY_INTERVAL_MS 800
+#define SPEED_MIN 25u
+#define SPEED_MAX 1600u
 
 static void set_message(struct ui *ui, enum style_role role, const char *format, ...)
 #if defined(__GNUC__)
@@ -317,6 +324,112 @@ static unsigned complete(struct ui *ui)
 	return REACT_REDRAW;
 }
 
+/* --- timeline playback ---------------------------------------------------- */
+
+static long long now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* How long the current step stays on screen while playing: the base pace, scaled, plus its sleep. */
+static long long step_duration_ms(const struct ui *ui)
+{
+	struct step_info info;
+	long long duration = (long long)PLAY_INTERVAL_MS * 100 / (ui->state.speed_percent ? ui->state.speed_percent : 100);
+
+	if (session_step_info(ui->session, session_step(ui->session), &info))
+		duration += (long long)info.sleep_ms * 100 / (ui->state.speed_percent ? ui->state.speed_percent : 100);
+	return duration;
+}
+
+/* The status line after moving through the timeline: the step and what it did. */
+static void show_step(struct ui *ui)
+{
+	char explain[320];
+
+	session_explain_current(ui->session, explain, sizeof explain);
+	if (explain[0])
+		set_message(ui, ROLE_NOTE, "step %zu / %zu: %s", session_step(ui->session), session_last_step(ui->session),
+			    explain);
+	else
+		set_message(ui, ROLE_NOTE, "step %zu / %zu", session_step(ui->session), session_last_step(ui->session));
+}
+
+/* Home/End in the grid with a timeline: jump to the first or last step (history kept). */
+static unsigned goto_step(struct ui *ui, size_t step)
+{
+	struct command_error error;
+
+	if (!session_goto(ui->session, step, &error)) {
+		set_message(ui, ROLE_ERROR, "%s", error.message);
+		return REACT_REDRAW;
+	}
+	ui->next_tick_ms = now_ms() + step_duration_ms(ui);
+	show_step(ui);
+	return REACT_REDRAW;
+}
+
+/* F5: play from here (from the start when at the end), or pause. */
+static unsigned toggle_play(struct ui *ui)
+{
+	if (!ui->state.timeline)
+		return REACT_NONE;
+	ui->state.playing = !ui->state.playing;
+	if (ui->state.playing && session_step(ui->session) >= session_last_step(ui->session))
+		return goto_step(ui, 0);
+	ui->next_tick_ms = now_ms() + step_duration_ms(ui);
+	return REACT_REDRAW;
+}
+
+/* F6 slower, F7 faster: halve or double the pace, within SPEED_MIN..SPEED_MAX percent. */
+static unsigned change_speed(struct ui *ui, bool faster)
+{
+	unsigned speed = ui->state.speed_percent ? ui->state.speed_percent : 100;
+
+	if (!ui->state.timeline)
+		return REACT_NONE;
+	speed = faster ? speed * 2 : speed / 2;
+	if (speed < SPEED_MIN)
+		speed = SPEED_MIN;
+	if (speed > SPEED_MAX)
+		speed = SPEED_MAX;
+	ui->state.speed_percent = speed;
+	set_message(ui, ROLE_NOTE, "playback speed %u %%", speed);
+	return REACT_REDRAW;
+}
+
+/* While playing: step forward when the current step's time is up; stop at the last step. */
+static unsigned play_tick(struct ui *ui)
+{
+	struct command_error error;
+
+	if (!ui->state.playing || now_ms() < ui->next_tick_ms)
+		return REACT_NONE;
+	if (session_step(ui->session) >= session_last_step(ui->session) || !session_redo(ui->session, &error)) {
+		ui->state.playing = false;
+		return REACT_REDRAW;
+	}
+	show_step(ui);
+	ui->next_tick_ms = now_ms() + step_duration_ms(ui);
+	if (session_step(ui->session) >= session_last_step(ui->session))
+		ui->state.playing = false;
+	return REACT_REDRAW;
+}
+
+/* How long the loop may wait for a key before the next playback step is due. */
+static int input_timeout_ms(const struct ui *ui)
+{
+	long long wait;
+
+	if (!ui->state.playing)
+		return 1000;
+	wait = ui->next_tick_ms - now_ms();
+	return wait < 0 ? 0 : wait > 1000 ? 1000 : (int)wait;
+}
+
 /* --- the grid and the inspector -------------------------------------------- */
 
 /* The grid's geometry at the current size, as the view lays it out. */
@@ -353,8 +466,17 @@ static unsigned grid_key(struct ui *ui, const struct ui_key *key)
 		case KEY_RIGHT: move_cursor(ui, 1); return REACT_REDRAW;
 		case KEY_UP: move_cursor(ui, -row); return REACT_REDRAW;
 		case KEY_DOWN: move_cursor(ui, row); return REACT_REDRAW;
-		case KEY_HOME: ui->state.cursor = 0; return REACT_REDRAW;
-		case KEY_END: ui->state.cursor = heap_bytes_total(ui) - 1; move_cursor(ui, 0); return REACT_REDRAW;
+		case KEY_HOME:
+			if (ui->state.timeline)
+				return goto_step(ui, 0);
+			ui->state.cursor = 0;
+			return REACT_REDRAW;
+		case KEY_END:
+			if (ui->state.timeline)
+				return goto_step(ui, session_last_step(ui->session));
+			ui->state.cursor = heap_bytes_total(ui) - 1;
+			move_cursor(ui, 0);
+			return REACT_REDRAW;
 		case KEY_ENTER: ui->state.has_selection = true; return REACT_REDRAW;
 		default: return REACT_NONE;
 		}
@@ -525,6 +647,9 @@ static unsigned handle_key(struct ui *ui, const struct ui_key *key)
 	if (key->function) {
 		switch (key->code) {
 		case KEY_F(1): open_help(ui, NULL); return REACT_REDRAW;
+		case KEY_F(5): return toggle_play(ui);
+		case KEY_F(6): return change_speed(ui, false);
+		case KEY_F(7): return change_speed(ui, true);
 		case KEY_PPAGE: return scroll_view(ui, -1, true);
 		case KEY_NPAGE: return scroll_view(ui, 1, true);
 		default: break;
@@ -586,8 +711,11 @@ static int run_loop(struct ui *ui, int *quit_signal)
 			show_frame(ui, (reaction & REACT_FULL) != 0);
 		reaction = REACT_NONE;
 		/* Take every key already typed (a paste) before drawing again: one frame per burst. */
-		for (int burst = 0; burst < 256 && !(reaction & REACT_QUIT) && ui_term_read(&key, burst ? 0 : 1000); burst++)
+		for (int burst = 0; burst < 256 && !(reaction & REACT_QUIT) &&
+				   ui_term_read(&key, burst ? 0 : input_timeout_ms(ui));
+		     burst++)
 			reaction |= handle_key(ui, &key);
+		reaction |= play_tick(ui);
 	}
 }
 
@@ -619,6 +747,11 @@ int ui_run(struct session *session, const struct ui_options *options)
 	ui.state.monochrome = caps.monochrome;
 	ui.state.title_file = options->file;
 	ui.state.message_role = ROLE_TEXT;
+	ui.state.timeline = options->file != NULL && session_last_step(session) > 0;
+	ui.state.speed_percent = 100;
+	if (ui.state.timeline)
+		set_message(&ui, ROLE_NOTE, "%zu steps loaded: F5 plays them, Ctrl-N steps forward",
+			    session_last_step(session));
 
 	status = run_loop(&ui, &quit_signal);
 

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# A script given on the command line is a timeline: the screen starts at step 0; F5 plays it,
+# F6/F7 change the pace, Ctrl-N/Ctrl-P step, Home/End in the grid jump to the first/last step.
+source "$(dirname "$0")/tmux_lib.sh"
+
+script="$E2E_DIR/lesson.hv"
+cat >"$script" <<'HV'
+# three steps of a lesson
+alloc 100 as a
+alloc 50 as b
+note b sits right after a
+free a
+HV
+
+start_heapviz 80 24 -- "$script"
+wait_for "step 0 / 3"
+assert_has "lesson.hv"
+assert_has "100%"
+send_keys C-n
+wait_for "step 1 / 3"
+send_keys C-p
+wait_for "step 0 / 3"
+
+# Faster: 100 % -> 200 % -> 400 % -> 800 % -> 1600 % (the top).
+send_keys F7 F7 F7 F7 F7
+wait_for "1600%"
+send_keys F6
+wait_for "800%"
+send_keys F5
+wait_for "step 3 / 3"
+grid_text | grep -q 'b' || fail "the grid does not name b at the end of the timeline"
+
+# Home/End in the grid: first and last step; the history is kept.
+send_keys Escape
+wait_for "Enter select"
+send_keys Home
+wait_for "step 0 / 3"
+send_keys End
+wait_for "step 3 / 3"
+send_keys Escape
+
+# A new command after going back drops the steps after it, like any edit of history.
+send_keys C-p
+wait_for "step 2 / 3"
+run_command "alloc 8"
+wait_for "step 3 / 3"
+assert_alive
+pass
