@@ -30,11 +30,11 @@ enum reaction {
 	REACT_QUIT = 4
 };
 
-#define COMPLETION_MAX 64
+#define COMPLETION_MAX 256       /* candidates kept for one Tab */
+#define COMPLETION_WORD_MAX 32   /* longer than any keyword or name */
 
 struct ui {
 	struct session *session;
-	const struct ui_options *options;
 	struct view_state state;
 	struct line_editor editor;
 	struct screen screen;
@@ -83,6 +83,7 @@ static void open_help(struct ui *ui, char *text)
 {
 	free(ui->overlay_text);
 	ui->overlay_text = text;
+	ui->state.help_text = text;  /* kept in step at once: scroll limits read it before the next frame */
 	ui->state.show_help = true;
 	ui->state.help_scroll = 0;
 }
@@ -91,6 +92,7 @@ static void close_help(struct ui *ui)
 {
 	free(ui->overlay_text);
 	ui->overlay_text = NULL;
+	ui->state.help_text = NULL;
 	ui->state.show_help = false;
 	ui->state.help_scroll = 0;
 }
@@ -135,6 +137,7 @@ static unsigned help_key(struct ui *ui, const struct ui_key *key)
 		case KEY_UP: scroll_by(&ui->state.help_scroll, -1, limit); return REACT_REDRAW;
 		case KEY_DOWN: scroll_by(&ui->state.help_scroll, 1, limit); return REACT_REDRAW;
 		case KEY_HOME: ui->state.help_scroll = 0; return REACT_REDRAW;
+		case KEY_END: ui->state.help_scroll = limit; return REACT_REDRAW;
 		default: return REACT_NONE;
 		}
 	}
@@ -234,12 +237,14 @@ static unsigned run_key_command(struct ui *ui, const char *line)
 
 /* --- Tab completion -------------------------------------------------------- */
 
+/* Candidates for one Tab: keywords, policies or block names, each short (names are identifiers). */
 struct completion {
 	char prefix[LINEEDIT_MAX + 1];  /* the word typed so far */
 	size_t prefix_len;
-	char storage[COMPLETION_MAX][LINEEDIT_MAX + 1];
+	char storage[COMPLETION_MAX][COMPLETION_WORD_MAX + 1];
 	const char *candidates[COMPLETION_MAX];
 	size_t count;
+	size_t matches;                 /* all that matched, even past COMPLETION_MAX */
 };
 
 /* Keep a candidate in the case typed, so "AL" completes to "ALloc" (the line editor matches exactly). */
@@ -248,7 +253,10 @@ static void add_keyword(const char *keyword, void *context)
 	struct completion *completion = context;
 	size_t len = strlen(keyword);
 
-	if (completion->count >= COMPLETION_MAX || len < completion->prefix_len || len > LINEEDIT_MAX)
+	if (len < completion->prefix_len || len > COMPLETION_WORD_MAX)
+		return;
+	completion->matches++;
+	if (completion->count >= COMPLETION_MAX)
 		return;
 	memcpy(completion->storage[completion->count], completion->prefix, completion->prefix_len);
 	memcpy(completion->storage[completion->count] + completion->prefix_len, keyword + completion->prefix_len,
@@ -264,7 +272,7 @@ static bool add_name(const char *name, size_t payload, void *context)
 	(void)payload;
 	if (strncmp(name, completion->prefix, completion->prefix_len) == 0)
 		add_keyword(name, context);
-	return completion->count < COMPLETION_MAX;
+	return true;
 }
 
 static int compare_strings(const void *a, const void *b)
@@ -299,6 +307,12 @@ static unsigned complete(struct ui *ui)
 		command_complete_policy(completion->prefix, add_keyword, completion);
 	else
 		names_each(session_names(ui->session), add_name, completion);
+	if (completion->matches > completion->count) {
+		/* Completing from a part of the matches could go past their real common prefix. */
+		set_message(ui, ROLE_NOTE, "%zu names start with '%s': type more", completion->matches, completion->prefix);
+		free(completion);
+		return REACT_REDRAW;
+	}
 	if (word != 0 && !(word == 1 && first_word_is(&ui->editor, "policy")))
 		qsort(completion->candidates, completion->count, sizeof completion->candidates[0], compare_strings);
 	matched = lineedit_complete(&ui->editor, completion->candidates, completion->count);
@@ -680,7 +694,6 @@ static void show_frame(struct ui *ui, bool full)
 	if ((ui->screen.width != width || ui->screen.height != height) && !screen_resize(&ui->screen, width, height))
 		return;
 	ui->state.input = &ui->editor;
-	ui->state.help_text = ui->overlay_text;
 	view_render(&ui->screen, ui->session, &ui->state);
 	if (ui->state.focus == FOCUS_BAR && !ui->state.show_help) {
 		cursor_row = ui->screen.cursor_row;
@@ -728,7 +741,6 @@ int ui_run(struct session *session, const struct ui_options *options)
 
 	memset(&ui, 0, sizeof ui);
 	ui.session = session;
-	ui.options = options;
 	lineedit_init(&ui.editor);
 	if (!ui_term_open(options, &caps, reason, sizeof reason)) {
 		fprintf(stderr, "heapviz: %s\n", reason);

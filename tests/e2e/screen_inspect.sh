@@ -86,5 +86,20 @@ assert_matches "│ +alloc SIZE"
 send_keys Escape
 wait_gone "─ help ─"
 
+# A mouse click (xterm SGR mouse report, as the terminal would send it) on buf's name selects buf.
+send_keys Escape
+wait_for "Enter select"
+send_keys Home Enter
+wait_for_regex "offset +0x000"
+send_keys Escape
+wait_for "Tab complete"
+row=$(row_of " 0x040 ")
+column=$(column_of "$row" "buf") || fail "buf is not named in the 0x040 row"
+type_text $'\e[<0;'"$((column + 1));$((row + 1))M"
+type_text $'\e[<0;'"$((column + 1));$((row + 1))m"
+wait_for_regex "offset +0x070"
+assert_matches "name +buf"
+assert_has "Enter select"   # the click moved focus to the grid
+
 assert_alive
 pass
