@@ -694,6 +694,8 @@ static void show_frame(struct ui *ui, bool full)
 	if ((ui->screen.width != width || ui->screen.height != height) && !screen_resize(&ui->screen, width, height))
 		return;
 	ui->state.input = &ui->editor;
+	if (ui->state.cursor >= heap_bytes_total(ui))  /* `reset SIZE` may have shrunk the heap */
+		ui->state.cursor = 0;
 	view_render(&ui->screen, ui->session, &ui->state);
 	if (ui->state.focus == FOCUS_BAR && !ui->state.show_help) {
 		cursor_row = ui->screen.cursor_row;
@@ -711,7 +713,7 @@ static int run_loop(struct ui *ui, int *quit_signal)
 		struct ui_key key;
 
 		if (events & (TERM_EVENT_QUIT | TERM_EVENT_LOST))
-			return events & TERM_EVENT_QUIT ? 1 : 0;
+			return 1;  /* a signal (re-raised by the caller) or a hung-up terminal */
 		if (events & TERM_EVENT_SUSPEND) {
 			ui_term_suspend();
 			reaction |= REACT_FULL;
