@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The terminal is given back: after `quit`, after Ctrl-D, after SIGTERM and SIGINT the shell prompt
-# returns with canonical mode and echo on; a suspend (SIGTSTP) and resume (fg) redraws the screen.
+# The terminal is given back: after `quit`, Ctrl-D, SIGTERM, Ctrl-C (SIGINT) and SIGHUP the shell
+# prompt returns with canonical mode and echo on; a suspend (SIGTSTP) and resume (fg) redraws the screen.
 source "$(dirname "$0")/tmux_lib.sh"
 
 # Run heapviz from the shell in the pane and wait for its screen.
@@ -69,6 +69,12 @@ expect_restored "SIGTERM"
 launch
 send_keys C-c
 expect_restored "Ctrl-C (SIGINT)"
+
+launch
+pid=$(shell_child_pid) || fail "cannot find the heapviz process"
+[ "$(ps -o comm= -p "$pid")" = heapviz ] || fail "pid $pid is not heapviz"
+kill -HUP "$pid"
+expect_restored "SIGHUP"
 
 launch
 run_command "alloc 24"
