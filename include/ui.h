@@ -16,7 +16,12 @@ struct ui_options {
 	const char *file;     /* the script loaded as a timeline (for the title), or NULL */
 };
 
-/* Run the screen over session until the user quits; returns the process exit status. */
+/*
+ * Run the screen over session until the user quits; returns the process exit
+ * status (0 after quit or Ctrl-D, 1 when the terminal cannot be used, with the
+ * reason on stderr). The terminal is always given back; after SIGINT, SIGTERM
+ * or SIGHUP it is restored and the signal re-raised, so ui_run does not return.
+ */
 int ui_run(struct session *session, const struct ui_options *options);
 
 #endif
