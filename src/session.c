@@ -286,7 +286,6 @@ static bool apply_alloc(struct session *session, const struct command *command,
 			  "calloc needs a COUNT and SIZE of at least 1");
 		return false;
 	}
-	note_free_space(session->heap, outcome);
 	outcome->search_start = heap_rover(session->heap);
 	enum heap_status status = command->kind == CMD_CALLOC
 		? heap_calloc(session->heap, command->count, command->size, &outcome->placement)
@@ -302,6 +301,7 @@ static bool apply_alloc(struct session *session, const struct command *command,
 	if (is_refusal(status)) {
 		/* As in C, a named pointer that receives NULL is NULL afterwards. */
 		outcome->kind = OUTCOME_REFUSED;
+		note_free_space(session->heap, outcome); /* a refusal left the heap as it was */
 		if (command->has_name)
 			names_bind(session->names, name, NAMES_NULL);
 		return true;
@@ -410,7 +410,6 @@ static bool apply_realloc(struct session *session, const struct command *command
 	char name[COMMAND_NAME_MAX + 1] = "";
 	if (owner)
 		snprintf(name, sizeof name, "%s", owner);
-	note_free_space(session->heap, outcome);
 	outcome->search_start = heap_rover(session->heap);
 	enum heap_status status = heap_realloc(session->heap, payload, command->size, &outcome->placement);
 	snprintf(outcome->name, sizeof outcome->name, "%s", name);
@@ -425,6 +424,7 @@ static bool apply_realloc(struct session *session, const struct command *command
 	if (is_refusal(status)) {
 		outcome->kind = OUTCOME_REFUSED;
 		outcome->payload = payload;
+		note_free_space(session->heap, outcome);
 		return true;
 	}
 	explain_bad_address(session, &command->target, payload, status, error);
