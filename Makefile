@@ -43,10 +43,8 @@ heapviz: $(BUILD)/heapviz
 $(BUILD)/heapviz: $(MAIN_OBJ) $(UI_OBJ) $(CORE_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CURSES_LIBS) -lm
 
-$(BUILD)/ui%.o: src/ui%.c | $(BUILD)
-	$(CC) $(CPPFLAGS) $(CURSES_CFLAGS) $(CFLAGS) -c -o $@ $<
-
-$(BUILD)/main.o: src/main.c | $(BUILD)
+# Only the drawing files and main see the curses flags.
+$(UI_OBJ) $(MAIN_OBJ): $(BUILD)/%.o: src/%.c | $(BUILD)
 	$(CC) $(CPPFLAGS) $(CURSES_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
