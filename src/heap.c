@@ -63,6 +63,15 @@
  *
  * Realloc where it reuses the old block's own bytes (in place) counts them as
  *   free when telling "no space" from "fragmented".
+ *
+ * Out of band, derived from the bytes and kept by block_place/block_forget:
+ *   a block-start index (one bit per alignment unit, set where a block below
+ *   the break starts), so free, realloc, write and the lookups find a block
+ *   without a walk and a header forged inside a payload never counts; and
+ *   the largest free block (fit: its size and how many there are; buddy: a
+ *   count of free blocks per order), so statistics need no walk. heap_equal
+ *   does not compare them (equal bytes and break imply equal values);
+ *   heap_check recomputes them from its walk.
  */
 
 /* Names of a policy, one row each: the short word the command line takes and the title. */
@@ -113,6 +122,104 @@ static const struct policy_ops *ops_of(const struct heap *heap)
 
 /* --- registers ------------------------------------------------------------ */
 
+unsigned size_order(size_t size)
+{
+	return lowest_bit((uint64_t)size);
+}
+
+static void starts_set(struct heap *heap, size_t block)
+{
+	size_t unit = block / heap->alignment;
+
+	heap->starts[unit / 64] |= (uint64_t)1 << (unit % 64);
+}
+
+static void starts_clear(struct heap *heap, size_t block)
+{
+	size_t unit = block / heap->alignment;
+
+	heap->starts[unit / 64] &= ~((uint64_t)1 << (unit % 64));
+}
+
+bool block_containing(const struct heap *heap, size_t address, size_t *block)
+{
+	size_t unit = address / heap->alignment;
+	size_t word = unit / 64;
+	unsigned bit = (unsigned)(unit % 64);
+	uint64_t bits = heap->starts[word] & (bit == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (bit + 1)) - 1);
+
+	while (bits == 0) {
+		if (word == 0)
+			return false;
+		bits = heap->starts[--word];
+	}
+	*block = (word * 64 + highest_bit(bits)) * heap->alignment;
+	return true;
+}
+
+/*
+ * The largest free block (fit): growing or making a free block can only raise
+ * the maximum, so that is exact; taking away the last block of the maximum
+ * size marks it stale, and heap_settle walks once at the end of the operation.
+ * While stale, largest_free is an upper bound, so a new block above it is the
+ * maximum again.
+ */
+static void largest_add(struct heap *heap, size_t size)
+{
+	if (heap_is_buddy(heap)) {
+		heap->free_per_order[size_order(size)]++;
+	} else if (size > heap->largest_free) {
+		heap->largest_free = size;
+		heap->largest_count = 1;
+		heap->largest_stale = false;
+	} else if (size == heap->largest_free && !heap->largest_stale) {
+		heap->largest_count++;
+	}
+}
+
+static void largest_remove(struct heap *heap, size_t size)
+{
+	if (heap_is_buddy(heap))
+		heap->free_per_order[size_order(size)]--;
+	else if (size == heap->largest_free && !heap->largest_stale && --heap->largest_count == 0)
+		heap->largest_stale = true;
+}
+
+size_t largest_free_walked(const struct heap *heap, size_t *count)
+{
+	size_t largest = 0;
+	size_t block = 0;
+
+	*count = 0;
+	while (block < heap->brk) {
+		size_t size = block_size(heap, block);
+
+		if (size == 0)
+			break;
+		if (!block_is_used(heap, block)) {
+			if (size > largest) {
+				largest = size;
+				*count = 0;
+			}
+			if (size == largest)
+				(*count)++;
+		}
+		block += size;
+	}
+	return largest;
+}
+
+size_t largest_free_register(const struct heap *heap)
+{
+	if (heap_is_buddy(heap)) {
+		for (unsigned order = HEAP_ORDERS; order-- > 0;)
+			if (heap->free_per_order[order] > 0)
+				return (size_t)1 << order;
+		return 0;
+	}
+	return heap->largest_free;
+}
+
 void block_place(struct heap *heap, size_t block, size_t size, bool used, size_t requested)
 {
 	size_t header = block_header_size(heap);
@@ -123,6 +230,7 @@ void block_place(struct heap *heap, size_t block, size_t size, bool used, size_t
 	memset(heap->bytes + block + 8, 0, header - 8);
 	if (!heap_is_buddy(heap))
 		store_le32(heap->bytes + block + size - FIT_FOOTER_SIZE, word);
+	starts_set(heap, block);
 	if (used) {
 		heap->used_blocks++;
 		heap->used_bytes += size;
@@ -130,6 +238,7 @@ void block_place(struct heap *heap, size_t block, size_t size, bool used, size_t
 	} else {
 		heap->free_blocks++;
 		heap->free_block_bytes += size;
+		largest_add(heap, size);
 	}
 }
 
@@ -144,7 +253,9 @@ void block_forget(struct heap *heap, size_t block)
 	} else {
 		heap->free_blocks--;
 		heap->free_block_bytes -= size;
+		largest_remove(heap, size);
 	}
+	starts_clear(heap, block);
 }
 
 enum heap_status heap_refusal(const struct heap *heap, size_t need, size_t reusable)
@@ -183,7 +294,10 @@ enum heap_status heap_create(const struct heap_config *config, struct heap **out
 	if (heap == NULL)
 		return HEAP_ERR_HOST_MEMORY;
 	heap->bytes = calloc(config->size, 1);
-	if (heap->bytes == NULL) {
+	heap->starts = calloc(starts_words(config->size), sizeof *heap->starts);
+	if (heap->bytes == NULL || heap->starts == NULL) {
+		free(heap->bytes);
+		free(heap->starts);
 		free(heap);
 		return HEAP_ERR_HOST_MEMORY;
 	}
@@ -203,6 +317,7 @@ void heap_destroy(struct heap *heap)
 	if (heap == NULL)
 		return;
 	free(heap->bytes);
+	free(heap->starts);
 	free(heap);
 }
 
@@ -214,33 +329,45 @@ struct heap *heap_clone(const struct heap *heap)
 		return NULL;
 	*copy = *heap;
 	copy->bytes = malloc(heap->size);
-	if (copy->bytes == NULL) {
+	copy->starts = malloc(starts_words(heap->size) * sizeof *copy->starts);
+	if (copy->bytes == NULL || copy->starts == NULL) {
+		free(copy->bytes);
+		free(copy->starts);
 		free(copy);
 		return NULL;
 	}
 	memcpy(copy->bytes, heap->bytes, heap->size);
+	memcpy(copy->starts, heap->starts, starts_words(heap->size) * sizeof *copy->starts);
 	return copy;
 }
 
 enum heap_status heap_copy_into(struct heap *dst, const struct heap *src)
 {
 	uint8_t *bytes = dst->bytes;
+	uint64_t *starts = dst->starts;
 
 	if (dst == src)
 		return HEAP_OK;
 	if (dst->size != src->size) {
 		bytes = malloc(src->size);
-		if (bytes == NULL)
+		starts = malloc(starts_words(src->size) * sizeof *starts);
+		if (bytes == NULL || starts == NULL) {
+			free(bytes);
+			free(starts);
 			return HEAP_ERR_HOST_MEMORY;
+		}
 		free(dst->bytes);
+		free(dst->starts);
 	}
 	*dst = *src;
 	dst->bytes = bytes;
+	dst->starts = starts;
 	memcpy(dst->bytes, src->bytes, src->size);
+	memcpy(dst->starts, src->starts, starts_words(src->size) * sizeof *starts);
 	return HEAP_OK;
 }
 
-/* Registers equal, failed_allocs aside. */
+/* Registers equal, failed_allocs aside; the derived data (largest free block, block-start index) follows from the bytes. */
 static bool registers_equal_except_failures(const struct heap *a, const struct heap *b)
 {
 	return a->policy == b->policy && a->alignment == b->alignment && a->size == b->size &&
@@ -289,25 +416,24 @@ static void note_peak(struct heap *heap)
 		heap->peak_requested = heap->requested_bytes;
 }
 
-/* Keep the next-fit rover at a block start below the break (or 0) after blocks changed. */
-static void rover_settle(struct heap *heap)
+/*
+ * After blocks changed: keep the next-fit rover at a block start below the
+ * break (or 0), and find the largest free block again if the one holding the
+ * maximum went away.
+ */
+static void heap_settle(struct heap *heap)
 {
-	size_t block = 0;
+	if (heap->policy == POLICY_NEXT_FIT) {
+		size_t block = 0;
 
-	if (heap->policy != POLICY_NEXT_FIT)
-		return;
-	if (heap->rover >= heap->brk) {
-		heap->rover = 0;
-		return;
-	}
-	while (block < heap->brk) {
-		size_t next = block + block_size(heap, block);
-
-		if (heap->rover < next) {
+		if (heap->rover >= heap->brk || !block_containing(heap, heap->rover, &block))
+			heap->rover = 0;
+		else
 			heap->rover = block;
-			return;
-		}
-		block = next;
+	}
+	if (heap->largest_stale) {
+		heap->largest_free = largest_free_walked(heap, &heap->largest_count);
+		heap->largest_stale = false;
 	}
 }
 
@@ -323,7 +449,7 @@ enum heap_status heap_alloc(struct heap *heap, size_t size, struct heap_placemen
 	status = ops_of(heap)->alloc(heap, size, &result);
 	if (status != HEAP_OK)
 		return refuse(heap, status, result.need, placement);
-	rover_settle(heap);
+	heap_settle(heap);
 	note_peak(heap);
 	if (placement != NULL)
 		*placement = result;
@@ -349,27 +475,28 @@ enum heap_status heap_calloc(struct heap *heap, size_t count, size_t size, struc
 static enum heap_status locate_allocation(const struct heap *heap, size_t address, size_t *found)
 {
 	size_t header = block_header_size(heap);
-	size_t block = 0;
+	size_t block;
+	size_t size;
 
-	while (block < heap->brk) {
-		size_t size = block_size(heap, block);
-
-		if (address < block + size) {
-			if (block_is_used(heap, block)) {
-				if (address != block + header)
-					return HEAP_ERR_NOT_ALLOCATED;
-				*found = block;
-				return HEAP_OK;
-			}
-			if (address >= block + header && address < block + size - block_footer_size(heap) &&
-			    address % heap->alignment == 0)
-				return HEAP_ERR_DOUBLE_FREE;
+	/* The block-start index, not the bytes, says where blocks are: a header forged inside a payload is no block. */
+	if (address >= heap->brk)
+		return HEAP_ERR_NOT_ALLOCATED;
+	if (address >= header && block_starts_at(heap, address - header))
+		block = address - header;
+	else if (!block_containing(heap, address, &block))
+		return HEAP_ERR_NOT_ALLOCATED;
+	size = block_size(heap, block);
+	if (address >= block + size)
+		return HEAP_ERR_NOT_ALLOCATED;
+	if (block_is_used(heap, block)) {
+		if (address != block + header)
 			return HEAP_ERR_NOT_ALLOCATED;
-		}
-		if (size == 0)
-			break;
-		block += size;
+		*found = block;
+		return HEAP_OK;
 	}
+	if (address >= block + header && address < block + size - block_footer_size(heap) &&
+	    address % heap->alignment == 0)
+		return HEAP_ERR_DOUBLE_FREE;
 	return HEAP_ERR_NOT_ALLOCATED;
 }
 
@@ -382,7 +509,7 @@ enum heap_status heap_free(struct heap *heap, size_t address, struct heap_releas
 	if (status != HEAP_OK)
 		return status;
 	ops_of(heap)->free(heap, block, &result);
-	rover_settle(heap);
+	heap_settle(heap);
 	if (release != NULL)
 		*release = result;
 	return HEAP_OK;
@@ -403,7 +530,7 @@ enum heap_status heap_realloc(struct heap *heap, size_t address, size_t size, st
 	status = ops_of(heap)->realloc(heap, block, size, &result);
 	if (status != HEAP_OK)
 		return refuse(heap, status, result.need, placement);
-	rover_settle(heap);
+	heap_settle(heap);
 	note_peak(heap);
 	result.old_payload = address;
 	if (placement != NULL)
@@ -529,20 +656,13 @@ bool heap_find_allocation(const struct heap *heap, size_t address, struct block_
 
 /* --- statistics ----------------------------------------------------------- */
 
-/* The only linear statistic: the largest free block, compared with the wilderness. */
+/* The largest free block, from the registers, compared with the wilderness. */
 static size_t largest_free_block(const struct heap *heap)
 {
 	size_t largest = heap->size - heap->brk;
-	size_t block = 0;
+	size_t below = largest_free_register(heap);
 
-	while (block < heap->brk && block_walkable(heap, block)) {
-		size_t size = block_size(heap, block);
-
-		if (!block_is_used(heap, block) && size > largest)
-			largest = size;
-		block += size;
-	}
-	return largest;
+	return below > largest ? below : largest;
 }
 
 void heap_get_stats(const struct heap *heap, struct heap_stats *stats)

@@ -1,6 +1,7 @@
 /* heap_check.c - the heap checker: walks the bytes and lists every broken invariant instead of aborting. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "heap_internal.h"
 
@@ -35,6 +36,11 @@ struct tally {
 	size_t requested_bytes;
 	size_t used_bytes;
 	size_t free_block_bytes;
+	size_t largest_free;     /* fit: the largest free block below the break */
+	size_t largest_count;    /* and how many free blocks have that size */
+	size_t free_per_order[HEAP_ORDERS];
+	size_t next_unit;        /* the block-start index is read in step with the walk from here */
+	bool starts_ok;          /* no disagreement with the block-start index seen yet */
 	bool rover_seen;
 };
 
@@ -141,9 +147,64 @@ static void count_block(const struct heap *heap, size_t block, size_t size, stru
 	} else {
 		tally->free_blocks++;
 		tally->free_block_bytes += size;
+		if (size > tally->largest_free) {
+			tally->largest_free = size;
+			tally->largest_count = 0;
+		}
+		if (size == tally->largest_free)
+			tally->largest_count++;
+		if (heap_is_buddy(heap) && is_power_of_two(size))
+			tally->free_per_order[size_order(size)]++;
 	}
 	if (block == heap->rover)
 		tally->rover_seen = true;
+}
+
+/* The first set bit of the block-start index at or after unit, below limit units; limit when none. */
+static size_t next_start_unit(const struct heap *heap, size_t unit, size_t limit)
+{
+	size_t words = (limit + 63) / 64;
+	size_t word = unit / 64;
+	uint64_t bits;
+
+	if (unit >= limit)
+		return limit;
+	bits = heap->starts[word] & (~(uint64_t)0 << (unit % 64));
+	while (bits == 0) {
+		if (++word >= words)
+			return limit;
+		bits = heap->starts[word];
+	}
+	unit = word * 64 + lowest_bit(bits);
+	return unit < limit ? unit : limit;
+}
+
+/* The index must have exactly one bit per block start: the next bit set must be this block's. */
+static void check_start_index(const struct heap *heap, size_t block, struct tally *tally, struct report *out)
+{
+	size_t limit = starts_words(heap->size) * 64;
+	size_t unit = next_start_unit(heap, tally->next_unit, limit);
+
+	if (!tally->starts_ok)
+		return;
+	if (unit * heap->alignment != block) {
+		report(out, block, "block-start index says 0x%zx where the walk finds a block at 0x%zx",
+		       unit * heap->alignment, block);
+		tally->starts_ok = false;
+		return;
+	}
+	tally->next_unit = unit + 1;
+}
+
+/* After the walk: no block starts at or above the break. */
+static void check_start_index_end(const struct heap *heap, struct tally *tally, struct report *out)
+{
+	size_t limit = starts_words(heap->size) * 64;
+	size_t unit = next_start_unit(heap, tally->next_unit, limit);
+
+	if (tally->starts_ok && unit < limit)
+		report(out, unit * heap->alignment, "block-start index marks 0x%zx, where no block starts",
+		       unit * heap->alignment);
 }
 
 /* Walk the blocks below the break; false when the walk could not reach the break. */
@@ -163,6 +224,7 @@ static bool check_blocks(const struct heap *heap, struct tally *tally, struct re
 		if (!check_shape(heap, block, size, out))
 			return false;
 		check_header(heap, block, size, out);
+		check_start_index(heap, block, tally, out);
 		if (block > 0)
 			check_neighbours(heap, previous, block, out);
 		count_block(heap, block, size, tally);
@@ -172,16 +234,26 @@ static bool check_blocks(const struct heap *heap, struct tally *tally, struct re
 	if (!heap_is_buddy(heap) && heap->brk > 0 && !block_is_used(heap, previous))
 		report(out, previous, "free block at 0x%zx lies just below the break instead of in the wilderness",
 		       previous);
+	check_start_index_end(heap, tally, out);
 	return true;
 }
 
 static void check_wilderness(const struct heap *heap, struct report *out)
 {
-	for (size_t at = heap->brk; at < heap->size; at++) {
-		if (heap->bytes[at] != 0) {
+	static const uint8_t zeros[4096];
+	size_t at = heap->brk;
+
+	/* Compare a page at a time; look byte by byte only within a page that differs. */
+	while (at < heap->size) {
+		size_t len = heap->size - at < sizeof zeros ? heap->size - at : sizeof zeros;
+
+		if (memcmp(heap->bytes + at, zeros, len) != 0) {
+			while (heap->bytes[at] == 0)
+				at++;
 			report(out, at, "wilderness byte at 0x%zx is 0x%02x, not zero", at, heap->bytes[at]);
 			return;
 		}
+		at += len;
 	}
 }
 
@@ -198,6 +270,17 @@ static void check_accounting(const struct heap *heap, const struct tally *tally,
 	check_counter("requested bytes", heap->requested_bytes, tally->requested_bytes, out);
 	check_counter("used bytes", heap->used_bytes, tally->used_bytes, out);
 	check_counter("free block bytes", heap->free_block_bytes, tally->free_block_bytes, out);
+	if (heap_is_buddy(heap)) {
+		for (unsigned order = 0; order < HEAP_ORDERS; order++)
+			if (heap->free_per_order[order] != tally->free_per_order[order])
+				report(out, 0, "free buddy blocks of %zu B: the registers say %zu, the walk counts %zu",
+				       (size_t)1 << order, heap->free_per_order[order], tally->free_per_order[order]);
+	} else {
+		if (heap->largest_stale)
+			report(out, 0, "the largest free block is marked stale between operations");
+		check_counter("largest free block", heap->largest_free, tally->largest_free, out);
+		check_counter("free blocks of the largest size", heap->largest_count, tally->largest_count, out);
+	}
 	if (heap->peak_requested < heap->requested_bytes)
 		report(out, 0, "peak requested bytes %zu is below the current %zu", heap->peak_requested,
 		       heap->requested_bytes);
@@ -213,7 +296,7 @@ static void check_accounting(const struct heap *heap, const struct tally *tally,
 size_t heap_check(const struct heap *heap, struct heap_problem *problems, size_t max)
 {
 	struct report out = { problems, problems == NULL ? 0 : max, 0 };
-	struct tally tally = { 0 };
+	struct tally tally = { .starts_ok = true };
 
 	check_registers(heap, &out);
 	if (out.count > 0)

@@ -8,6 +8,9 @@
 
 #include "heap.h"
 
+/* Buddy block sizes are powers of two up to HEAP_MAX_SIZE (1 << 24). */
+enum { HEAP_ORDERS = 32 };
+
 /*
  * The registers: everything about a heap that is not in its bytes. A snapshot
  * is this struct plus a copy of the bytes; heap_equal compares both. The
@@ -28,6 +31,17 @@ struct heap {
 	size_t failed_allocs;
 	size_t peak_requested;   /* peak utilization = peak_requested / size, kept exact */
 	uint8_t *bytes;
+	/*
+	 * Derived data: a function of the bytes and the break, kept so statistics
+	 * and address checks need no walk. heap_equal leaves it out (equal bytes
+	 * and break give equal derived data); clone and copy_into copy it;
+	 * heap_check recomputes it from the walk and compares.
+	 */
+	size_t largest_free;     /* fit: the largest free block below the break, 0 if none */
+	size_t largest_count;    /* fit: how many free blocks have that size */
+	bool largest_stale;      /* fit: the block holding the maximum went away; only ever true inside an operation */
+	size_t free_per_order[HEAP_ORDERS]; /* buddy: free blocks of size 1 << order */
+	uint64_t *starts;        /* one bit per alignment unit below the break: set where a block starts */
 };
 
 /* Header word 0 holds the block size with the allocated flag in bit 0. */
@@ -113,10 +127,68 @@ static inline size_t block_payload(const struct heap *heap, size_t block)
 	return block + block_header_size(heap);
 }
 
+/* --- the block-start index: one bit per alignment unit ------------------------ */
+
+/* Words of the index for a heap of this size; sized for the smallest alignment, so it depends on the size alone. */
+static inline size_t starts_words(size_t size)
+{
+	return (size / 4 + 63) / 64;
+}
+
+static inline bool starts_bit(const struct heap *heap, size_t unit)
+{
+	return (heap->starts[unit / 64] >> (unit % 64) & 1u) != 0;
+}
+
+/* True when a block below the break starts at offset (as the core placed it, whatever the bytes say). */
+static inline bool block_starts_at(const struct heap *heap, size_t offset)
+{
+	return offset < heap->brk && offset % heap->alignment == 0 && starts_bit(heap, offset / heap->alignment);
+}
+
+/* Index of the highest set bit of a non-zero word. */
+static inline unsigned highest_bit(uint64_t bits)
+{
+#if defined(__GNUC__)
+	return 63u - (unsigned)__builtin_clzll(bits);
+#else
+	unsigned n = 0;
+
+	while (bits >>= 1)
+		n++;
+	return n;
+#endif
+}
+
+/* Index of the lowest set bit of a non-zero word. */
+static inline unsigned lowest_bit(uint64_t bits)
+{
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctzll(bits);
+#else
+	unsigned n = 0;
+
+	while ((bits & 1u) == 0) {
+		bits >>= 1;
+		n++;
+	}
+	return n;
+#endif
+}
+
+/* The start of the block holding address (below the break), by the index; false if the index has none. */
+bool block_containing(const struct heap *heap, size_t address, size_t *block);
+
 /* Write a block's header (and footer) and count it in the registers. */
 void block_place(struct heap *heap, size_t block, size_t size, bool used, size_t requested);
 /* Take the block at this offset out of the registers; its bytes stay as they are. */
 void block_forget(struct heap *heap, size_t block);
+/* The largest free block below the break (fit) or anywhere (buddy), from the registers. */
+size_t largest_free_register(const struct heap *heap);
+/* Fit: the largest free block below the break and how many have that size, by a walk. */
+size_t largest_free_walked(const struct heap *heap, size_t *count);
+/* log2 of a power of two. */
+unsigned size_order(size_t size);
 
 /* Policy operations: the caller has validated the request and the address. */
 enum heap_status fit_alloc(struct heap *heap, size_t request, struct heap_placement *placement);

@@ -890,6 +890,116 @@ static void checker_reports_unmerged_free_buddies(void **state)
 	heap_destroy(heap);
 }
 
+/* A complete used block (header, requested, footer) forged inside a payload at offset inner. */
+static void forge_used_block(struct heap *heap, size_t payload, size_t inner, size_t size, size_t requested)
+{
+	uint8_t words[12];
+	uint32_t word = (uint32_t)size | 1u;
+
+	for (unsigned i = 0; i < 4; i++) {
+		words[i] = (uint8_t)(word >> (8 * i));
+		words[4 + i] = (uint8_t)(requested >> (8 * i));
+		words[8 + i] = words[i];
+	}
+	assert_int_equal(heap_write(heap, payload, inner, words, 8), HEAP_OK);
+	if (heap_policy(heap) != POLICY_BUDDY)
+		assert_int_equal(heap_write(heap, payload, inner + size - 4, words + 8, 4), HEAP_OK);
+}
+
+static void forged_header_inside_a_payload_is_no_allocation(void **state)
+{
+	(void)state;
+	for (unsigned policy = 0; policy < POLICY_COUNT; policy++) {
+		struct heap *heap = make_default_heap((enum heap_policy)policy);
+		size_t p = alloc_ok(heap, 200);
+		size_t fake = p + 32 + heap_header_size(heap);
+		struct heap *before;
+		struct block_view view;
+		uint8_t byte = 1;
+
+		alloc_ok(heap, 20);
+		forge_used_block(heap, p, 32, policy == POLICY_BUDDY ? 32 : 48, 16);
+		assert_heap_sane(heap);
+		before = heap_clone(heap);
+		assert_non_null(before);
+		assert_false(heap_find_allocation(heap, fake, &view));
+		assert_int_equal(heap_free(heap, fake, NULL), HEAP_ERR_NOT_ALLOCATED);
+		assert_int_equal(heap_realloc(heap, fake, 8, NULL), HEAP_ERR_NOT_ALLOCATED);
+		assert_int_equal(heap_write(heap, fake, 0, &byte, 1), HEAP_ERR_NOT_ALLOCATED);
+		assert_int_equal(heap_fill(heap, fake, 0), HEAP_ERR_NOT_ALLOCATED);
+		assert_true(heap_equal(before, heap));
+		/* Freed, the forged header lies in a free block's payload: still no block of its own. */
+		free_ok(heap, p);
+		assert_int_equal(heap_free(heap, fake, NULL), policy == POLICY_BUDDY || fake % 8 == 0
+				 ? HEAP_ERR_DOUBLE_FREE : HEAP_ERR_NOT_ALLOCATED);
+		assert_false(heap_find_allocation(heap, fake, &view));
+		assert_heap_sane(heap);
+		heap_destroy(before);
+		heap_destroy(heap);
+	}
+}
+
+static size_t walked_largest_free(const struct heap *heap)
+{
+	struct block_table table = { .count = 0 };
+	size_t largest = 0;
+
+	heap_walk(heap, table_collect, &table);
+	assert_true(table.total <= TABLE_MAX);
+	for (size_t i = 0; i < table.count; i++)
+		if (table.rows[i].state != BLOCK_USED && table.rows[i].size > largest)
+			largest = table.rows[i].size;
+	return largest;
+}
+
+static size_t stats_largest_free(const struct heap *heap)
+{
+	struct heap_stats stats;
+
+	heap_get_stats(heap, &stats);
+	assert_int_equal(stats.largest_free, walked_largest_free(heap));
+	return stats.largest_free;
+}
+
+static void largest_free_follows_the_holes_as_they_are_taken(void **state)
+{
+	struct heap *heap = make_default_heap(POLICY_FIRST_FIT);
+	struct heap *copy;
+	size_t a = alloc_ok(heap, 52), b, c;
+
+	(void)state;
+	alloc_ok(heap, 8);
+	b = alloc_ok(heap, 116);
+	alloc_ok(heap, 8);
+	c = alloc_ok(heap, 116);
+	alloc_ok(heap, 8);
+	alloc_ok(heap, 620); /* the break reaches the end: no wilderness */
+	assert_int_equal(heap_break(heap), 1024);
+	assert_int_equal(stats_largest_free(heap), 0);
+	free_ok(heap, a);
+	assert_int_equal(stats_largest_free(heap), 64);
+	free_ok(heap, c);
+	free_ok(heap, b);
+	assert_int_equal(stats_largest_free(heap), 128);
+	copy = heap_clone(heap);
+	assert_non_null(copy);
+	assert_int_equal(stats_largest_free(copy), 128);
+	assert_int_equal(alloc_ok(heap, 116), b); /* one of two 128 B holes taken */
+	assert_int_equal(stats_largest_free(heap), 128);
+	assert_int_equal(alloc_ok(heap, 116), c); /* the last one: the maximum falls back to 64 */
+	assert_int_equal(stats_largest_free(heap), 64);
+	assert_int_equal(alloc_ok(heap, 36), a);  /* split: 16 B left */
+	assert_int_equal(stats_largest_free(heap), 16);
+	assert_int_equal(heap_copy_into(copy, heap), HEAP_OK);
+	assert_true(heap_equal(copy, heap));
+	assert_int_equal(stats_largest_free(copy), 16);
+	free_ok(heap, b);                         /* merges with nothing: 128 again */
+	assert_int_equal(stats_largest_free(heap), 128);
+	assert_false(heap_equal(copy, heap));
+	heap_destroy(copy);
+	heap_destroy(heap);
+}
+
 /* --- walker, stats, copies, names ------------------------------------------- */
 
 static void walker_lookups_find_blocks_and_allocations(void **state)
@@ -1066,6 +1176,8 @@ int main(void)
 		cmocka_unit_test(double_free_is_told_from_a_stray_address),
 		cmocka_unit_test(checker_reports_corrupted_bytes),
 		cmocka_unit_test(checker_reports_unmerged_free_buddies),
+		cmocka_unit_test(forged_header_inside_a_payload_is_no_allocation),
+		cmocka_unit_test(largest_free_follows_the_holes_as_they_are_taken),
 		cmocka_unit_test(walker_lookups_find_blocks_and_allocations),
 		cmocka_unit_test(calloc_zeroes_a_reused_block),
 		cmocka_unit_test(stats_follow_requests_and_peak),

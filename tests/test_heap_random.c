@@ -461,6 +461,46 @@ static void step_realloc(struct stress *s)
 	s->successes_seen++;
 }
 
+/*
+ * The bytes just written at at (inside a live payload) become a plausible
+ * used-block header: free, realloc and the lookups must still see only the
+ * blocks the heap made, never one forged in a payload.
+ */
+static void try_forged_header(struct stress *s, size_t at)
+{
+	size_t payload = at + heap_header_size(s->heap);
+	size_t size = heap_policy(s->heap) == POLICY_BUDDY ? 16u << random_below(s, 4) : 16 + 8 * random_below(s, 8);
+	uint8_t *bytes = heap_bytes_for_testing(s->heap);
+	struct block_view view;
+	enum heap_status status;
+
+	if (random_below(s, 4) != 0 || at % heap_alignment(s->heap) != 0 || payload >= heap_size(s->heap))
+		return;
+	/* Write through the API so the shadow copies stay right: the header words are ordinary payload bytes. */
+	for (size_t i = 0; i < s->live_count; i++) {
+		struct live *l = &s->live[i];
+
+		if (at >= l->payload && at + 8 <= l->payload + l->size) {
+			uint8_t words[8] = { (uint8_t)(size | 1u), (uint8_t)(size >> 8), 0, 0, 8, 0, 0, 0 };
+
+			assert_int_equal(heap_write(s->heap, l->payload, at - l->payload, words, 8), HEAP_OK);
+			memcpy(l->shadow + (at - l->payload), words, 8);
+			assert_memory_equal(bytes + at, words, 8);
+			break;
+		}
+	}
+	if (is_live(s, payload))
+		return;
+	assert_int_equal(heap_copy_into(s->before, s->heap), HEAP_OK);
+	assert_false(heap_find_allocation(s->heap, payload, &view));
+	status = heap_free(s->heap, payload, NULL);
+	assert_int_equal(status, expected_stray_status(s->heap, payload));
+	check_unchanged(s, status);
+	status = heap_realloc(s->heap, payload, 8, NULL);
+	assert_int_equal(status, expected_stray_status(s->heap, payload));
+	check_unchanged(s, status);
+}
+
 static void step_write(struct stress *s)
 {
 	uint8_t data[64] = { 0 };
@@ -484,6 +524,8 @@ static void step_write(struct stress *s)
 	}
 	assert_int_equal(status, HEAP_OK);
 	memcpy(l->shadow + offset, data, len);
+	if (len >= 8)
+		try_forged_header(s, l->payload + offset);
 }
 
 static void run_stress(enum heap_policy policy, size_t size, unsigned alignment, size_t steps, uint64_t seed)
