@@ -86,6 +86,23 @@ static int usage_error(const char *before, const char *argument, const char *aft
 	return EXIT_USAGE;
 }
 
+/*
+ * getopt_long returned '?'. optopt says which option: 0 for an unknown long
+ * option, a long option's value when it was given an argument it does not
+ * take, otherwise an unknown short option letter. argv[optind - 1] is only
+ * the culprit for long options: an unknown letter inside a group ("-xV")
+ * leaves optind on the group, so it would name the argument before it.
+ */
+static int unknown_option(char **argv)
+{
+	if (optopt == 0)
+		return usage_error("unknown option ", argv[optind - 1], "");
+	if (optopt >= 256 || strchr("hV", optopt) != NULL)
+		return usage_error("option ", argv[optind - 1], " takes no argument");
+	char letter[3] = { '-', (char)optopt, '\0' };
+	return usage_error("unknown option ", letter, "");
+}
+
 /* After setlocale: is the terminal's character set UTF-8? */
 static bool locale_is_utf8(void)
 {
@@ -136,7 +153,7 @@ static int parse_options(int argc, char **argv, struct options *options)
 		case ':':
 			return usage_error("option ", argv[optind - 1], " needs an argument");
 		default:
-			return usage_error("unknown option ", argv[optind - 1], "");
+			return unknown_option(argv);
 		}
 	}
 	if (argc - optind > 1)
