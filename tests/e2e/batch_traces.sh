@@ -75,7 +75,9 @@ replay "$HEAPVIZ" amptjp-bal.rep first
 replay "$HEAPVIZ" binary-bal.rep best
 replay "$HEAPVIZ" coalescing-bal.rep buddy
 trace_lines "$HEAPVIZ" short1-bal.rep
-trace_lines "$HEAPVIZ" cccp-bal.rep
+trace_lines "$HEAPVIZ" hostname.rep
+# Each record holds every live block's data as hex, so a trace's JSON Lines grow with steps x live bytes:
+# keep these to small traces (cccp-bal's would be tens of gigabytes on a 16 MiB heap).
 if [ -n "${HEAPVIZ_SAN:-}" ] && [ -x "$HEAPVIZ_SAN" ]; then
 	replay "$HEAPVIZ_SAN" short1-bal.rep next
 	replay "$HEAPVIZ_SAN" amptjp-bal.rep worst
