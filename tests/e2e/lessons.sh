@@ -92,6 +92,9 @@ expect(len(notes) >= 5, f"only {len(notes)} notes")
 for n in notes:
     expect(len(n) - len("note ") <= 150, f"note longer than 150 characters: {n[:60]!r}...")
 expect(all(l["ok"] for l in lines), "a command was rejected")
+noted = {l["step"] for l in lines if l["command"] and l["command"].startswith("note")}
+paused = {l["step"] for l in lines if l["command"] and l["command"].startswith("sleep")}
+expect(noted <= paused, f"steps {sorted(noted - paused)} have notes but no sleep to read them during playback")
 
 if name == "splitting-and-coalescing":
     s = step("alloc 40 as s")
