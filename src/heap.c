@@ -65,13 +65,15 @@
  *   free when telling "no space" from "fragmented".
  *
  * Out of band, derived from the bytes and kept by block_place/block_forget:
- *   a block-start index (one bit per alignment unit, set where a block below
- *   the break starts), so free, realloc, write and the lookups find a block
- *   without a walk and a header forged inside a payload never counts; and
- *   the largest free block (fit: its size and how many there are; buddy: a
- *   count of free blocks per order), so statistics need no walk. heap_equal
- *   does not compare them (equal bytes and break imply equal values);
- *   heap_check recomputes them from its walk.
+ *   an index with one bit per alignment unit where a block starts and one
+ *   where a free block starts, and over the latter a max tree of free block
+ *   sizes. Free, realloc, write and the lookups find a block from the index
+ *   without a walk, so a header forged inside a payload never counts; the
+ *   fit searches visit only free blocks, skipping every stretch of the heap
+ *   whose free blocks are all too small, in address order, so they choose
+ *   exactly what a walk would; the tree's root is the largest free block for
+ *   the statistics. heap_equal does not compare the index (equal bytes and
+ *   break imply an equal index); heap_check rebuilds it from its walk.
  */
 
 /* Names of a policy, one row each: the short word the command line takes and the title. */
@@ -157,67 +159,104 @@ bool block_containing(const struct heap *heap, size_t address, size_t *block)
 	return true;
 }
 
-/*
- * The largest free block (fit): growing or making a free block can only raise
- * the maximum, so that is exact; taking away the last block of the maximum
- * size marks it stale, and heap_settle walks once at the end of the operation.
- * While stale, largest_free is an upper bound, so a new block above it is the
- * maximum again.
- */
-static void largest_add(struct heap *heap, size_t size)
+/* The largest free block starting in this index word, from the bitmap and the headers. */
+size_t free_word_max(const struct heap *heap, size_t word)
 {
-	if (heap_is_buddy(heap)) {
-		heap->free_per_order[size_order(size)]++;
-	} else if (size > heap->largest_free) {
-		heap->largest_free = size;
-		heap->largest_count = 1;
-		heap->largest_stale = false;
-	} else if (size == heap->largest_free && !heap->largest_stale) {
-		heap->largest_count++;
-	}
-}
-
-static void largest_remove(struct heap *heap, size_t size)
-{
-	if (heap_is_buddy(heap))
-		heap->free_per_order[size_order(size)]--;
-	else if (size == heap->largest_free && !heap->largest_stale && --heap->largest_count == 0)
-		heap->largest_stale = true;
-}
-
-size_t largest_free_walked(const struct heap *heap, size_t *count)
-{
+	uint64_t bits = heap->free_starts[word];
 	size_t largest = 0;
-	size_t block = 0;
 
-	*count = 0;
-	while (block < heap->brk) {
-		size_t size = block_size(heap, block);
+	while (bits != 0) {
+		size_t size = block_size(heap, (word * 64 + lowest_bit(bits)) * heap->alignment);
 
-		if (size == 0)
-			break;
-		if (!block_is_used(heap, block)) {
-			if (size > largest) {
-				largest = size;
-				*count = 0;
-			}
-			if (size == largest)
-				(*count)++;
-		}
-		block += size;
+		if (size > largest)
+			largest = size;
+		bits &= bits - 1;
 	}
 	return largest;
 }
 
-size_t largest_free_register(const struct heap *heap)
+/* A free block of this size now starts in word: raise the leaf and its ancestors. */
+static void free_max_raise(struct heap *heap, size_t word, size_t size)
 {
-	if (heap_is_buddy(heap)) {
-		for (unsigned order = HEAP_ORDERS; order-- > 0;)
-			if (heap->free_per_order[order] > 0)
-				return (size_t)1 << order;
-		return 0;
+	for (size_t node = heap->leaves + word; node >= 1 && heap->free_max[node] < size; node >>= 1)
+		heap->free_max[node] = (uint32_t)size;
+}
+
+/* A free block left word: find the leaf again and mend the ancestors that change. */
+static void free_max_refresh(struct heap *heap, size_t word)
+{
+	size_t node = heap->leaves + word;
+
+	heap->free_max[node] = (uint32_t)free_word_max(heap, word);
+	for (node >>= 1; node >= 1; node >>= 1) {
+		uint32_t left = heap->free_max[2 * node], right = heap->free_max[2 * node + 1];
+		uint32_t larger = left > right ? left : right;
+
+		if (heap->free_max[node] == larger)
+			break;
+		heap->free_max[node] = larger;
 	}
-	return heap->largest_free;
+}
+
+size_t free_word_at_least(const struct heap *heap, size_t word, size_t need)
+{
+	size_t node;
+
+	if (word >= heap->leaves)
+		return SIZE_MAX;
+	/* Up and right until a subtree holds a block large enough, then down its leftmost such path. */
+	for (node = heap->leaves + word; heap->free_max[node] < need; node++) {
+		while (node & 1) {
+			if (node == 1)
+				return SIZE_MAX;
+			node >>= 1;
+		}
+	}
+	while (node < heap->leaves) {
+		node *= 2;
+		if (heap->free_max[node] < need)
+			node++;
+	}
+	return node - heap->leaves;
+}
+
+bool first_free_block_of_size(const struct heap *heap, size_t size, size_t *found)
+{
+	if (size == 0)
+		return false;
+	for (size_t word = free_word_at_least(heap, 0, size); word != SIZE_MAX;
+	     word = free_word_at_least(heap, word + 1, size)) {
+		for (uint64_t bits = heap->free_starts[word]; bits != 0; bits &= bits - 1) {
+			size_t block = (word * 64 + lowest_bit(bits)) * heap->alignment;
+
+			if (block_size(heap, block) == size) {
+				*found = block;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void free_block_indexed(struct heap *heap, size_t block, size_t size)
+{
+	size_t unit = block / heap->alignment;
+
+	heap->free_starts[unit / 64] |= (uint64_t)1 << (unit % 64);
+	free_max_raise(heap, unit / 64, size);
+	if (heap_is_buddy(heap))
+		heap->free_per_order[size_order(size)]++;
+}
+
+static void free_block_unindexed(struct heap *heap, size_t block, size_t size)
+{
+	size_t unit = block / heap->alignment;
+
+	heap->free_starts[unit / 64] &= ~((uint64_t)1 << (unit % 64));
+	if (heap->free_max[heap->leaves + unit / 64] == size)
+		free_max_refresh(heap, unit / 64);
+	if (heap_is_buddy(heap))
+		heap->free_per_order[size_order(size)]--;
 }
 
 void block_place(struct heap *heap, size_t block, size_t size, bool used, size_t requested)
@@ -238,7 +277,7 @@ void block_place(struct heap *heap, size_t block, size_t size, bool used, size_t
 	} else {
 		heap->free_blocks++;
 		heap->free_block_bytes += size;
-		largest_add(heap, size);
+		free_block_indexed(heap, block, size);
 	}
 }
 
@@ -253,7 +292,7 @@ void block_forget(struct heap *heap, size_t block)
 	} else {
 		heap->free_blocks--;
 		heap->free_block_bytes -= size;
-		largest_remove(heap, size);
+		free_block_unindexed(heap, block, size);
 	}
 	starts_clear(heap, block);
 }
@@ -284,6 +323,15 @@ const char *heap_config_problem(const struct heap_config *config)
 	return NULL;
 }
 
+/* Point the index fields into one allocation of index_words(size) words, laid out as heap_internal.h says. */
+static void index_attach(struct heap *heap, uint64_t *index, size_t size)
+{
+	heap->starts = index;
+	heap->free_starts = index + starts_words(size);
+	heap->free_max = (uint32_t *)(index + 2 * starts_words(size));
+	heap->leaves = tree_leaves(size);
+}
+
 enum heap_status heap_create(const struct heap_config *config, struct heap **out)
 {
 	struct heap *heap;
@@ -294,13 +342,14 @@ enum heap_status heap_create(const struct heap_config *config, struct heap **out
 	if (heap == NULL)
 		return HEAP_ERR_HOST_MEMORY;
 	heap->bytes = calloc(config->size, 1);
-	heap->starts = calloc(starts_words(config->size), sizeof *heap->starts);
+	heap->starts = calloc(index_words(config->size), sizeof *heap->starts);
 	if (heap->bytes == NULL || heap->starts == NULL) {
 		free(heap->bytes);
 		free(heap->starts);
 		free(heap);
 		return HEAP_ERR_HOST_MEMORY;
 	}
+	index_attach(heap, heap->starts, config->size);
 	heap->policy = config->policy;
 	heap->alignment = config->alignment;
 	heap->size = config->size;
@@ -329,7 +378,7 @@ struct heap *heap_clone(const struct heap *heap)
 		return NULL;
 	*copy = *heap;
 	copy->bytes = malloc(heap->size);
-	copy->starts = malloc(starts_words(heap->size) * sizeof *copy->starts);
+	copy->starts = malloc(index_words(heap->size) * sizeof *copy->starts);
 	if (copy->bytes == NULL || copy->starts == NULL) {
 		free(copy->bytes);
 		free(copy->starts);
@@ -337,7 +386,8 @@ struct heap *heap_clone(const struct heap *heap)
 		return NULL;
 	}
 	memcpy(copy->bytes, heap->bytes, heap->size);
-	memcpy(copy->starts, heap->starts, starts_words(heap->size) * sizeof *copy->starts);
+	memcpy(copy->starts, heap->starts, index_words(heap->size) * sizeof *copy->starts);
+	index_attach(copy, copy->starts, heap->size);
 	return copy;
 }
 
@@ -350,7 +400,7 @@ enum heap_status heap_copy_into(struct heap *dst, const struct heap *src)
 		return HEAP_OK;
 	if (dst->size != src->size) {
 		bytes = malloc(src->size);
-		starts = malloc(starts_words(src->size) * sizeof *starts);
+		starts = malloc(index_words(src->size) * sizeof *starts);
 		if (bytes == NULL || starts == NULL) {
 			free(bytes);
 			free(starts);
@@ -361,9 +411,9 @@ enum heap_status heap_copy_into(struct heap *dst, const struct heap *src)
 	}
 	*dst = *src;
 	dst->bytes = bytes;
-	dst->starts = starts;
-	memcpy(dst->bytes, src->bytes, src->size);
-	memcpy(dst->starts, src->starts, starts_words(src->size) * sizeof *starts);
+	memcpy(bytes, src->bytes, src->size);
+	memcpy(starts, src->starts, index_words(src->size) * sizeof *starts);
+	index_attach(dst, starts, src->size);
 	return HEAP_OK;
 }
 
@@ -416,25 +466,17 @@ static void note_peak(struct heap *heap)
 		heap->peak_requested = heap->requested_bytes;
 }
 
-/*
- * After blocks changed: keep the next-fit rover at a block start below the
- * break (or 0), and find the largest free block again if the one holding the
- * maximum went away.
- */
+/* Keep the next-fit rover at a block start below the break (or 0) after blocks changed. */
 static void heap_settle(struct heap *heap)
 {
-	if (heap->policy == POLICY_NEXT_FIT) {
-		size_t block = 0;
+	size_t block = 0;
 
-		if (heap->rover >= heap->brk || !block_containing(heap, heap->rover, &block))
-			heap->rover = 0;
-		else
-			heap->rover = block;
-	}
-	if (heap->largest_stale) {
-		heap->largest_free = largest_free_walked(heap, &heap->largest_count);
-		heap->largest_stale = false;
-	}
+	if (heap->policy != POLICY_NEXT_FIT)
+		return;
+	if (heap->rover >= heap->brk || !block_containing(heap, heap->rover, &block))
+		heap->rover = 0;
+	else
+		heap->rover = block;
 }
 
 enum heap_status heap_alloc(struct heap *heap, size_t size, struct heap_placement *placement)
@@ -660,7 +702,7 @@ bool heap_find_allocation(const struct heap *heap, size_t address, struct block_
 static size_t largest_free_block(const struct heap *heap)
 {
 	size_t largest = heap->size - heap->brk;
-	size_t below = largest_free_register(heap);
+	size_t below = largest_free_indexed(heap);
 
 	return below > largest ? below : largest;
 }

@@ -19,24 +19,13 @@ static size_t buddy_of(size_t block, size_t size)
 	return block ^ size;
 }
 
-/* The smallest free block that fits, the lowest address on ties. */
+/* The smallest free block that fits, the lowest address on ties: the smallest order with a free block, then its first. */
 static bool smallest_free_block(const struct heap *heap, size_t need, size_t *found)
 {
-	bool have = false;
-	size_t chosen_size = 0;
-
-	for (size_t block = 0; block < heap->size; block += block_size(heap, block)) {
-		size_t size = block_size(heap, block);
-
-		if (block_is_used(heap, block) || size < need)
-			continue;
-		if (!have || size < chosen_size) {
-			have = true;
-			chosen_size = size;
-			*found = block;
-		}
-	}
-	return have;
+	for (unsigned order = size_order(need); order < HEAP_ORDERS; order++)
+		if (heap->free_per_order[order] > 0)
+			return first_free_block_of_size(heap, (size_t)1 << order, found);
+	return false;
 }
 
 /* Halve the block at block (already forgotten) down to need, leaving each upper half free; returns the halvings. */

@@ -36,8 +36,7 @@ struct tally {
 	size_t requested_bytes;
 	size_t used_bytes;
 	size_t free_block_bytes;
-	size_t largest_free;     /* fit: the largest free block below the break */
-	size_t largest_count;    /* and how many free blocks have that size */
+	size_t largest_free;
 	size_t free_per_order[HEAP_ORDERS];
 	size_t next_unit;        /* the block-start index is read in step with the walk from here */
 	bool starts_ok;          /* no disagreement with the block-start index seen yet */
@@ -147,12 +146,8 @@ static void count_block(const struct heap *heap, size_t block, size_t size, stru
 	} else {
 		tally->free_blocks++;
 		tally->free_block_bytes += size;
-		if (size > tally->largest_free) {
+		if (size > tally->largest_free)
 			tally->largest_free = size;
-			tally->largest_count = 0;
-		}
-		if (size == tally->largest_free)
-			tally->largest_count++;
 		if (heap_is_buddy(heap) && is_power_of_two(size))
 			tally->free_per_order[size_order(size)]++;
 	}
@@ -193,8 +188,15 @@ static void check_start_index(const struct heap *heap, size_t block, struct tall
 		tally->starts_ok = false;
 		return;
 	}
+	if ((heap->free_starts[unit / 64] >> (unit % 64) & 1u) != !block_is_used(heap, block)) {
+		report(out, block, "free-block index disagrees with the %s block at 0x%zx",
+		       block_is_used(heap, block) ? "used" : "free", block);
+		tally->starts_ok = false;
+		return;
+	}
 	tally->next_unit = unit + 1;
 }
+
 
 /* After the walk: no block starts at or above the break. */
 static void check_start_index_end(const struct heap *heap, struct tally *tally, struct report *out)
@@ -263,6 +265,43 @@ static void check_counter(const char *name, size_t kept, size_t walked, struct r
 		report(out, 0, "%s: the registers say %zu, the walk counts %zu", name, kept, walked);
 }
 
+/*
+ * Once the bitmaps agree with the walk: every free-block bit is a block-start
+ * bit, each leaf of the tree is the largest free block starting in its word,
+ * and each node the larger of its children. One pass over the index.
+ */
+static void check_free_index(const struct heap *heap, const struct tally *tally, struct report *out)
+{
+	size_t words = starts_words(heap->size);
+
+	for (size_t word = 0; word < words; word++) {
+		if ((heap->free_starts[word] & ~heap->starts[word]) != 0) {
+			report(out, word * 64 * heap->alignment, "free-block index marks a block the start index does not");
+			return;
+		}
+	}
+	for (size_t word = 0; word < heap->leaves; word++) {
+		size_t kept = heap->free_max[heap->leaves + word];
+		size_t walked = word < words ? free_word_max(heap, word) : 0;
+
+		if (kept != walked) {
+			report(out, word * 64 * heap->alignment,
+			       "free-size tree: the largest free block from 0x%zx is %zu B, the tree says %zu B",
+			       word * 64 * heap->alignment, walked, kept);
+			return;
+		}
+	}
+	for (size_t node = heap->leaves - 1; node >= 1; node--) {
+		uint32_t left = heap->free_max[2 * node], right = heap->free_max[2 * node + 1];
+
+		if (heap->free_max[node] != (left > right ? left : right)) {
+			report(out, 0, "free-size tree node %zu is not the larger of its children", node);
+			return;
+		}
+	}
+	check_counter("largest free block", largest_free_indexed(heap), tally->largest_free, out);
+}
+
 static void check_accounting(const struct heap *heap, const struct tally *tally, struct report *out)
 {
 	check_counter("used blocks", heap->used_blocks, tally->used_blocks, out);
@@ -270,17 +309,13 @@ static void check_accounting(const struct heap *heap, const struct tally *tally,
 	check_counter("requested bytes", heap->requested_bytes, tally->requested_bytes, out);
 	check_counter("used bytes", heap->used_bytes, tally->used_bytes, out);
 	check_counter("free block bytes", heap->free_block_bytes, tally->free_block_bytes, out);
-	if (heap_is_buddy(heap)) {
+	if (heap_is_buddy(heap))
 		for (unsigned order = 0; order < HEAP_ORDERS; order++)
 			if (heap->free_per_order[order] != tally->free_per_order[order])
 				report(out, 0, "free buddy blocks of %zu B: the registers say %zu, the walk counts %zu",
 				       (size_t)1 << order, heap->free_per_order[order], tally->free_per_order[order]);
-	} else {
-		if (heap->largest_stale)
-			report(out, 0, "the largest free block is marked stale between operations");
-		check_counter("largest free block", heap->largest_free, tally->largest_free, out);
-		check_counter("free blocks of the largest size", heap->largest_count, tally->largest_count, out);
-	}
+	if (tally->starts_ok)
+		check_free_index(heap, tally, out);
 	if (heap->peak_requested < heap->requested_bytes)
 		report(out, 0, "peak requested bytes %zu is below the current %zu", heap->peak_requested,
 		       heap->requested_bytes);

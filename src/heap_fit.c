@@ -23,14 +23,31 @@ static bool block_fits(const struct heap *heap, size_t block, size_t need)
 	return !block_is_used(heap, block) && block_size(heap, block) >= need;
 }
 
-/* The first free block that fits in [from, to); blocks are walked by their headers. */
+/* The first free block that fits starting in [from, to); the index skips words with no free block that large. */
 static bool first_fit_between(const struct heap *heap, size_t from, size_t to, size_t need, size_t *found)
 {
-	for (size_t block = from; block < to; block += block_size(heap, block)) {
-		if (block_fits(heap, block, need)) {
-			*found = block;
-			return true;
+	size_t unit = from / heap->alignment;
+	size_t word = unit / 64;
+
+	while ((word = free_word_at_least(heap, word, need)) != SIZE_MAX) {
+		uint64_t bits = heap->free_starts[word];
+
+		if (word == unit / 64) /* only the first word holds blocks before from */
+			bits &= ~(uint64_t)0 << (unit % 64);
+
+		if (word * 64 * heap->alignment >= to)
+			return false;
+		for (; bits != 0; bits &= bits - 1) {
+			size_t block = (word * 64 + lowest_bit(bits)) * heap->alignment;
+
+			if (block >= to)
+				return false;
+			if (block_fits(heap, block, need)) {
+				*found = block;
+				return true;
+			}
 		}
+		word++;
 	}
 	return false;
 }
@@ -42,24 +59,37 @@ static bool next_fit(const struct heap *heap, size_t need, size_t *found)
 	       first_fit_between(heap, 0, heap->rover, need, found);
 }
 
-/* Best (smallest) or worst (largest) free block that fits; the strict comparison keeps the lowest address on ties. */
-static bool extreme_fit(const struct heap *heap, size_t need, bool want_largest, size_t *found)
+/* The smallest free block that fits, the lowest address on ties; only index words holding a fit are read. */
+static bool best_fit(const struct heap *heap, size_t need, size_t *found)
 {
 	bool have = false;
 	size_t chosen_size = 0;
+	size_t word = 0;
 
-	for (size_t block = 0; block < heap->brk; block += block_size(heap, block)) {
-		size_t size = block_size(heap, block);
+	while ((word = free_word_at_least(heap, word, need)) != SIZE_MAX) {
+		for (uint64_t bits = heap->free_starts[word]; bits != 0; bits &= bits - 1) {
+			size_t block = (word * 64 + lowest_bit(bits)) * heap->alignment;
+			size_t size = block_size(heap, block);
 
-		if (!block_fits(heap, block, need))
-			continue;
-		if (!have || (want_largest ? size > chosen_size : size < chosen_size)) {
+			if (size < need || (have && size >= chosen_size))
+				continue;
 			have = true;
 			chosen_size = size;
 			*found = block;
+			if (size == need) /* nothing smaller fits, and this is the lowest address of its size */
+				return true;
 		}
+		word++;
 	}
 	return have;
+}
+
+/* The largest free block, the lowest address on ties, when it fits. */
+static bool worst_fit(const struct heap *heap, size_t need, size_t *found)
+{
+	size_t largest = largest_free_indexed(heap);
+
+	return largest >= need && first_free_block_of_size(heap, largest, found);
 }
 
 static bool find_free_block(const struct heap *heap, size_t need, size_t *found)
@@ -68,9 +98,9 @@ static bool find_free_block(const struct heap *heap, size_t need, size_t *found)
 	case POLICY_NEXT_FIT:
 		return next_fit(heap, need, found);
 	case POLICY_BEST_FIT:
-		return extreme_fit(heap, need, false, found);
+		return best_fit(heap, need, found);
 	case POLICY_WORST_FIT:
-		return extreme_fit(heap, need, true, found);
+		return worst_fit(heap, need, found);
 	default:
 		return first_fit_between(heap, 0, heap->brk, need, found);
 	}

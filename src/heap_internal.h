@@ -32,16 +32,22 @@ struct heap {
 	size_t peak_requested;   /* peak utilization = peak_requested / size, kept exact */
 	uint8_t *bytes;
 	/*
-	 * Derived data: a function of the bytes and the break, kept so statistics
-	 * and address checks need no walk. heap_equal leaves it out (equal bytes
-	 * and break give equal derived data); clone and copy_into copy it;
-	 * heap_check recomputes it from the walk and compares.
+	 * Derived data: a function of the bytes and the break, kept so searches,
+	 * statistics and address checks need no walk. heap_equal leaves it out
+	 * (equal bytes and break give equal derived data); clone and copy_into
+	 * copy it; heap_check recomputes it from the walk and compares.
+	 *
+	 * The index is one allocation (index_words(size) words): starts, then
+	 * free_starts, one bit per alignment unit each, grouped in 64-unit words;
+	 * then free_max, a max tree over those words: leaf w (free_max[leaves + w])
+	 * is the largest free block starting in word w, node n the larger of 2n
+	 * and 2n + 1, node 1 the largest free block of all.
 	 */
-	size_t largest_free;     /* fit: the largest free block below the break, 0 if none */
-	size_t largest_count;    /* fit: how many free blocks have that size */
-	bool largest_stale;      /* fit: the block holding the maximum went away; only ever true inside an operation */
 	size_t free_per_order[HEAP_ORDERS]; /* buddy: free blocks of size 1 << order */
-	uint64_t *starts;        /* one bit per alignment unit below the break: set where a block starts */
+	uint64_t *starts;        /* set where a block below the break starts */
+	uint64_t *free_starts;   /* set where a free block below the break starts */
+	uint32_t *free_max;
+	size_t leaves;           /* a power of two >= starts_words(size) */
 };
 
 /* Header word 0 holds the block size with the allocated flag in bit 0. */
@@ -129,10 +135,31 @@ static inline size_t block_payload(const struct heap *heap, size_t block)
 
 /* --- the block-start index: one bit per alignment unit ------------------------ */
 
-/* Words of the index for a heap of this size; sized for the smallest alignment, so it depends on the size alone. */
+/* Words of one bitmap for a heap of this size; sized for the smallest alignment, so it depends on the size alone. */
 static inline size_t starts_words(size_t size)
 {
 	return (size / 4 + 63) / 64;
+}
+
+static inline size_t tree_leaves(size_t size)
+{
+	size_t leaves = 1;
+
+	while (leaves < starts_words(size))
+		leaves <<= 1;
+	return leaves;
+}
+
+/* 64-bit words of the whole index: two bitmaps and a tree of 2 * leaves 32-bit nodes. */
+static inline size_t index_words(size_t size)
+{
+	return 2 * starts_words(size) + tree_leaves(size);
+}
+
+/* The largest free block below the break (fit) or anywhere (buddy): the root of the tree. */
+static inline size_t largest_free_indexed(const struct heap *heap)
+{
+	return heap->free_max[1];
 }
 
 static inline bool starts_bit(const struct heap *heap, size_t unit)
@@ -178,15 +205,17 @@ static inline unsigned lowest_bit(uint64_t bits)
 
 /* The start of the block holding address (below the break), by the index; false if the index has none. */
 bool block_containing(const struct heap *heap, size_t address, size_t *block);
+/* The first index word at or after word with a free block of at least need bytes; SIZE_MAX when none. */
+size_t free_word_at_least(const struct heap *heap, size_t word, size_t need);
+/* The largest free block starting in this index word, from the bitmap and the headers. */
+size_t free_word_max(const struct heap *heap, size_t word);
+/* The free block of exactly this size at the lowest address; false if there is none. */
+bool first_free_block_of_size(const struct heap *heap, size_t size, size_t *found);
 
 /* Write a block's header (and footer) and count it in the registers. */
 void block_place(struct heap *heap, size_t block, size_t size, bool used, size_t requested);
 /* Take the block at this offset out of the registers; its bytes stay as they are. */
 void block_forget(struct heap *heap, size_t block);
-/* The largest free block below the break (fit) or anywhere (buddy), from the registers. */
-size_t largest_free_register(const struct heap *heap);
-/* Fit: the largest free block below the break and how many have that size, by a walk. */
-size_t largest_free_walked(const struct heap *heap, size_t *count);
 /* log2 of a power of two. */
 unsigned size_order(size_t size);
 

@@ -589,6 +589,8 @@ static void stress_policy(enum heap_policy policy)
 	run_stress(policy, HEAP_DEFAULT_SIZE, 16, STEPS_OTHER_ALIGNMENT, seed + 2);
 	run_stress(policy, 64, 8, STEPS_ODD_SIZE / 4, seed + 3);
 	run_stress(policy, 65536, 8, STEPS_LARGE_HEAP, seed + 4);
+	/* Many words of the block-start index, so the free-size tree has depth and searches cross words. */
+	run_stress(policy, 262144, 4, STEPS_LARGE_HEAP, seed + 6);
 	if (policy != POLICY_BUDDY)
 		run_stress(policy, 1000, 16, STEPS_ODD_SIZE, seed + 5);
 }
