@@ -29,6 +29,7 @@ fi
 export HEAPVIZ="$PWD/heapviz"
 [ -n "$san" ] && export HEAPVIZ_SAN="$PWD/$san/heapviz"
 for e in tests/e2e/*.sh; do
+	case "$e" in *_lib.sh) continue ;; esac
 	[ -f "$e" ] && run_one "e2e $(basename "$e")" bash "$e"
 done
 
