@@ -33,7 +33,7 @@ TEST_BINS = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all run test check unit sanitize e2e clang check-layers deps install uninstall clean bench fuzz
+.PHONY: all run test check unit sanitize e2e clang check-layers deps test-deps install uninstall clean bench fuzz
 
 all: heapviz
 
@@ -68,7 +68,7 @@ run: deps
 
 # Install missing dependencies, build, run every test: unit tests, the same
 # under ASan+UBSan, a clang build, the layering rule and end-to-end tests.
-test: deps
+test: test-deps
 	$(MAKE) --no-print-directory check
 
 check: all $(TEST_BINS) check-layers
@@ -94,22 +94,20 @@ check-layers:
 	if [ -n "$$bad" ]; then echo "layering: curses mentioned outside the drawing files: $$bad"; exit 1; fi
 
 # apt-get when root, sudo otherwise; a clear message where neither works.
-DEB_PACKAGES = build-essential pkg-config libncurses-dev libcmocka-dev clang tmux \
-               libxml2-utils librsvg2-bin asciinema valgrind
+# `make run` needs only what builds heapviz; `make test` also needs the tools the
+# tests drive: tmux (the screen tests), clang, valgrind, asciinema, xmllint,
+# rsvg-convert, and npm for svg-term (installed under build/npm, not globally).
+BUILD_PACKAGES = build-essential pkg-config libncurses-dev libcmocka-dev
+TEST_PACKAGES  = $(BUILD_PACKAGES) clang tmux valgrind asciinema libxml2-utils librsvg2-bin bsdutils python3
+SVG_TERM = build/npm/node_modules/.bin/svg-term
+
 deps:
-	@missing=""; \
-	for p in $(DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
-	echo "heapviz: installing missing packages:$$missing"; \
-	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
-	elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
-	else echo "heapviz: need root or sudo to install:$$missing (apt-get install$$missing)" >&2; exit 1; fi; \
-	if ! command -v apt-get >/dev/null 2>&1; then \
-	  echo "heapviz: no apt-get here; install by hand:$$missing" >&2; exit 1; fi; \
-	$$SUDO apt-get update -qq && \
-	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing
+	@PACKAGES="$(BUILD_PACKAGES)" sh tests/install-deps.sh
+
+test-deps:
+	@PACKAGES="$(TEST_PACKAGES)" NEED_NPM=1 sh tests/install-deps.sh
+	@test -x $(SVG_TERM) || { mkdir -p build/npm && \
+	  npm install --prefix build/npm --no-audit --no-fund --loglevel=error svg-term-cli@2; }
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)

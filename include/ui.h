@@ -14,6 +14,7 @@ struct ui_options {
 	bool no_mouse;        /* --no-mouse */
 	enum ui_theme theme;  /* --theme */
 	const char *file;     /* the script loaded as a timeline (for the title), or NULL */
+	const char *record;   /* --record: write an asciicast of every frame here, or NULL */
 };
 
 /*

@@ -86,6 +86,9 @@ size_t view_hex_rows(const struct heap *heap, int width);
 /* Bytes per hex view row on a terminal width columns wide. */
 size_t view_hex_bytes_per_row(int width);
 
+/* The status line while moving through a timeline: "step N / M: explanation". */
+void view_timeline_message(const struct session *session, struct view_state *state);
+
 /* Compose a whole frame (screen already sized to the terminal); sets screen->cursor_* to the bar's cursor. */
 void view_render(struct screen *screen, const struct session *session, const struct view_state *state);
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "render.h"
 #include "command.h"
 #include "session.h"
 #include "strbuf.h"
@@ -33,6 +34,12 @@ static const char usage_text[] =
 	"      --no-color         no colours (also when NO_COLOR is set)\n"
 	"      --ascii            ASCII glyphs (also when the locale is not UTF-8)\n"
 	"      --no-mouse         do not capture the mouse\n"
+	"      --record FILE.cast record the screen as an asciicast v2 file while you work\n"
+	"      --render OUT.cast  play FILE's timeline through the screen without a terminal and\n"
+	"                         write the screencast (byte-identical on every run; the header's\n"
+	"                         timestamp is SOURCE_DATE_EPOCH, or 0)\n"
+	"      --size WxH         with --render: the screen size (default 80x24)\n"
+	"      --step-ms N        with --render: how long each step stays on screen (default 800)\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
@@ -43,7 +50,7 @@ static const char usage_text[] =
 
 enum long_only {
 	OPT_ALIGN = 256, OPT_BATCH, OPT_JSON, OPT_TRACE_JSON, OPT_KEEP_GOING,
-	OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE
+	OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_RECORD, OPT_RENDER, OPT_SIZE, OPT_STEP_MS
 };
 
 static const struct option long_options[] = {
@@ -58,6 +65,10 @@ static const struct option long_options[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "render", required_argument, NULL, OPT_RENDER },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "step-ms", required_argument, NULL, OPT_STEP_MS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -66,8 +77,37 @@ static const struct option long_options[] = {
 struct options {
 	struct batch_options batch;
 	struct ui_options ui;
+	struct render_options render;
 	bool run_batch;
+	bool size_given;
+	bool step_ms_given;
 };
+
+/* "100x30" -> 100, 30; both within what a terminal can be. */
+static bool parse_dimensions(const char *text, int *width, int *height)
+{
+	char *end;
+	long w = strtol(text, &end, 10);
+	if (end == text || (*end != 'x' && *end != 'X'))
+		return false;
+	const char *rest = end + 1;
+	long h = strtol(rest, &end, 10);
+	if (end == rest || *end != '\0' || w < 1 || h < 1 || w > 1000 || h > 1000)
+		return false;
+	*width = (int)w;
+	*height = (int)h;
+	return true;
+}
+
+static bool parse_milliseconds(const char *text, unsigned *ms)
+{
+	char *end;
+	unsigned long value = strtoul(text, &end, 10);
+	if (end == text || *end != '\0' || text[0] == '-' || value < 1 || value > 600000)
+		return false;
+	*ms = (unsigned)value;
+	return true;
+}
 
 /* Print "heapviz: BEFORE'ARGUMENT'AFTER" (the argument escaped) and return the usage exit status. */
 static int usage_error(const char *before, const char *argument, const char *after)
@@ -144,6 +184,18 @@ static int parse_options(int argc, char **argv, struct options *options)
 		case OPT_NO_COLOR: options->ui.no_color = true; break;
 		case OPT_ASCII: options->ui.ascii = true; break;
 		case OPT_NO_MOUSE: options->ui.no_mouse = true; break;
+		case OPT_RECORD: options->ui.record = optarg; break;
+		case OPT_RENDER: options->render.output = optarg; break;
+		case OPT_SIZE:
+			if (!parse_dimensions(optarg, &options->render.width, &options->render.height))
+				return usage_error("bad size ", optarg, ": expected WIDTHxHEIGHT like 100x30");
+			options->size_given = true;
+			break;
+		case OPT_STEP_MS:
+			if (!parse_milliseconds(optarg, &options->render.step_ms))
+				return usage_error("bad --step-ms ", optarg, ": expected milliseconds from 1 to 600000");
+			options->step_ms_given = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return EXIT_OK;
@@ -164,6 +216,14 @@ static int parse_options(int argc, char **argv, struct options *options)
 	if (!options->run_batch && (options->batch.json || options->batch.trace_json || options->batch.keep_going))
 		return usage_error(options->batch.json ? "--json" : options->batch.trace_json ? "--trace-json" : "--keep-going",
 				   NULL, " works only with --batch");
+	if (options->run_batch && (options->ui.record || options->render.output))
+		return usage_error(options->ui.record ? "--record" : "--render", NULL, " does not go with --batch");
+	if (options->ui.record && options->render.output)
+		return usage_error("--record and --render", NULL, " do not go together (--render writes its own recording)");
+	if (options->render.output && !file)
+		return usage_error("--render needs a FILE to play", NULL, "");
+	if (!options->render.output && (options->size_given || options->step_ms_given))
+		return usage_error(options->size_given ? "--size" : "--step-ms", NULL, " works only with --render");
 	const char *problem = heap_config_problem(&options->batch.config);
 	if (problem)
 		return usage_error(problem, NULL, "");
@@ -206,6 +266,51 @@ static int load_timeline(struct session *session, const char *file)
 	return EXIT_OK;
 }
 
+/* The cast header's timestamp: SOURCE_DATE_EPOCH when set, so builds of a screencast are reproducible. */
+static long long render_timestamp(void)
+{
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	if (!epoch || !*epoch)
+		return 0;
+	char *end;
+	long long value = strtoll(epoch, &end, 10);
+	return *end == '\0' && value >= 0 ? value : 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+static int run_render(struct options *options)
+{
+	enum heap_status status;
+	struct session *session = session_create(&options->batch.config, &status);
+	if (!session) {
+		fprintf(stderr, "heapviz: %s\n", heap_status_message(status));
+		return EXIT_USAGE;
+	}
+	int exit_status = load_timeline(session, options->batch.file);
+	if (exit_status == EXIT_OK) {
+		struct render_options *render = &options->render;
+		if (!options->size_given) {
+			render->width = 80;
+			render->height = 24;
+		}
+		if (!options->step_ms_given)
+			render->step_ms = 800;
+		render->ascii = options->ui.ascii;
+		render->no_color = options->ui.no_color;
+		render->theme = options->ui.theme;
+		render->title = base_name(options->batch.file);
+		render->timestamp = render_timestamp();
+		exit_status = render_run(session, render, stderr);
+	}
+	session_destroy(session);
+	return exit_status;
+}
+
 static int run_screen(struct options *options)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -237,5 +342,7 @@ int main(int argc, char **argv)
 		return status;
 	if (options.run_batch)
 		return batch_run(&options.batch, stdout, stderr);
+	if (options.render.output)
+		return run_render(&options);
 	return run_screen(&options);
 }

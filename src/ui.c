@@ -9,11 +9,14 @@
 #include <strings.h>
 #include <time.h>
 
+#include "ansi.h"
+#include "cast.h"
 #include "command.h"
 #include "lineedit.h"
 #include "names.h"
 #include "screen.h"
 #include "session.h"
+#include "strbuf.h"
 #include "ui_term.h"
 #include "view.h"
 
@@ -33,6 +36,14 @@ enum reaction {
 #define COMPLETION_MAX 256       /* candidates kept for one Tab */
 #define COMPLETION_WORD_MAX 32   /* longer than any keyword or name */
 
+/* --record: every frame painted is also encoded for the asciicast, from the same logical screen. */
+struct recording {
+	struct cast_writer *writer;
+	struct screen last;       /* the frame the recording shows now, to encode only what changed */
+	struct ansi_style style;
+	long long start_ms;
+};
+
 struct ui {
 	struct session *session;
 	struct view_state state;
@@ -41,6 +52,7 @@ struct ui {
 	struct ui_painter *painter;
 	char *overlay_text;   /* help or check text shown in the overlay (owned), NULL for the key help */
 	long long next_tick_ms;  /* timeline playback: when the next step is due (monotonic clock) */
+	struct recording recording;
 };
 
 /* Timeline playback: one step every PLAY_INTERVAL_MS at 100 %, plus the step's own sleep. */
@@ -362,14 +374,7 @@ static long long step_duration_ms(const struct ui *ui)
 /* The status line after moving through the timeline: the step and what it did. */
 static void show_step(struct ui *ui)
 {
-	char explain[320];
-
-	session_explain_current(ui->session, explain, sizeof explain);
-	if (explain[0])
-		set_message(ui, ROLE_NOTE, "step %zu / %zu: %s", session_step(ui->session), session_last_step(ui->session),
-			    explain);
-	else
-		set_message(ui, ROLE_NOTE, "step %zu / %zu", session_step(ui->session), session_last_step(ui->session));
+	view_timeline_message(ui->session, &ui->state);
 }
 
 /* Home/End in the grid with a timeline: jump to the first or last step (history kept). */
@@ -683,6 +688,28 @@ static unsigned handle_key(struct ui *ui, const struct ui_key *key)
 
 /* --- the loop -------------------------------------------------------------- */
 
+/* Append the frame just painted to the recording; a size change is an "r" event and a full frame. */
+static void record_frame(struct recording *recording, const struct screen *screen, int cursor_row, int cursor_column)
+{
+	if (!recording->writer)
+		return;
+	double time = (double)(now_ms() - recording->start_ms) / 1000.0;
+	bool first = recording->last.cells == NULL;
+	bool resized = !first && (recording->last.width != screen->width || recording->last.height != screen->height);
+	if (resized)
+		cast_resize(recording->writer, time, screen->width, screen->height);
+	if ((first || resized) && !screen_resize(&recording->last, screen->width, screen->height))
+		return;
+	struct strbuf data;
+	strbuf_init(&data);
+	ansi_encode(&data, screen, first || resized ? NULL : &recording->last, &recording->style, cursor_row, cursor_column);
+	if (!data.failed)
+		cast_output(recording->writer, time, data.text, data.len);
+	strbuf_release(&data);
+	memcpy(recording->last.cells, screen->cells,
+	       (size_t)screen->width * (size_t)screen->height * sizeof *screen->cells);
+}
+
 /* Compose the frame for the current size and paint it in one terminal update. */
 static void show_frame(struct ui *ui, bool full)
 {
@@ -702,6 +729,7 @@ static void show_frame(struct ui *ui, bool full)
 		cursor_column = ui->screen.cursor_column;
 	}
 	ui_painter_show(ui->painter, &ui->screen, cursor_row, cursor_column, full);
+	record_frame(&ui->recording, &ui->screen, cursor_row, cursor_column);
 }
 
 static int run_loop(struct ui *ui, int *quit_signal)
@@ -756,6 +784,25 @@ int ui_run(struct session *session, const struct ui_options *options)
 		lineedit_release(&ui.editor);
 		return 1;
 	}
+	if (options->record) {
+		int width, height;
+		ui_term_size(&width, &height);
+		ui.recording.writer = cast_open(options->record, width, height, (long long)time(NULL),
+						options->file ? options->file : "heapviz", reason, sizeof reason);
+		if (!ui.recording.writer) {
+			ui_term_close();
+			ui_painter_destroy(ui.painter);
+			lineedit_release(&ui.editor);
+			struct strbuf path;
+			strbuf_init(&path);
+			strbuf_put_escaped(&path, options->record, strlen(options->record));
+			fprintf(stderr, "heapviz: %s: %s\n", strbuf_text(&path), reason);
+			strbuf_release(&path);
+			return 1;
+		}
+		ui.recording.style = (struct ansi_style){ options->theme, !caps.monochrome };
+		ui.recording.start_ms = now_ms();
+	}
 	ui.state.focus = FOCUS_BAR;
 	ui.state.ascii = options->ascii || !caps.utf8;
 	ui.state.monochrome = caps.monochrome;
@@ -771,6 +818,8 @@ int ui_run(struct session *session, const struct ui_options *options)
 
 	ui_term_close();
 	ui_painter_destroy(ui.painter);
+	cast_close(ui.recording.writer);
+	screen_release(&ui.recording.last);
 	screen_release(&ui.screen);
 	lineedit_release(&ui.editor);
 	free(ui.overlay_text);

@@ -415,3 +415,16 @@ void view_render(struct screen *screen, const struct session *session, const str
 	draw_bar(screen, state, &layout);
 	draw_hint_row(screen, state, &layout);
 }
+
+void view_timeline_message(const struct session *session, struct view_state *state)
+{
+	char explain[280];
+	session_explain_current(session, explain, sizeof explain);
+	if (explain[0])
+		snprintf(state->message, sizeof state->message, "step %zu / %zu: %s", session_step(session),
+			 session_last_step(session), explain);
+	else
+		snprintf(state->message, sizeof state->message, "step %zu / %zu", session_step(session),
+			 session_last_step(session));
+	state->message_role = ROLE_NOTE;
+}

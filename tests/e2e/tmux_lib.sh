@@ -8,8 +8,8 @@ if [ -z "${HEAPVIZ:-}" ]; then
 	HEAPVIZ="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/heapviz"
 fi
 if ! command -v tmux >/dev/null 2>&1; then
-	echo "SKIP $(basename "$0"): tmux is not installed"
-	exit 0
+	echo "FAIL $(basename "$0"): tmux is not installed (make test installs it)" >&2
+	exit 1
 fi
 if [ ! -x "$HEAPVIZ" ]; then
 	echo "FAIL $(basename "$0"): no heapviz binary at $HEAPVIZ" >&2
