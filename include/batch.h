@@ -14,6 +14,7 @@ struct batch_options {
 	bool json;                 /* final state as one JSON object instead of the text report */
 	const char *trace_json;    /* JSON Lines destination, "-" = standard output, NULL = none */
 	bool keep_going;           /* report rejected commands and continue */
+	const char *snapshot;      /* --snapshot: write the final step as SVG or text here, or NULL */
 };
 
 /* Exit statuses, as documented in --help and the man page. */

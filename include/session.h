@@ -69,6 +69,7 @@ struct session_report {
 	char explain[320];                /* one sentence on the decision ("" when none) */
 	char message[320];                /* a one-line result for non-step commands (check, undo, note, ...) */
 	char *text;                       /* help text or a check's full report: owned, free() it */
+	char *export_path;                /* export FILE: where the caller should write the snapshot (owned) */
 };
 
 struct session;

@@ -7,6 +7,7 @@
 
 #include "json.h"
 #include "session.h"
+#include "snapshot.h"
 #include "strbuf.h"
 
 static const char *display_name(const char *file)
@@ -154,6 +155,26 @@ static void report_rejection(FILE *err, const char *file, const struct script_li
 	strbuf_release(&text);
 }
 
+/* export FILE (or --snapshot): write the current step as SVG or text; false after saying why on err. */
+static bool export_snapshot(const struct session *session, const char *path, struct session_report *report, FILE *err)
+{
+	char reason[200];
+	struct strbuf line;
+	strbuf_init(&line);
+	bool ok = snapshot_write(session, path, reason, sizeof reason);
+	if (ok) {
+		if (report)
+			snprintf(report->message, sizeof report->message, "wrote %.280s", path);
+	} else {
+		strbuf_puts(&line, "heapviz: ");
+		strbuf_put_escaped(&line, path, strlen(path));
+		strbuf_printf(&line, ": %s", reason);
+		fprintf(err, "%s\n", strbuf_text(&line));
+	}
+	strbuf_release(&line);
+	return ok;
+}
+
 int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 {
 	struct script script;
@@ -193,12 +214,20 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 			continue;
 		}
 		quit = report.quit;
+		if (report.export_path && !export_snapshot(session, report.export_path, &report, err)) {
+			status = EXIT_FILE;
+			session_report_release(&report);
+			break;
+		}
 		if (!options->json && trace != out)
 			print_step_line(out, session, line->source, &report);
 		session_report_release(&report);
 	}
 
-	if (!rejected || options->keep_going) {
+	if (status == EXIT_OK && options->snapshot && (!rejected || options->keep_going) &&
+	    !export_snapshot(session, options->snapshot, NULL, err))
+		status = EXIT_FILE;
+	if (status == EXIT_OK && (!rejected || options->keep_going)) {
 		if (options->json) {
 			struct strbuf state;
 			strbuf_init(&state);

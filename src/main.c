@@ -9,6 +9,7 @@
 
 #include "batch.h"
 #include "render.h"
+#include "snapshot.h"
 #include "command.h"
 #include "session.h"
 #include "strbuf.h"
@@ -30,6 +31,8 @@ static const char usage_text[] =
 	"      --trace-json FILE  with --batch: write the state after step 0 (the empty heap) and\n"
 	"                         after every step as JSON Lines (\"-\" = standard output)\n"
 	"      --keep-going       with --batch: report rejected commands and continue\n"
+	"      --snapshot FILE    with --batch: write the final step's grid, legend and statistics\n"
+	"                         as FILE.svg (for slides and handouts) or FILE.txt\n"
 	"      --theme NAME       default|light|high-contrast|colorblind\n"
 	"      --no-color         no colours (also when NO_COLOR is set)\n"
 	"      --ascii            ASCII glyphs (also when the locale is not UTF-8)\n"
@@ -50,7 +53,7 @@ static const char usage_text[] =
 
 enum long_only {
 	OPT_ALIGN = 256, OPT_BATCH, OPT_JSON, OPT_TRACE_JSON, OPT_KEEP_GOING,
-	OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_RECORD, OPT_RENDER, OPT_SIZE, OPT_STEP_MS
+	OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_RECORD, OPT_RENDER, OPT_SIZE, OPT_STEP_MS, OPT_SNAPSHOT
 };
 
 static const struct option long_options[] = {
@@ -66,6 +69,7 @@ static const struct option long_options[] = {
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
 	{ "render", required_argument, NULL, OPT_RENDER },
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "step-ms", required_argument, NULL, OPT_STEP_MS },
@@ -185,6 +189,11 @@ static int parse_options(int argc, char **argv, struct options *options)
 		case OPT_ASCII: options->ui.ascii = true; break;
 		case OPT_NO_MOUSE: options->ui.no_mouse = true; break;
 		case OPT_RECORD: options->ui.record = optarg; break;
+		case OPT_SNAPSHOT:
+			if (!snapshot_format_of(optarg, &(enum snapshot_format){ SNAPSHOT_SVG }))
+				return usage_error("--snapshot ", optarg, ": a snapshot is a .svg or a .txt file");
+			options->batch.snapshot = optarg;
+			break;
 		case OPT_RENDER: options->render.output = optarg; break;
 		case OPT_SIZE:
 			if (!parse_dimensions(optarg, &options->render.width, &options->render.height))
@@ -213,8 +222,10 @@ static int parse_options(int argc, char **argv, struct options *options)
 	const char *file = optind < argc ? argv[optind] : NULL;
 	options->batch.file = file;
 	options->ui.file = file;
-	if (!options->run_batch && (options->batch.json || options->batch.trace_json || options->batch.keep_going))
-		return usage_error(options->batch.json ? "--json" : options->batch.trace_json ? "--trace-json" : "--keep-going",
+	if (!options->run_batch && (options->batch.json || options->batch.trace_json || options->batch.keep_going ||
+				    options->batch.snapshot))
+		return usage_error(options->batch.json ? "--json" : options->batch.trace_json ? "--trace-json"
+				   : options->batch.keep_going ? "--keep-going" : "--snapshot",
 				   NULL, " works only with --batch");
 	if (options->run_batch && (options->ui.record || options->render.output))
 		return usage_error(options->ui.record ? "--record" : "--render", NULL, " does not go with --batch");

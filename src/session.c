@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snapshot.h"
 #include "strbuf.h"
 
 /*
@@ -875,7 +876,16 @@ void session_run(struct session *session, const struct command *command, const c
 		break;
 	case CMD_EXPORT:
 		/* Writing files is the caller's business: the core never touches the file system. */
-		snprintf(report->message, sizeof report->message, "export %s", command->text ? command->text : "");
+		if (!snapshot_format_of(command->text ? command->text : "", &(enum snapshot_format){ SNAPSHOT_SVG })) {
+			report->ok = false;
+			set_error(&report->error, command->text_column, "export writes a .svg or a .txt file");
+			break;
+		}
+		report->export_path = copy_text(command->text ? command->text : "");
+		if (!report->export_path) {
+			report->ok = false;
+			set_error(&report->error, 0, "out of host memory");
+		}
 		break;
 	default:
 		break;
@@ -908,6 +918,8 @@ void session_report_release(struct session_report *report)
 {
 	free(report->text);
 	report->text = NULL;
+	free(report->export_path);
+	report->export_path = NULL;
 }
 
 const struct heap *session_heap(const struct session *session)

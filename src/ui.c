@@ -16,6 +16,7 @@
 #include "names.h"
 #include "screen.h"
 #include "session.h"
+#include "snapshot.h"
 #include "strbuf.h"
 #include "ui_term.h"
 #include "view.h"
@@ -171,6 +172,14 @@ static unsigned show_report(struct ui *ui, struct session_report *report)
 	}
 	if (report->quit)
 		return REACT_QUIT;
+	if (report->export_path) {
+		char reason[200];
+		if (snapshot_write(ui->session, report->export_path, reason, sizeof reason))
+			set_message(ui, ROLE_OK, "wrote %s", report->export_path);
+		else
+			set_message(ui, ROLE_ERROR, "%s: %s", report->export_path, reason);
+		return REACT_REDRAW;
+	}
 	if (report->new_step) {
 		const char *text = report->explain[0] ? report->explain : report->message;
 		enum style_role role = report->outcome.kind == OUTCOME_REFUSED ? ROLE_REFUSED : ROLE_OK;

@@ -1,0 +1,28 @@
+/* snapshot.h - the current step's grid, legend and statistics as a standalone SVG or plain-text file. */
+#ifndef HEAPVIZ_SNAPSHOT_H
+#define HEAPVIZ_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "screen.h"
+#include "session.h"
+#include "strbuf.h"
+
+enum snapshot_format { SNAPSHOT_SVG, SNAPSHOT_TEXT };
+
+/* The format a path asks for by its extension (.svg or .txt); false for anything else. */
+bool snapshot_format_of(const char *path, enum snapshot_format *format);
+/* Compose the snapshot's screen: the view without the command bar, sized for a page. */
+bool snapshot_compose(const struct session *session, struct screen *screen);
+/* The snapshot as SVG (light theme: readable on white paper) or text. */
+void snapshot_svg(struct strbuf *out, const struct screen *screen);
+void snapshot_text(struct strbuf *out, const struct screen *screen);
+/*
+ * Write a snapshot to path: into a temporary file beside it, then renamed into
+ * place, so a failure never leaves half a file where a good one was. On
+ * failure returns false with a one-line reason in error.
+ */
+bool snapshot_write(const struct session *session, const char *path, char *error, size_t error_size);
+
+#endif
