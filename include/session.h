@@ -63,6 +63,7 @@ struct session_report {
 	bool moved;                       /* undo/redo/goto changed the current step */
 	bool dropped_future;              /* the new step dropped undone steps */
 	size_t dropped_steps;
+	size_t restored_steps;            /* undo brought back a timeline's dropped steps (session_keep_branches) */
 	bool quit;                        /* quit was asked for */
 	enum command_kind kind;
 	struct step_outcome outcome;      /* new_step: what it did */
@@ -95,6 +96,13 @@ bool session_step_info(const struct session *session, size_t step, struct step_i
 void session_explain_current(const struct session *session, char *buffer, size_t size);
 
 bool session_undo(struct session *session, struct command_error *error);
+/*
+ * For a timeline being played: a command run in the middle still drops the
+ * steps after it, but they are kept, and an `undo` back to where the branch
+ * began brings them back (dropping the branch). Off by default: there a new
+ * command drops the undone future for good, as an editor does.
+ */
+void session_keep_branches(struct session *session, bool keep);
 bool session_redo(struct session *session, struct command_error *error);
 bool session_goto(struct session *session, size_t step, struct command_error *error);
 

@@ -60,6 +60,16 @@ struct session {
 	size_t interval;
 	size_t budget;
 	size_t checkpoint_bytes;
+
+	/*
+	 * Timelines (a lesson being played): a command typed in the middle drops
+	 * the rest, but the dropped steps wait here, and undoing back to the
+	 * branch point brings them back. One level: a new branch replaces it.
+	 */
+	bool keep_branches;
+	struct step_record *stash;
+	size_t stash_count;
+	size_t stash_base;              /* the step the branch left the timeline at */
 };
 
 /* Does this command kind record a step? */
@@ -182,6 +192,22 @@ static bool reserve_step(struct session *session)
 	if (session->step_count < session->step_capacity)
 		return true;
 	size_t capacity = session->step_capacity ? session->step_capacity * 2 : 64;
+	struct step_record *grown = realloc(session->steps, capacity * sizeof *grown);
+	if (!grown)
+		return false;
+	session->steps = grown;
+	session->step_capacity = capacity;
+	return true;
+}
+
+/* Room for at least count records. */
+static bool reserve_step_room(struct session *session, size_t count)
+{
+	if (count <= session->step_capacity)
+		return true;
+	size_t capacity = session->step_capacity ? session->step_capacity : 64;
+	while (capacity < count)
+		capacity *= 2;
 	struct step_record *grown = realloc(session->steps, capacity * sizeof *grown);
 	if (!grown)
 		return false;
@@ -545,6 +571,15 @@ static bool apply(struct session *session, const struct command *command, struct
 	}
 }
 
+static void release_stash(struct session *session)
+{
+	for (size_t i = 0; i < session->stash_count; i++)
+		record_release(&session->stash[i]);
+	free(session->stash);
+	session->stash = NULL;
+	session->stash_count = 0;
+}
+
 /* ---- time travel --------------------------------------------------------- */
 
 static void restore(struct session *session, const struct checkpoint *cp)
@@ -597,6 +632,32 @@ static void move_to(struct session *session, size_t target)
 	replay_to(session, target);
 }
 
+/* Put the stashed timeline back after the branch point (the current step), dropping the branch. */
+static size_t restore_stash(struct session *session)
+{
+	size_t base = session->stash_base, count = session->stash_count;
+	if (!session->stash || session->current != base)
+		return 0;
+	if (!reserve_step_room(session, base + 1 + count))
+		return 0;
+	for (size_t i = base + 1; i < session->step_count; i++)
+		record_release(&session->steps[i]);
+	drop_checkpoints_after(session, base);
+	memcpy(&session->steps[base + 1], session->stash, count * sizeof *session->stash);
+	session->step_count = base + 1 + count;
+	free(session->stash);
+	session->stash = NULL;
+	session->stash_count = 0;
+	/* Checkpoints again, so reaching the restored steps stays one interval of replay. */
+	for (size_t step = (base / session->interval + 1) * session->interval; step < session->step_count;
+	     step += session->interval) {
+		replay_to(session, step);
+		add_checkpoint(session);
+	}
+	move_to(session, base);
+	return count;
+}
+
 bool session_undo(struct session *session, struct command_error *error)
 {
 	if (session->current == 0) {
@@ -605,6 +666,13 @@ bool session_undo(struct session *session, struct command_error *error)
 	}
 	move_to(session, session->current - 1);
 	return true;
+}
+
+void session_keep_branches(struct session *session, bool keep)
+{
+	session->keep_branches = keep;
+	if (!keep)
+		release_stash(session);
 }
 
 bool session_redo(struct session *session, struct command_error *error)
@@ -673,6 +741,7 @@ void session_destroy(struct session *session)
 	for (size_t i = 0; i < session->step_count; i++)
 		record_release(&session->steps[i]);
 	free(session->steps);
+	release_stash(session);
 	for (size_t i = 0; i < session->checkpoint_count; i++)
 		checkpoint_release(&session->checkpoints[i]);
 	free(session->checkpoints);
@@ -682,9 +751,26 @@ void session_destroy(struct session *session)
 }
 
 /* Forget the undone steps after the current one. */
+/* Keep the steps about to be dropped so undo can bring them back; false on host OOM (they are just dropped). */
+static bool stash_future(struct session *session)
+{
+	size_t count = session->step_count - 1 - session->current;
+	struct step_record *stash = malloc(count * sizeof *stash);
+	if (!stash)
+		return false;
+	release_stash(session);
+	memcpy(stash, &session->steps[session->current + 1], count * sizeof *stash);
+	session->stash = stash;
+	session->stash_count = count;
+	session->stash_base = session->current;
+	return true;
+}
+
 static size_t drop_future(struct session *session)
 {
 	size_t dropped = session->step_count - 1 - session->current;
+	if (session->keep_branches && dropped > 0 && stash_future(session))
+		memset(&session->steps[session->current + 1], 0, dropped * sizeof *session->steps);
 	for (size_t i = session->current + 1; i < session->step_count; i++)
 		record_release(&session->steps[i]);
 	session->step_count = session->current + 1;
@@ -845,6 +931,8 @@ void session_run(struct session *session, const struct command *command, const c
 		break;
 	case CMD_UNDO:
 		report->ok = session_undo(session, &report->error);
+		if (report->ok && session->keep_branches)
+			report->restored_steps = restore_stash(session);
 		break;
 	case CMD_REDO:
 		report->ok = session_redo(session, &report->error);
@@ -894,6 +982,10 @@ void session_run(struct session *session, const struct command *command, const c
 		report->moved = true;
 		snprintf(report->message, sizeof report->message, "now at step %zu of %zu", session->current,
 			 session->step_count - 1);
+		if (report->restored_steps)
+			snprintf(report->message, sizeof report->message,
+				 "back at step %zu: the timeline's %zu later step%s are back (redo or play to go on)",
+				 session->current, report->restored_steps, report->restored_steps == 1 ? "" : "s");
 		const struct step_record *record = &session->steps[session->current];
 		if (session->current > 0)
 			session_explain_outcome(&record->command, &record->outcome, report->explain, sizeof report->explain);

@@ -184,7 +184,10 @@ static unsigned show_report(struct ui *ui, struct session_report *report)
 		const char *text = report->explain[0] ? report->explain : report->message;
 		enum style_role role = report->outcome.kind == OUTCOME_REFUSED ? ROLE_REFUSED : ROLE_OK;
 
-		if (report->dropped_future && report->dropped_steps > 0)
+		if (report->dropped_future && report->dropped_steps > 0 && ui->state.timeline)
+			set_message(ui, ROLE_NOTE, "branched: the timeline's %zu later step%s dropped (Ctrl-Z brings them back). %s",
+				    report->dropped_steps, report->dropped_steps == 1 ? " is" : "s are", text);
+		else if (report->dropped_future && report->dropped_steps > 0)
 			set_message(ui, role, "%s (%zu undone step%s dropped)", text, report->dropped_steps,
 				    report->dropped_steps == 1 ? "" : "s");
 		else
@@ -818,6 +821,7 @@ int ui_run(struct session *session, const struct ui_options *options)
 	ui.state.title_file = options->file;
 	ui.state.message_role = ROLE_TEXT;
 	ui.state.timeline = options->file != NULL && session_last_step(session) > 0;
+	session_keep_branches(session, ui.state.timeline);
 	ui.state.speed_percent = 100;
 	if (ui.state.timeline)
 		set_message(&ui, ROLE_NOTE, "%zu steps loaded: F5 plays them, Ctrl-N steps forward",

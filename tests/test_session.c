@@ -1045,12 +1045,83 @@ static void create_refuses_a_bad_config(void **state)
 	session_destroy(NULL);
 }
 
+
+/* A timeline: a command in the middle drops the rest, and undo back to the branch point brings it back. */
+static void undo_after_a_branch_brings_a_timeline_back(void **state)
+{
+	(void)state;
+	struct session *timeline = new_session(POLICY_BEST_FIT, 4096, 8);
+	struct session *reference = new_session(POLICY_BEST_FIT, 4096, 8);
+	session_keep_branches(timeline, true);
+	char line[64];
+	for (int i = 1; i <= 300; i++) {
+		if (i % 3 == 0)
+			snprintf(line, sizeof line, "free b%d", i - 1);
+		else
+			snprintf(line, sizeof line, "alloc %d as b%d", 8 + i % 40, i);
+		run_ok(timeline, line);
+		run_ok(reference, line);
+	}
+	struct command_error error;
+	assert_true(session_goto(timeline, 20, &error));
+
+	struct session_report report;
+	run_ok_report(timeline, "alloc 999 as branch", &report);
+	assert_true(report.dropped_future);
+	assert_int_equal(report.dropped_steps, 280);
+	session_report_release(&report);
+	assert_int_equal(session_last_step(timeline), 21);
+	run_ok(timeline, "alloc 5 as more");
+	assert_int_equal(session_last_step(timeline), 22);
+
+	run_ok(timeline, "undo");
+	run_ok_report(timeline, "undo", &report);
+	assert_int_equal(report.restored_steps, 280);
+	assert_non_null(strstr(report.message, "280 later steps are back"));
+	session_report_release(&report);
+	assert_int_equal(session_step(timeline), 20);
+	assert_int_equal(session_last_step(timeline), 300);
+
+	/* Every restored step is the original one: compare with the reference at many points. */
+	for (size_t step = 300; step >= 20; step -= 7) {
+		assert_true(session_goto(timeline, step, &error));
+		assert_true(session_goto(reference, step, &error));
+		if (!heap_equal(session_heap(timeline), session_heap(reference)))
+			fail_msg("step %zu differs from the original timeline after the restore", step);
+		assert_names_equal(session_names(timeline), session_names(reference), "restored timeline");
+	}
+	session_destroy(timeline);
+	session_destroy(reference);
+}
+
+/* Without keep_branches (the default) a dropped future stays dropped, as in an editor. */
+static void without_a_timeline_undo_does_not_bring_dropped_steps_back(void **state)
+{
+	(void)state;
+	struct session *session = new_session(POLICY_FIRST_FIT, 1024, 8);
+	run_ok(session, "alloc 10");
+	run_ok(session, "alloc 20");
+	run_ok(session, "undo");
+	run_ok(session, "alloc 30");
+	struct session_report report;
+	run_ok_report(session, "undo", &report);
+	assert_int_equal(report.restored_steps, 0);
+	session_report_release(&report);
+	assert_int_equal(session_last_step(session), 2);
+	struct step_info info;
+	assert_true(session_step_info(session, 2, &info));
+	assert_string_equal(info.source, "alloc 30");
+	session_destroy(session);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(undo_redo_goto_walk_the_recorded_states_in_every_policy),
 		cmocka_unit_test(goto_equals_replay_for_random_histories),
 		cmocka_unit_test(a_new_command_after_undo_drops_the_future),
+		cmocka_unit_test(undo_after_a_branch_brings_a_timeline_back),
+		cmocka_unit_test(without_a_timeline_undo_does_not_bring_dropped_steps_back),
 		cmocka_unit_test(a_long_history_keeps_checkpoints_within_budget),
 		cmocka_unit_test(lowering_the_budget_thins_existing_checkpoints),
 		cmocka_unit_test(auto_names_count_up_and_skip_taken_names),
