@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "theme.h"
@@ -207,7 +208,10 @@ static bool write_atomically(const char *path, const char *data, size_t len, cha
 		free(temporary);
 		return false;
 	}
-	bool ok = true;
+	/* mkstemp makes the file private; a snapshot is an ordinary file (0666 less the umask). */
+	mode_t mask = umask(0);
+	umask(mask);
+	bool ok = fchmod(fd, 0666 & ~mask) == 0;
 	for (size_t done = 0; ok && done < len;) {
 		ssize_t wrote = write(fd, data + done, len - done);
 		if (wrote < 0 && errno == EINTR)
