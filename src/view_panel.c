@@ -268,19 +268,29 @@ static void draw_story(struct screen *screen, int row, int column, int width, in
 	outcome_row(screen, row + used++, column, width, session, state);
 	char explain[400];
 	session_explain_current(session, explain, sizeof explain);
-	int note_rows = notes ? 2 : 0;
-	int explain_rows = rows - used - note_rows;
-	if (explain_rows < 1 && notes)
-		explain_rows = rows - used - 1;
+	/*
+	 * The notes are the teacher's words, so they get their rows first; the
+	 * explanation takes what is left (it is on the status line as well while a
+	 * timeline plays), but always at least one row.
+	 */
+	const char *mark = view_symbol(state, SYM_NOTE);
+	int indent = (int)screen_text_width(mark, strlen(mark)) + 1;
+	int note_rows = 0;
+	for (size_t i = 0; i < notes; i++)
+		note_rows += view_wrapped_rows(info.notes[i], width - indent, false);
+	int heading_rows = notes && rows - used >= 4 ? 1 : 0;
+	int room_for_notes = rows - used - 1 - heading_rows;
+	if (note_rows > room_for_notes)
+		note_rows = room_for_notes > 0 ? room_for_notes : 0;
+	int explain_rows = rows - used - (note_rows ? note_rows + heading_rows : 0);
 	if (explain_rows > 0)
 		used += view_put_wrapped(screen, row + used, column, width, explain_rows, explain, false, ROLE_TEXT);
-	if (!notes || used >= rows)
+	if (!notes || note_rows == 0 || used >= rows)
 		return;
-	if (rows - used >= 2)
+	if (heading_rows)
 		view_heading(screen, row + used++, column, width, state, "notes");
 	for (size_t i = 0; i < notes && used < rows; i++) {
-		const char *mark = view_symbol(state, SYM_NOTE);
-		int indent = screen_put(screen, row + used, column, width, mark, ROLE_NOTE) + 1;
+		screen_put(screen, row + used, column, width, mark, ROLE_NOTE);
 		used += view_put_wrapped(screen, row + used, column + indent, width - indent, rows - used, info.notes[i],
 					 false, ROLE_NOTE);
 	}
