@@ -70,6 +70,7 @@ struct session_report {
 	char explain[320];                /* one sentence on the decision ("" when none) */
 	char message[320];                /* a one-line result for non-step commands (check, undo, note, ...) */
 	char *text;                       /* help text or a check's full report: owned, free() it */
+	bool help_overview;               /* plain `help` (no COMMAND): a front end may show its own fuller help */
 	char *export_path;                /* export FILE: where the caller should write the snapshot (owned) */
 };
 

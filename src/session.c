@@ -904,6 +904,7 @@ static void help_text(const struct command *command, struct session_report *repo
 		strbuf_printf(&text, "%s\n  %s\n", command_usage(kind), command_summary(kind));
 		snprintf(report->message, sizeof report->message, "%s: %s", command_usage(kind), command_summary(kind));
 	} else {
+		report->help_overview = true;
 		strbuf_puts(&text, "Commands:\n");
 		for (int k = CMD_ALLOC; k < CMD_KIND_COUNT; k++)
 			strbuf_printf(&text, "  %-28s %s\n", command_usage((enum command_kind)k),

@@ -199,7 +199,10 @@ static unsigned show_report(struct ui *ui, struct session_report *report)
 	} else {
 		clear_message(ui);
 	}
-	if (report->text) {
+	if (report->kind == CMD_HELP && report->help_overview) {
+		/* Plain `help` opens the same overlay as F1: keys, commands and formulas. */
+		open_help(ui, NULL);
+	} else if (report->text) {
 		open_help(ui, report->text);
 		report->text = NULL;
 	}
