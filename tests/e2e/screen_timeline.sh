@@ -39,10 +39,22 @@ send_keys End
 wait_for "step 3 / 3"
 send_keys Escape
 
-# A new command after going back drops the steps after it, like any edit of history.
-send_keys C-p
+# A command typed mid-timeline branches: the rest is dropped and the screen says so ...
+send_keys C-p C-p
+wait_for "step 1 / 3"
+run_command "alloc 8 as branch"
+wait_for "step 2 / 2"
+wait_for "branched"
+assert_has "dropped"
+assert_panel "requested" 108   # a (100) + branch (8): b is gone with the dropped steps
+# ... and undo brings the timeline back: step 1, with steps 2 and 3 to replay.
+send_keys C-z
+wait_for "step 1 / 3"
+wait_for "are back"
+send_keys C-n
 wait_for "step 2 / 3"
-run_command "alloc 8"
+send_keys C-n
 wait_for "step 3 / 3"
+assert_panel "requested" 50    # the timeline's end: a freed, b (50) live, the branch gone
 assert_alive
 pass
