@@ -92,6 +92,16 @@ void view_timeline_message(const struct session *session, struct view_state *sta
 /* Compose a whole frame (screen already sized to the terminal); sets screen->cursor_* to the bar's cursor. */
 void view_render(struct screen *screen, const struct session *session, const struct view_state *state);
 
+/*
+ * The compare view (--compare): one grid per policy stacked, each with its
+ * key statistics beside it, and whether the current step's outcomes differ.
+ * The title, message line, command bar and hints are as in view_render.
+ */
+struct compare;
+void view_compare_render(struct screen *screen, const struct compare *compare, const struct view_state *state);
+/* The status line while moving through a compare: "step N / M: COMMAND -> first: refused; best: r3 = 0x0f0". */
+void view_compare_timeline_message(const struct compare *compare, struct view_state *state);
+
 /* "1024 B", "97 KiB", "16.0 MiB": at most 8 characters, exact below 100000 bytes. */
 void view_format_bytes(size_t bytes, char *buffer, size_t size);
 

@@ -429,7 +429,7 @@ void compare_outcome_words(const struct compare *compare, size_t index, size_t s
 	}
 }
 
-/* "first: r1 = 0x000 · best: r1 = 0x098" for the step just made. */
+/* "first: r1 = 0x000; best: r1 = 0x098" for the step just made. */
 static void step_message(const struct compare *compare, const char *separator, char *buffer, size_t size)
 {
 	size_t step = compare_step(compare);
@@ -504,7 +504,7 @@ static void run_heap_command(struct compare *compare, const struct command *comm
 	report->new_step = true;
 	report->dropped_steps = report->reports[0].dropped_steps;
 	report->differs = compare_step_differs(compare, compare_step(compare));
-	step_message(compare, " · ", report->message, sizeof report->message);
+	step_message(compare, "; ", report->message, sizeof report->message);
 	if (command->kind == CMD_RESET || command->kind == CMD_ALIGN) {
 		const struct heap *heap = session_heap(compare->sessions[0]);
 		snprintf(report->message, sizeof report->message, "new heaps: %zu B, align %u, one per policy",
@@ -535,7 +535,7 @@ static void run_everywhere(struct compare *compare, const struct command *comman
 	if (report->moved && compare_step(compare) > 0 && compare_step_differs(compare, compare_step(compare))) {
 		char difference[200];
 		compare_describe_difference(compare, compare_step(compare), difference, sizeof difference);
-		append(report->message, sizeof report->message, " · differs: %s", difference);
+		append(report->message, sizeof report->message, "; differs: %s", difference);
 	}
 }
 
@@ -562,7 +562,7 @@ static void combine_checks(struct compare *compare, struct compare_report *repor
 		const char *message = report->reports[i].message;
 		if (strncmp(message, "check: ", 7) == 0)
 			message += 7;
-		append(report->message, sizeof report->message, "%scheck %s: %s", i ? " · " : "",
+		append(report->message, sizeof report->message, "%scheck %s: %s", i ? "; " : "",
 		       heap_policy_name(compare->policies[i]), message);
 	}
 	report->text = strbuf_take(&text);

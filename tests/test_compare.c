@@ -389,6 +389,222 @@ static void first_fit_refuses_what_best_fit_places(void **unused)
 	compare_destroy(compare);
 }
 
+/* --- the compare view ---------------------------------------------------------------------- */
+
+struct frame {
+	struct screen screen;
+	struct view_state state;
+	struct line_editor editor;
+};
+
+static void frame_draw(struct frame *frame, const struct compare *compare, int width, int height, bool ascii)
+{
+	memset(frame, 0, sizeof *frame);
+	assert_true(screen_resize(&frame->screen, width, height));
+	lineedit_init(&frame->editor);
+	frame->state.input = &frame->editor;
+	frame->state.ascii = ascii;
+	view_compare_timeline_message(compare, &frame->state);
+	view_compare_render(&frame->screen, compare, &frame->state);
+	if (getenv("HEAPVIZ_TEST_SHOW"))
+		for (int row = 0; row < height; row++) {
+			char line[4096];
+			screen_row_text(&frame->screen, row, line, sizeof line);
+			printf("|%s|\n", line);
+		}
+}
+
+static void frame_close(struct frame *frame)
+{
+	screen_release(&frame->screen);
+	lineedit_release(&frame->editor);
+}
+
+static const char *row_text(const struct frame *frame, int row)
+{
+	static char buffer[8192];
+	screen_row_text(&frame->screen, row, buffer, sizeof buffer);
+	return buffer;
+}
+
+static int find_row_from(const struct frame *frame, int first, const char *needle)
+{
+	for (int row = first; row < frame->screen.height; row++)
+		if (strstr(row_text(frame, row), needle))
+			return row;
+	return -1;
+}
+
+static int find_row(const struct frame *frame, const char *needle)
+{
+	return find_row_from(frame, 0, needle);
+}
+
+static struct compare *holes_compare(const char *list)
+{
+	struct compare *compare = compare_of(list, 512);
+	run_script(compare, holes_script);
+	return compare;
+}
+
+/* The vertical rule between a section's grid and its statistics, on every row from first to last. */
+static void assert_rule(const struct frame *frame, int first, int last, int column)
+{
+	for (int row = first; row <= last; row++) {
+		const struct cell *cell = screen_cell_const(&frame->screen, row, column);
+		assert_non_null(cell);
+		if (cell->ch != 0x2502 && cell->ch != '|')
+			fail_msg("row %d column %d: no rule between grid and statistics: '%s'", row, column,
+				 row_text(frame, row));
+	}
+}
+
+static void two_policies_at_80x24_stack_two_grids_with_their_statistics(void **unused)
+{
+	(void)unused;
+	struct compare *compare = holes_compare("first,best");
+	struct frame frame;
+	frame_draw(&frame, compare, 80, 24, false);
+	assert_non_null(strstr(row_text(&frame, 0), "compare: first fit · best fit"));
+	assert_non_null(strstr(row_text(&frame, 0), "step 12 / 12"));
+	/* Each policy: a heading, then its grid from 0x000 with its statistics beside it. */
+	assert_int_equal(find_row(&frame, "first fit ─"), 1);
+	assert_non_null(strstr(row_text(&frame, 2), " 0x000 "));
+	assert_non_null(strstr(row_text(&frame, 2), "! refused"));
+	assert_non_null(strstr(row_text(&frame, 3), "used"));
+	assert_non_null(strstr(row_text(&frame, 3), "free      248 B"));
+	assert_non_null(strstr(row_text(&frame, 4), "largest   104 B"));
+	assert_non_null(strstr(row_text(&frame, 4), "58 %"));
+	assert_non_null(strstr(row_text(&frame, 5), "failed        1"));
+	int best = find_row(&frame, "best fit ─");
+	assert_int_equal(best, 10);
+	assert_non_null(strstr(row_text(&frame, best + 1), " 0x000 "));
+	assert_non_null(strstr(row_text(&frame, best + 1), "✓ r3 = 0x0f0"));
+	assert_non_null(strstr(row_text(&frame, best + 4), "failed        0"));
+	assert_rule(&frame, 2, 9, 45);
+	assert_rule(&frame, best + 1, best + 8, 45);
+	/* The refused outcome is marked as such, not only by its colour. */
+	const struct cell *mark = screen_cell_const(&frame.screen, 2, 47);
+	assert_int_equal(mark->ch, '!');
+	assert_int_equal(mark->role, ROLE_REFUSED);
+	/* One legend for all, the differing step, and the normal message, bar and hints below. */
+	assert_non_null(strstr(row_text(&frame, 19), "header") ? row_text(&frame, 19) : strstr(row_text(&frame, 19), "hdr"));
+	assert_non_null(strstr(row_text(&frame, 20), "! step 12 differs: refused under first fit"));
+	assert_int_equal(screen_cell_const(&frame.screen, 20, 3)->role, ROLE_REFUSED);
+	assert_non_null(strstr(row_text(&frame, 21), "first: refused; best: r3 = 0x0f0"));
+	assert_int_equal(row_text(&frame, 22)[0], '>');
+	assert_non_null(strstr(row_text(&frame, 23), "F1 help"));
+	assert_null(strstr(row_text(&frame, 23), "hex"));
+	frame_close(&frame);
+
+	/* At a step where they agree, the line says so and still lists where they differ. */
+	run_ok(compare, "goto 10");
+	frame_draw(&frame, compare, 80, 24, false);
+	assert_non_null(strstr(row_text(&frame, 20), "step 10: the same outcome under every policy"));
+	assert_non_null(strstr(row_text(&frame, 20), "differs at step 12"));
+	assert_non_null(strstr(row_text(&frame, 0), "step 10 / 12"));
+	frame_close(&frame);
+	run_ok(compare, "goto 0");
+	frame_draw(&frame, compare, 80, 24, false);
+	assert_non_null(strstr(row_text(&frame, 20), "step 0: 2 empty heaps of 512 B"));
+	assert_true(find_row(&frame, "empty heap") > 0);
+	frame_close(&frame);
+	compare_destroy(compare);
+}
+
+static void five_policies_at_80x24_fit_compactly(void **unused)
+{
+	(void)unused;
+	struct compare *compare = holes_compare("first,next,best,worst,buddy");
+	struct frame frame;
+	frame_draw(&frame, compare, 80, 24, false);
+	assert_non_null(strstr(row_text(&frame, 0), "compare: first · next · best · worst · buddy"));
+	assert_non_null(strstr(row_text(&frame, 0), "step 12 / 12"));
+	static const char *const names[] = {"first fit  ", "next fit  ", "best fit  ", "worst fit  ", "buddy  "};
+	int previous = 0;
+	for (size_t i = 0; i < 5; i++) {
+		int row = find_row_from(&frame, previous + 1, names[i]);
+		if (row < 0)
+			fail_msg("no row names %s", names[i]);
+		assert_true(row > previous);
+		/* Its grid starts on the same row, its statistics below the name. */
+		assert_non_null(strstr(row_text(&frame, row), " 0x000 "));
+		assert_non_null(strstr(row_text(&frame, row + 1), "free"));
+		assert_non_null(strstr(row_text(&frame, row + 2), "failed"));
+		assert_rule(&frame, row, row + 2, 45);
+		previous = row;
+	}
+	assert_non_null(strstr(row_text(&frame, find_row(&frame, "first fit  ")), "! refused"));
+	assert_non_null(strstr(row_text(&frame, find_row(&frame, "best fit  ")), "✓ r3 = 0x0f0"));
+	assert_non_null(strstr(row_text(&frame, 20), "differs: refused under first fit, next fit and worst fit"));
+	assert_true(previous + 2 < 20);
+	frame_close(&frame);
+
+	/* In ASCII every cell is ASCII. */
+	frame_draw(&frame, compare, 80, 24, true);
+	for (int row = 0; row < 24; row++)
+		for (int column = 0; column < 80; column++)
+			assert_true(screen_cell_const(&frame.screen, row, column)->ch < 0x80);
+	assert_non_null(strstr(row_text(&frame, 0), "compare: first - next - best - worst - buddy"));
+	assert_non_null(strstr(row_text(&frame, 20), "! step 12 differs"));
+	frame_close(&frame);
+	compare_destroy(compare);
+}
+
+static void small_and_large_terminals_never_crash(void **unused)
+{
+	(void)unused;
+	static const char *const lists[] = {"first,best", "first,next,best,worst,buddy"};
+	for (size_t l = 0; l < 2; l++) {
+		struct compare *compare = holes_compare(lists[l]);
+		struct frame frame;
+		frame_draw(&frame, compare, 40, 12, false);
+		assert_true(find_row_from(&frame, 1, "first") >= 1);
+		assert_true(find_row_from(&frame, 1, "best") > find_row_from(&frame, 1, "first"));
+		assert_non_null(strstr(row_text(&frame, 8), "differs"));
+		assert_int_equal(row_text(&frame, 10)[0], '>');
+		frame_close(&frame);
+
+		frame_draw(&frame, compare, 30, 8, false);
+		assert_true(find_row(&frame, "terminal too small") >= 0);
+		frame_close(&frame);
+
+		frame_draw(&frame, compare, 200, 60, false);
+		assert_true(find_row_from(&frame, 1, "first fit") >= 1);
+		assert_true(find_row_from(&frame, 1, "best fit") > find_row_from(&frame, 1, "first fit"));
+		assert_true(find_row(&frame, "differs: refused under first fit") > 0);
+		frame_close(&frame);
+
+		/* Every size in between, and degenerate ones, at two steps. */
+		for (int step = 0; step < 2; step++) {
+			for (int width = 0; width <= 120; width += 7)
+				for (int height = 0; height <= 40; height += 3) {
+					frame_draw(&frame, compare, width, height, step == 1);
+					frame_close(&frame);
+				}
+			run_ok(compare, "goto 3");
+		}
+		compare_destroy(compare);
+	}
+}
+
+static void help_overlay_covers_the_grids(void **unused)
+{
+	(void)unused;
+	struct compare *compare = holes_compare("first,best");
+	struct frame frame;
+	memset(&frame, 0, sizeof frame);
+	assert_true(screen_resize(&frame.screen, 80, 24));
+	lineedit_init(&frame.editor);
+	frame.state.input = &frame.editor;
+	frame.state.show_help = true;
+	view_compare_render(&frame.screen, compare, &frame.state);
+	assert_true(find_row(&frame, "compare: first fit") == 0);
+	assert_true(find_row(&frame, "0x000") < 0);
+	frame_close(&frame);
+	compare_destroy(compare);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +617,10 @@ int main(void)
 		cmocka_unit_test(policy_is_fixed_while_comparing),
 		cmocka_unit_test(a_name_null_in_one_heap_is_rejected_for_all),
 		cmocka_unit_test(first_fit_refuses_what_best_fit_places),
+		cmocka_unit_test(two_policies_at_80x24_stack_two_grids_with_their_statistics),
+		cmocka_unit_test(five_policies_at_80x24_fit_compactly),
+		cmocka_unit_test(small_and_large_terminals_never_crash),
+		cmocka_unit_test(help_overlay_covers_the_grids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
