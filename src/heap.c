@@ -131,21 +131,21 @@ unsigned size_order(size_t size)
 
 static void starts_set(struct heap *heap, size_t block)
 {
-	size_t unit = block / heap->alignment;
+	size_t unit = unit_of(heap, block);
 
 	heap->starts[unit / 64] |= (uint64_t)1 << (unit % 64);
 }
 
 static void starts_clear(struct heap *heap, size_t block)
 {
-	size_t unit = block / heap->alignment;
+	size_t unit = unit_of(heap, block);
 
 	heap->starts[unit / 64] &= ~((uint64_t)1 << (unit % 64));
 }
 
 bool block_containing(const struct heap *heap, size_t address, size_t *block)
 {
-	size_t unit = address / heap->alignment;
+	size_t unit = unit_of(heap, address);
 	size_t word = unit / 64;
 	unsigned bit = (unsigned)(unit % 64);
 	uint64_t bits = heap->starts[word] & (bit == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (bit + 1)) - 1);
@@ -240,7 +240,7 @@ bool first_free_block_of_size(const struct heap *heap, size_t size, size_t *foun
 
 static void free_block_indexed(struct heap *heap, size_t block, size_t size)
 {
-	size_t unit = block / heap->alignment;
+	size_t unit = unit_of(heap, block);
 
 	heap->free_starts[unit / 64] |= (uint64_t)1 << (unit % 64);
 	free_max_raise(heap, unit / 64, size);
@@ -250,7 +250,7 @@ static void free_block_indexed(struct heap *heap, size_t block, size_t size)
 
 static void free_block_unindexed(struct heap *heap, size_t block, size_t size)
 {
-	size_t unit = block / heap->alignment;
+	size_t unit = unit_of(heap, block);
 
 	heap->free_starts[unit / 64] &= ~((uint64_t)1 << (unit % 64));
 	if (heap->free_max[heap->leaves + unit / 64] == size)
@@ -264,6 +264,7 @@ void block_place(struct heap *heap, size_t block, size_t size, bool used, size_t
 	size_t header = block_header_size(heap);
 	uint32_t word = (uint32_t)size | (used ? (uint32_t)BLOCK_ALLOCATED_FLAG : 0u);
 
+	note_written(heap, block + (heap_is_buddy(heap) ? header : size));
 	store_le32(heap->bytes + block, word);
 	store_le32(heap->bytes + block + 4, used ? (uint32_t)requested : 0u);
 	memset(heap->bytes + block + 8, 0, header - 8);
@@ -506,8 +507,10 @@ enum heap_status heap_calloc(struct heap *heap, size_t count, size_t size, struc
 	if (size != 0 && count > SIZE_MAX / size)
 		return HEAP_ERR_OVERFLOW;
 	status = heap_alloc(heap, count * size, &result);
-	if (status == HEAP_OK)
+	if (status == HEAP_OK) {
+		note_written(heap, result.payload + count * size);
 		memset(heap->bytes + result.payload, 0, count * size);
+	}
 	if (placement != NULL && status != HEAP_ERR_ZERO_SIZE)
 		*placement = result;
 	return status;
@@ -600,8 +603,10 @@ enum heap_status heap_write(struct heap *heap, size_t address, size_t offset, co
 		return status;
 	if (offset > requested || len > requested - offset)
 		return HEAP_ERR_OUT_OF_BOUNDS;
-	if (len > 0)
+	if (len > 0) {
+		note_written(heap, address + offset + len);
 		memcpy(heap->bytes + address + offset, data, len);
+	}
 	return HEAP_OK;
 }
 
@@ -612,6 +617,7 @@ enum heap_status heap_fill(struct heap *heap, size_t address, uint8_t value)
 
 	if (status != HEAP_OK)
 		return status;
+	note_written(heap, address + requested);
 	memset(heap->bytes + address, value, requested);
 	return HEAP_OK;
 }
@@ -736,6 +742,7 @@ const uint8_t *heap_bytes(const struct heap *heap)
 
 uint8_t *heap_bytes_for_testing(struct heap *heap)
 {
+	heap->written_end = heap->size; /* the test may write anywhere: the checker reads every byte again */
 	return heap->bytes;
 }
 

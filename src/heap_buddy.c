@@ -131,6 +131,7 @@ enum heap_status buddy_realloc(struct heap *heap, size_t block, size_t request, 
 	}
 	if (buddy_alloc(heap, request, placement) != HEAP_OK)
 		return heap_refusal(heap, need, size);
+	note_written(heap, placement->payload + copied);
 	memcpy(heap->bytes + placement->payload, heap->bytes + block_payload(heap, block), copied);
 	buddy_free(heap, block, &release);
 	placement->source = SOURCE_MOVED;

@@ -38,8 +38,7 @@ struct tally {
 	size_t free_block_bytes;
 	size_t largest_free;
 	size_t free_per_order[HEAP_ORDERS];
-	size_t next_unit;        /* the block-start index is read in step with the walk from here */
-	bool starts_ok;          /* no disagreement with the block-start index seen yet */
+	bool index_ok;           /* every block's index bits were right */
 	bool rover_seen;
 };
 
@@ -88,7 +87,7 @@ static void check_header(const struct heap *heap, size_t block, size_t size, str
 	else if (heap_is_buddy(heap) && buddy_block_need(heap, requested) != size)
 		report(out, block, "buddy block at 0x%zx is %zu B but %zu requested bytes need %zu B", block, size,
 		       requested, buddy_block_need(heap, requested));
-	if (block_payload(heap, block) % heap->alignment != 0)
+	if ((block_payload(heap, block) & (heap->alignment - 1)) != 0)
 		report(out, block, "payload at 0x%zx is not %u-aligned", block_payload(heap, block), heap->alignment);
 }
 
@@ -105,13 +104,13 @@ static bool check_shape(const struct heap *heap, size_t block, size_t size, stru
 		       heap_is_buddy(heap) ? "heap end" : "break", heap->brk);
 		walkable = false;
 	}
-	if (size % heap->alignment != 0)
+	if ((size & (heap->alignment - 1)) != 0)
 		report(out, block, "block at 0x%zx: size %zu is not a multiple of the alignment %u", block, size,
 		       heap->alignment);
 	if (heap_is_buddy(heap)) {
 		if (!is_power_of_two(size))
 			report(out, block, "buddy block at 0x%zx: size %zu is not a power of two", block, size);
-		else if (block % size != 0)
+		else if ((block & (size - 1)) != 0)
 			report(out, block, "buddy block at 0x%zx is not a multiple of its size %zu", block, size);
 	} else if (walkable) {
 		uint32_t footer = load_le32(heap->bytes + block + size - FIT_FOOTER_SIZE);
@@ -155,58 +154,26 @@ static void count_block(const struct heap *heap, size_t block, size_t size, stru
 		tally->rover_seen = true;
 }
 
-/* The first set bit of the block-start index at or after unit, below limit units; limit when none. */
-static size_t next_start_unit(const struct heap *heap, size_t unit, size_t limit)
+static bool index_bit(const uint64_t *bitmap, size_t unit)
 {
-	size_t words = (limit + 63) / 64;
-	size_t word = unit / 64;
-	uint64_t bits;
-
-	if (unit >= limit)
-		return limit;
-	bits = heap->starts[word] & (~(uint64_t)0 << (unit % 64));
-	while (bits == 0) {
-		if (++word >= words)
-			return limit;
-		bits = heap->starts[word];
-	}
-	unit = word * 64 + lowest_bit(bits);
-	return unit < limit ? unit : limit;
+	return (bitmap[unit / 64] >> (unit % 64) & 1u) != 0;
 }
 
-/* The index must have exactly one bit per block start: the next bit set must be this block's. */
-static void check_start_index(const struct heap *heap, size_t block, struct tally *tally, struct report *out)
+/* Each block's bits: set in the start index, and in the free-block index exactly when it is free. */
+static void check_block_index(const struct heap *heap, size_t block, struct tally *tally, struct report *out)
 {
-	size_t limit = starts_words(heap->size) * 64;
-	size_t unit = next_start_unit(heap, tally->next_unit, limit);
+	size_t unit = unit_of(heap, block);
 
-	if (!tally->starts_ok)
+	if (!tally->index_ok)
 		return;
-	if (unit * heap->alignment != block) {
-		report(out, block, "block-start index says 0x%zx where the walk finds a block at 0x%zx",
-		       unit * heap->alignment, block);
-		tally->starts_ok = false;
-		return;
-	}
-	if ((heap->free_starts[unit / 64] >> (unit % 64) & 1u) != !block_is_used(heap, block)) {
+	if (!index_bit(heap->starts, unit)) {
+		report(out, block, "block-start index misses the block at 0x%zx", block);
+		tally->index_ok = false;
+	} else if (index_bit(heap->free_starts, unit) == block_is_used(heap, block)) {
 		report(out, block, "free-block index disagrees with the %s block at 0x%zx",
 		       block_is_used(heap, block) ? "used" : "free", block);
-		tally->starts_ok = false;
-		return;
+		tally->index_ok = false;
 	}
-	tally->next_unit = unit + 1;
-}
-
-
-/* After the walk: no block starts at or above the break. */
-static void check_start_index_end(const struct heap *heap, struct tally *tally, struct report *out)
-{
-	size_t limit = starts_words(heap->size) * 64;
-	size_t unit = next_start_unit(heap, tally->next_unit, limit);
-
-	if (tally->starts_ok && unit < limit)
-		report(out, unit * heap->alignment, "block-start index marks 0x%zx, where no block starts",
-		       unit * heap->alignment);
 }
 
 /* Walk the blocks below the break; false when the walk could not reach the break. */
@@ -226,7 +193,7 @@ static bool check_blocks(const struct heap *heap, struct tally *tally, struct re
 		if (!check_shape(heap, block, size, out))
 			return false;
 		check_header(heap, block, size, out);
-		check_start_index(heap, block, tally, out);
+		check_block_index(heap, block, tally, out);
 		if (block > 0)
 			check_neighbours(heap, previous, block, out);
 		count_block(heap, block, size, tally);
@@ -236,18 +203,23 @@ static bool check_blocks(const struct heap *heap, struct tally *tally, struct re
 	if (!heap_is_buddy(heap) && heap->brk > 0 && !block_is_used(heap, previous))
 		report(out, previous, "free block at 0x%zx lies just below the break instead of in the wilderness",
 		       previous);
-	check_start_index_end(heap, tally, out);
 	return true;
 }
 
+/*
+ * The wilderness must be zero. Above written_end no write has ever landed
+ * (every write notes its end; heap_bytes_for_testing sets it to the size), so
+ * the bytes there are calloc's zeros and only [brk, written_end) is read.
+ */
 static void check_wilderness(const struct heap *heap, struct report *out)
 {
 	static const uint8_t zeros[4096];
+	size_t end = heap->written_end < heap->size ? heap->written_end : heap->size;
 	size_t at = heap->brk;
 
 	/* Compare a page at a time; look byte by byte only within a page that differs. */
-	while (at < heap->size) {
-		size_t len = heap->size - at < sizeof zeros ? heap->size - at : sizeof zeros;
+	while (at < end) {
+		size_t len = end - at < sizeof zeros ? end - at : sizeof zeros;
 
 		if (memcmp(heap->bytes + at, zeros, len) != 0) {
 			while (heap->bytes[at] == 0)
@@ -265,40 +237,70 @@ static void check_counter(const char *name, size_t kept, size_t walked, struct r
 		report(out, 0, "%s: the registers say %zu, the walk counts %zu", name, kept, walked);
 }
 
-/*
- * Once the bitmaps agree with the walk: every free-block bit is a block-start
- * bit, each leaf of the tree is the largest free block starting in its word,
- * and each node the larger of its children. One pass over the index.
- */
-static void check_free_index(const struct heap *heap, const struct tally *tally, struct report *out)
+static unsigned bits_set(uint64_t bits)
 {
-	size_t words = starts_words(heap->size);
+	bits -= bits >> 1 & 0x5555555555555555u;
+	bits = (bits & 0x3333333333333333u) + (bits >> 2 & 0x3333333333333333u);
+	bits = (bits + (bits >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+	return (unsigned)((bits * 0x0101010101010101u) >> 56);
+}
 
-	for (size_t word = 0; word < words; word++) {
-		if ((heap->free_starts[word] & ~heap->starts[word]) != 0) {
-			report(out, word * 64 * heap->alignment, "free-block index marks a block the start index does not");
-			return;
+/*
+ * Once every block's bits are right: as many bits as blocks (so no stray bit),
+ * each leaf of the tree the largest free block starting in its word, each
+ * node the larger of its children. The index is only ever marked for blocks
+ * block_place wrote, all below written_end, so as with the wilderness the
+ * words above it are calloc's zeros and the pass stops there.
+ */
+static void check_index(const struct heap *heap, const struct tally *tally, struct report *out)
+{
+	const uint32_t *tree = heap->free_max;
+	size_t written = heap->written_end < heap->size ? heap->written_end : heap->size;
+	size_t top = (unit_of(heap, written + heap->alignment - 1) + 63) / 64; /* index words that may be marked */
+	size_t starts = 0, free_starts = 0;
+	size_t bad_leaf = SIZE_MAX;
+	uint32_t node_diff = 0;
+
+	for (size_t word = 0; word < top; word++) {
+		uint64_t all = heap->starts[word];
+		uint64_t free_bits = heap->free_starts[word];
+
+		if ((all | free_bits) == 0) {
+			if (tree[heap->leaves + word] != 0 && bad_leaf == SIZE_MAX)
+				bad_leaf = word;
+			continue;
+		}
+		starts += bits_set(all);
+		free_starts += bits_set(free_bits);
+		if (tree[heap->leaves + word] != free_word_max(heap, word) && bad_leaf == SIZE_MAX)
+			bad_leaf = word;
+	}
+	if (starts != tally->used_blocks + tally->free_blocks)
+		report(out, 0, "block-start index marks %zu blocks, the walk counts %zu", starts,
+		       tally->used_blocks + tally->free_blocks);
+	if (free_starts != tally->free_blocks)
+		report(out, 0, "free-block index marks %zu blocks, the walk counts %zu", free_starts, tally->free_blocks);
+	if (starts != tally->used_blocks + tally->free_blocks || free_starts != tally->free_blocks)
+		return;
+	if (bad_leaf != SIZE_MAX) {
+		report(out, bad_leaf * 64 * heap->alignment,
+		       "free-size tree: leaf for 0x%zx is %zu B, the largest free block there is %zu B",
+		       bad_leaf * 64 * heap->alignment, (size_t)tree[heap->leaves + bad_leaf],
+		       free_word_max(heap, bad_leaf));
+		return;
+	}
+	/* Level by level, the nodes over the first top leaves: node first + i spans leaves [i * span, (i + 1) * span). */
+	for (size_t first = 1, span = heap->leaves; first < heap->leaves; first *= 2, span /= 2) {
+		size_t count = (top + span - 1) / span;
+
+		for (size_t node = first; node < first + count; node++) {
+			uint32_t left = tree[2 * node], right = tree[2 * node + 1];
+
+			node_diff |= tree[node] ^ (left > right ? left : right);
 		}
 	}
-	for (size_t word = 0; word < heap->leaves; word++) {
-		size_t kept = heap->free_max[heap->leaves + word];
-		size_t walked = word < words ? free_word_max(heap, word) : 0;
-
-		if (kept != walked) {
-			report(out, word * 64 * heap->alignment,
-			       "free-size tree: the largest free block from 0x%zx is %zu B, the tree says %zu B",
-			       word * 64 * heap->alignment, walked, kept);
-			return;
-		}
-	}
-	for (size_t node = heap->leaves - 1; node >= 1; node--) {
-		uint32_t left = heap->free_max[2 * node], right = heap->free_max[2 * node + 1];
-
-		if (heap->free_max[node] != (left > right ? left : right)) {
-			report(out, 0, "free-size tree node %zu is not the larger of its children", node);
-			return;
-		}
-	}
+	if (node_diff != 0)
+		report(out, 0, "free-size tree: a node is not the larger of its children");
 	check_counter("largest free block", largest_free_indexed(heap), tally->largest_free, out);
 }
 
@@ -314,8 +316,8 @@ static void check_accounting(const struct heap *heap, const struct tally *tally,
 			if (heap->free_per_order[order] != tally->free_per_order[order])
 				report(out, 0, "free buddy blocks of %zu B: the registers say %zu, the walk counts %zu",
 				       (size_t)1 << order, heap->free_per_order[order], tally->free_per_order[order]);
-	if (tally->starts_ok)
-		check_free_index(heap, tally, out);
+	if (tally->index_ok)
+		check_index(heap, tally, out);
 	if (heap->peak_requested < heap->requested_bytes)
 		report(out, 0, "peak requested bytes %zu is below the current %zu", heap->peak_requested,
 		       heap->requested_bytes);
@@ -331,7 +333,7 @@ static void check_accounting(const struct heap *heap, const struct tally *tally,
 size_t heap_check(const struct heap *heap, struct heap_problem *problems, size_t max)
 {
 	struct report out = { problems, problems == NULL ? 0 : max, 0 };
-	struct tally tally = { .starts_ok = true };
+	struct tally tally = { .index_ok = true };
 
 	check_registers(heap, &out);
 	if (out.count > 0)

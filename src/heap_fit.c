@@ -26,7 +26,7 @@ static bool block_fits(const struct heap *heap, size_t block, size_t need)
 /* The first free block that fits starting in [from, to); the index skips words with no free block that large. */
 static bool first_fit_between(const struct heap *heap, size_t from, size_t to, size_t need, size_t *found)
 {
-	size_t unit = from / heap->alignment;
+	size_t unit = unit_of(heap, from);
 	size_t word = unit / 64;
 
 	while ((word = free_word_at_least(heap, word, need)) != SIZE_MAX) {
@@ -180,6 +180,7 @@ static size_t release_range(struct heap *heap, size_t start, size_t end, struct 
 		release->merges++;
 	}
 	if (end == heap->brk) {
+		note_written(heap, end);
 		memset(heap->bytes + start, 0, end - start);
 		heap->brk = start;
 		release->to_wilderness = true;
@@ -297,6 +298,7 @@ enum heap_status fit_realloc(struct heap *heap, size_t block, size_t request, st
 	if (!find_spot(heap, need, &spot))
 		return heap_refusal(heap, need, size);
 	place(heap, &spot, need, request, placement);
+	note_written(heap, placement->payload + copied);
 	memcpy(heap->bytes + placement->payload, heap->bytes + block_payload(heap, block), copied);
 	fit_free(heap, block, &release);
 	placement->source = SOURCE_MOVED;

@@ -48,6 +48,13 @@ struct heap {
 	uint64_t *free_starts;   /* set where a free block below the break starts */
 	uint32_t *free_max;
 	size_t leaves;           /* a power of two >= starts_words(size) */
+	/*
+	 * One past the highest byte the core has written since the heap was made
+	 * (heap_bytes_for_testing: the size). Above it the bytes are still
+	 * calloc's zeros, so heap_check reads the wilderness only up to here.
+	 * Not heap state: heap_equal ignores it, clone and copy_into copy it.
+	 */
+	size_t written_end;
 };
 
 /* Header word 0 holds the block size with the allocated flag in bit 0. */
@@ -67,9 +74,10 @@ static inline void store_le32(uint8_t *at, uint32_t value)
 	at[3] = (uint8_t)(value >> 24);
 }
 
+/* n rounded up to a multiple of a power of two (the alignment). */
 static inline size_t round_up(size_t n, size_t multiple)
 {
-	return (n + multiple - 1) / multiple * multiple;
+	return (n + multiple - 1) & ~(multiple - 1);
 }
 
 static inline bool is_power_of_two(size_t n)
@@ -167,12 +175,6 @@ static inline bool starts_bit(const struct heap *heap, size_t unit)
 	return (heap->starts[unit / 64] >> (unit % 64) & 1u) != 0;
 }
 
-/* True when a block below the break starts at offset (as the core placed it, whatever the bytes say). */
-static inline bool block_starts_at(const struct heap *heap, size_t offset)
-{
-	return offset < heap->brk && offset % heap->alignment == 0 && starts_bit(heap, offset / heap->alignment);
-}
-
 /* Index of the highest set bit of a non-zero word. */
 static inline unsigned highest_bit(uint64_t bits)
 {
@@ -203,6 +205,18 @@ static inline unsigned lowest_bit(uint64_t bits)
 #endif
 }
 
+/* The index unit (alignment-sized) holding offset; the alignment is a power of two. */
+static inline size_t unit_of(const struct heap *heap, size_t offset)
+{
+	return offset >> lowest_bit(heap->alignment);
+}
+
+/* True when a block below the break starts at offset (as the core placed it, whatever the bytes say). */
+static inline bool block_starts_at(const struct heap *heap, size_t offset)
+{
+	return offset < heap->brk && (offset & (heap->alignment - 1)) == 0 && starts_bit(heap, unit_of(heap, offset));
+}
+
 /* The start of the block holding address (below the break), by the index; false if the index has none. */
 bool block_containing(const struct heap *heap, size_t address, size_t *block);
 /* The first index word at or after word with a free block of at least need bytes; SIZE_MAX when none. */
@@ -211,6 +225,13 @@ size_t free_word_at_least(const struct heap *heap, size_t word, size_t need);
 size_t free_word_max(const struct heap *heap, size_t word);
 /* The free block of exactly this size at the lowest address; false if there is none. */
 bool first_free_block_of_size(const struct heap *heap, size_t size, size_t *found);
+
+/* Every write into the bytes goes through here (or block_place, which calls it). */
+static inline void note_written(struct heap *heap, size_t end)
+{
+	if (end > heap->written_end)
+		heap->written_end = end;
+}
 
 /* Write a block's header (and footer) and count it in the registers. */
 void block_place(struct heap *heap, size_t block, size_t size, bool used, size_t requested);

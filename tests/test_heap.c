@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "heap_testing.h"
+/* One test pokes at the out-of-band index, which only the core's own header describes. */
+#include "../src/heap_internal.h"
 
 /* Default heap: alignment 8, 8-byte header, 4-byte footer, minimum block 16, block = round8(12 + request). */
 
@@ -1000,6 +1002,56 @@ static void largest_free_follows_the_holes_as_they_are_taken(void **state)
 	heap_destroy(heap);
 }
 
+/* The checker rebuilds the out-of-band index from its walk: a wrong bit or tree node anywhere is reported. */
+static size_t problems_after_index_poke(const struct heap *heap, int what, size_t at)
+{
+	struct heap *copy = heap_clone(heap);
+	size_t found;
+
+	assert_non_null(copy);
+	assert_int_equal(heap_check(copy, NULL, 0), 0);
+	switch (what) {
+	case 0:
+		copy->starts[at / 64] ^= (uint64_t)1 << (at % 64);
+		break;
+	case 1:
+		copy->free_starts[at / 64] ^= (uint64_t)1 << (at % 64);
+		break;
+	default:
+		copy->free_max[at] += 8;
+		break;
+	}
+	found = heap_check(copy, NULL, 0);
+	heap_destroy(copy);
+	return found;
+}
+
+static void checker_reports_a_corrupted_index(void **state)
+{
+	struct heap *heap = make_heap(POLICY_FIRST_FIT, 65536, 8);
+	size_t a = alloc_ok(heap, 100);
+
+	(void)state;
+	alloc_ok(heap, 20000);
+	alloc_ok(heap, 100);
+	alloc_ok(heap, 30000);
+	alloc_ok(heap, 100);
+	free_ok(heap, a);
+	/* Units of 8 bytes: block 0, block 112 (unit 14), a unit inside a payload, a few past the break. */
+	assert_true(problems_after_index_poke(heap, 0, 0) > 0);
+	assert_true(problems_after_index_poke(heap, 0, 14) > 0);
+	assert_true(problems_after_index_poke(heap, 0, 100) > 0);
+	assert_true(problems_after_index_poke(heap, 0, heap_break(heap) / 8 + 3) > 0);
+	assert_true(problems_after_index_poke(heap, 1, 0) > 0);
+	assert_true(problems_after_index_poke(heap, 1, 14) > 0);
+	assert_true(problems_after_index_poke(heap, 1, 2000) > 0);
+	/* Every node over the used part of the heap, and the leaves. */
+	for (size_t node = 1; node < 2 * heap->leaves; node++)
+		if (node >= heap->leaves ? node - heap->leaves < heap_break(heap) / 512 : heap->free_max[node] != 0)
+			assert_true(problems_after_index_poke(heap, 2, node) > 0);
+	heap_destroy(heap);
+}
+
 /* --- walker, stats, copies, names ------------------------------------------- */
 
 static void walker_lookups_find_blocks_and_allocations(void **state)
@@ -1177,6 +1229,7 @@ int main(void)
 		cmocka_unit_test(checker_reports_corrupted_bytes),
 		cmocka_unit_test(checker_reports_unmerged_free_buddies),
 		cmocka_unit_test(forged_header_inside_a_payload_is_no_allocation),
+		cmocka_unit_test(checker_reports_a_corrupted_index),
 		cmocka_unit_test(largest_free_follows_the_holes_as_they_are_taken),
 		cmocka_unit_test(walker_lookups_find_blocks_and_allocations),
 		cmocka_unit_test(calloc_zeroes_a_reused_block),
