@@ -88,6 +88,8 @@ void screen_fill(struct screen *screen, int row, int column, int width, int heig
 size_t screen_text_width(const char *text, size_t len);
 /* How many bytes of text fit in max_width cells (cut at a character); *width gets the cells they use. */
 size_t screen_text_fit(const char *text, size_t len, int max_width, int *width);
+/* UTF-8 of one code point into out; returns its length (1 to 4). */
+size_t screen_encode_utf8(uint32_t ch, char out[4]);
 /*
  * The text of one row as UTF-8, trailing spaces kept (for tests and plain-text
  * export): returns the bytes the whole row needs, as snprintf does; writes

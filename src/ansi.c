@@ -50,29 +50,9 @@ static void put_sgr(struct strbuf *out, struct sgr sgr)
 static void put_char(struct strbuf *out, uint32_t ch)
 {
 	char bytes[4];
-	size_t len;
 	if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch < 0xa0) || ch > 0x10ffff || (ch >= 0xd800 && ch < 0xe000))
 		ch = '?';
-	if (ch < 0x80) {
-		bytes[0] = (char)ch;
-		len = 1;
-	} else if (ch < 0x800) {
-		bytes[0] = (char)(0xc0 | (ch >> 6));
-		bytes[1] = (char)(0x80 | (ch & 0x3f));
-		len = 2;
-	} else if (ch < 0x10000) {
-		bytes[0] = (char)(0xe0 | (ch >> 12));
-		bytes[1] = (char)(0x80 | ((ch >> 6) & 0x3f));
-		bytes[2] = (char)(0x80 | (ch & 0x3f));
-		len = 3;
-	} else {
-		bytes[0] = (char)(0xf0 | (ch >> 18));
-		bytes[1] = (char)(0x80 | ((ch >> 12) & 0x3f));
-		bytes[2] = (char)(0x80 | ((ch >> 6) & 0x3f));
-		bytes[3] = (char)(0x80 | (ch & 0x3f));
-		len = 4;
-	}
-	strbuf_append(out, bytes, len);
+	strbuf_append(out, bytes, screen_encode_utf8(ch, bytes));
 }
 
 static bool row_changed(const struct screen *screen, const struct screen *previous, int row)

@@ -307,7 +307,7 @@ size_t screen_text_fit(const char *text, size_t len, int max_width, int *width)
 	return pos;
 }
 
-static size_t encode(uint32_t ch, char out[4])
+size_t screen_encode_utf8(uint32_t ch, char out[4])
 {
 	if (ch < 0x80) {
 		out[0] = (char)ch;
@@ -340,7 +340,7 @@ size_t screen_row_text(const struct screen *screen, int row, char *buffer, size_
 		if (cell->ch == 0)
 			continue;
 		char bytes[4];
-		size_t n = encode(cell->ch, bytes);
+		size_t n = screen_encode_utf8(cell->ch, bytes);
 		if (!full && buffer && need + n < size) {
 			memcpy(buffer + need, bytes, n);
 			buffer[need + n] = '\0';

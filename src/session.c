@@ -377,6 +377,13 @@ static bool live_target(struct session *session, const struct command *command, 
 	return true;
 }
 
+/* The name of the block at payload, copied (the table may change during the step), "" if none. */
+static void copy_owner_name(const struct session *session, size_t payload, char name[COMMAND_NAME_MAX + 1])
+{
+	const char *owner = names_at(session->names, payload);
+	snprintf(name, COMMAND_NAME_MAX + 1, "%s", owner ? owner : "");
+}
+
 static bool apply_free(struct session *session, const struct command *command,
 		       struct step_outcome *outcome, struct command_error *error)
 {
@@ -393,10 +400,8 @@ static bool apply_free(struct session *session, const struct command *command,
 		names_unbind(session->names, command->target.name);
 		return true;
 	}
-	const char *owner = names_at(session->names, payload);
-	char name[COMMAND_NAME_MAX + 1] = "";
-	if (owner)
-		snprintf(name, sizeof name, "%s", owner);
+	char name[COMMAND_NAME_MAX + 1];
+	copy_owner_name(session, payload, name);
 	enum heap_status status = heap_free(session->heap, payload, &outcome->release);
 	if (status != HEAP_OK) {
 		explain_bad_address(session, &command->target, payload, status, error);
@@ -433,10 +438,8 @@ static bool apply_realloc(struct session *session, const struct command *command
 		set_error(error, command->target.column, "'%s' was freed already (use after free)", command->target.name);
 		return false;
 	}
-	const char *owner = names_at(session->names, payload);
-	char name[COMMAND_NAME_MAX + 1] = "";
-	if (owner)
-		snprintf(name, sizeof name, "%s", owner);
+	char name[COMMAND_NAME_MAX + 1];
+	copy_owner_name(session, payload, name);
 	outcome->search_start = heap_rover(session->heap);
 	enum heap_status status = heap_realloc(session->heap, payload, command->size, &outcome->placement);
 	snprintf(outcome->name, sizeof outcome->name, "%s", name);

@@ -56,26 +56,7 @@ bool snapshot_compose(const struct session *session, struct screen *full)
 static void put_utf8(struct strbuf *out, uint32_t ch)
 {
 	char bytes[4];
-	size_t len = 1;
-	if (ch < 0x80) {
-		bytes[0] = (char)ch;
-	} else if (ch < 0x800) {
-		bytes[0] = (char)(0xc0 | (ch >> 6));
-		bytes[1] = (char)(0x80 | (ch & 0x3f));
-		len = 2;
-	} else if (ch < 0x10000) {
-		bytes[0] = (char)(0xe0 | (ch >> 12));
-		bytes[1] = (char)(0x80 | ((ch >> 6) & 0x3f));
-		bytes[2] = (char)(0x80 | (ch & 0x3f));
-		len = 3;
-	} else {
-		bytes[0] = (char)(0xf0 | (ch >> 18));
-		bytes[1] = (char)(0x80 | ((ch >> 12) & 0x3f));
-		bytes[2] = (char)(0x80 | ((ch >> 6) & 0x3f));
-		bytes[3] = (char)(0x80 | (ch & 0x3f));
-		len = 4;
-	}
-	strbuf_append(out, bytes, len);
+	strbuf_append(out, bytes, screen_encode_utf8(ch, bytes));
 }
 
 /* A code point as XML character data (the screen already escaped control characters). */
