@@ -121,3 +121,33 @@ clean:
 	rm -rf build heapviz
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)
+
+# --- bench and fuzz (tests/bench, tests/fuzz) --------------------------------
+# Each builds its own copy of the core objects, with fixed flags, so neither a
+# sanitizer or debug CFLAGS leaks into the benchmark nor an -O2 build into the
+# fuzzers.
+
+# `make bench`: the core at -O2 against glibc malloc on real traces, and goto in
+# a session; prints ratios (see the top of tests/bench/bench.c). BENCH_ARGS are
+# passed on, e.g. BENCH_ARGS="-r 15 freeciv".
+BENCH_DIR   = build/bench
+BENCH_FLAGS = -O2 -g -std=c11 $(WARNINGS)
+BENCH_OBJ   = $(CORE_SRC:src/%.c=$(BENCH_DIR)/%.o)
+
+bench: $(BENCH_DIR)/bench
+	$(BENCH_DIR)/bench $(BENCH_ARGS)
+
+$(BENCH_DIR)/bench: $(BENCH_DIR)/bench.o $(BENCH_OBJ)
+	$(CC) $(BENCH_FLAGS) -o $@ $^ -lm
+
+$(BENCH_DIR)/bench.o: tests/bench/bench.c | $(BENCH_DIR)
+	$(CC) $(CPPFLAGS) $(BENCH_FLAGS) -c -o $@ $<
+
+$(BENCH_OBJ): $(BENCH_DIR)/%.o: src/%.c | $(BENCH_DIR)
+	$(CC) $(CPPFLAGS) $(BENCH_FLAGS) -c -o $@ $<
+
+$(BENCH_DIR):
+	mkdir -p $@
+
+-include $(wildcard $(BENCH_DIR)/*.d)
+# --- end of bench and fuzz ---------------------------------------------------
