@@ -8,6 +8,8 @@
 #include "heap.h"
 #include "script.h"
 
+struct compare_policies;
+
 struct batch_options {
 	struct heap_config config;
 	const char *file;          /* NULL or "-" = standard input */
@@ -15,6 +17,7 @@ struct batch_options {
 	const char *trace_json;    /* JSON Lines destination, "-" = standard output, NULL = none */
 	bool keep_going;           /* report rejected commands and continue */
 	const char *snapshot;      /* --snapshot: write the final step as SVG or text here, or NULL */
+	const struct compare_policies *compare; /* --compare: one heap per policy, or NULL for one heap */
 };
 
 /* Exit statuses, as documented in --help and the man page. */

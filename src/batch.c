@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "json.h"
 #include "session.h"
 #include "snapshot.h"
@@ -175,6 +176,202 @@ static bool export_snapshot(const struct session *session, const char *path, str
 	return ok;
 }
 
+/* --- --compare: the same commands on one heap per policy ------------------------------ */
+
+/* "step 12: alloc 200 as r3 -> first: refused | best: r3 = 0x0f0  * differs: refused under first fit" */
+static void print_compare_step_line(FILE *out, const struct compare *compare, const char *source,
+				    const struct compare_report *report)
+{
+	struct strbuf line;
+	strbuf_init(&line);
+	size_t step = compare_step(compare);
+	if (report->new_step)
+		strbuf_printf(&line, "step %zu: ", step);
+	strbuf_put_printable(&line, source, strlen(source));
+	if (report->new_step) {
+		strbuf_puts(&line, " ->");
+		for (size_t i = 0; i < compare_count(compare); i++) {
+			char words[96];
+			compare_outcome_words(compare, i, step, words, sizeof words);
+			strbuf_printf(&line, "%s %s: ", i ? " |" : "", heap_policy_name(compare_policy(compare, i)));
+			strbuf_put_printable(&line, words, strlen(words));
+		}
+		if (report->differs) {
+			char difference[200];
+			compare_describe_difference(compare, step, difference, sizeof difference);
+			strbuf_printf(&line, "  * differs: %s", difference);
+		}
+	} else if (report->message[0]) {
+		strbuf_puts(&line, " -> ");
+		strbuf_put_printable(&line, report->message, strlen(report->message));
+	}
+	fprintf(out, "%s\n", strbuf_text(&line));
+	strbuf_release(&line);
+}
+
+/* One row per statistic, one column per policy: the numbers the single-heap report prints. */
+static void print_compare_table(FILE *out, const struct compare *compare)
+{
+	size_t count = compare_count(compare);
+	struct heap_stats stats[COMPARE_MAX];
+	int widths[COMPARE_MAX];
+	for (size_t i = 0; i < count; i++) {
+		heap_get_stats(session_heap(compare_session(compare, i)), &stats[i]);
+		int title = (int)strlen(heap_policy_title(compare_policy(compare, i)));
+		widths[i] = title + 2 > 12 ? title + 2 : 12;
+	}
+	const struct heap *heap = session_heap(compare_session(compare, 0));
+	fprintf(out, "\nfinal state: step %zu of %zu, %zu B heaps, align %u\n", compare_step(compare),
+		compare_last_step(compare), heap_size(heap), heap_alignment(heap));
+	fprintf(out, "  %-22s", "");
+	for (size_t i = 0; i < count; i++)
+		fprintf(out, "%*s", widths[i], heap_policy_title(compare_policy(compare, i)));
+	fputc('\n', out);
+	static const char *const labels[] = {
+		"used blocks", "requested bytes", "used bytes", "overhead bytes", "free blocks", "free bytes",
+		"wilderness bytes", "largest free", "external fragmentation", "utilization", "peak utilization",
+		"failed allocations",
+	};
+	for (size_t row = 0; row < sizeof labels / sizeof labels[0]; row++) {
+		fprintf(out, "  %-22s", labels[row]);
+		for (size_t i = 0; i < count; i++) {
+			const struct heap_stats *s = &stats[i];
+			const size_t counts[] = {
+				s->used_blocks, s->requested_bytes, s->used_bytes, s->overhead_bytes, s->free_blocks,
+				s->free_bytes, s->wilderness_bytes, s->largest_free, 0, 0, 0, s->failed_allocs,
+			};
+			const double percents[] = { 0, 0, 0, 0, 0, 0, 0, 0, s->external_fragmentation, s->utilization,
+						    s->peak_utilization, 0 };
+			if (row >= 8 && row <= 10)
+				fprintf(out, "%*.1f %%", widths[i] - 2, 100.0 * percents[row]);
+			else
+				fprintf(out, "%*zu", widths[i], counts[row]);
+		}
+		fputc('\n', out);
+	}
+	size_t steps[16];
+	size_t found = compare_differing_steps(compare, steps, 16);
+	fprintf(out, "  %-22s  ", "outcomes differ at");
+	if (found == 0)
+		fputs("no step", out);
+	else
+		fputs(found == 1 ? "step " : "steps ", out);
+	for (size_t i = 0; i < found && i < 16; i++)
+		fprintf(out, "%s%zu", i ? ", " : "", steps[i]);
+	if (found > 16)
+		fprintf(out, ", ... (%zu steps)", found);
+	fputc('\n', out);
+}
+
+/* {"compare": [trace line, trace line, ...]}: each member's line as --trace-json writes it for one heap. */
+static void write_compare_trace_line(FILE *trace, const struct compare *compare, const char *source,
+				     const struct compare_report *report)
+{
+	struct strbuf line;
+	strbuf_init(&line);
+	strbuf_puts(&line, "{\"compare\": [");
+	for (size_t i = 0; i < compare_count(compare); i++) {
+		if (i)
+			strbuf_puts(&line, ", ");
+		if (!report) {
+			json_trace_line(&line, compare_session(compare, i), NULL, NULL);
+			continue;
+		}
+		struct session_report stand_in;
+		const struct session_report *one = &stand_in;
+		if (report->ran) {
+			one = &report->reports[i];
+		} else {
+			/* Rejected before it ran anywhere (or nothing to run): every heap gets the same verdict. */
+			memset(&stand_in, 0, sizeof stand_in);
+			stand_in.ok = report->ok;
+			stand_in.error = report->error;
+			stand_in.kind = report->kind;
+		}
+		json_trace_line(&line, compare_session(compare, i), source, one);
+	}
+	strbuf_puts(&line, "]}");
+	for (size_t i = 0; i < line.len; i++)
+		if (line.text[i] == '\n')
+			line.text[i] = ' ';
+	fprintf(trace, "%s\n", strbuf_text(&line));
+	strbuf_release(&line);
+}
+
+static int batch_compare(const struct batch_options *options, struct script *script, FILE *out, FILE *err)
+{
+	enum heap_status heap_status;
+	struct compare *compare = compare_create(&options->config, options->compare, &heap_status);
+	if (!compare) {
+		enum heap_policy culprit = POLICY_FIRST_FIT;
+		const char *problem = compare_config_problem(&options->config, options->compare, &culprit);
+		if (problem)
+			fprintf(err, "heapviz: %s: %s\n", heap_policy_title(culprit), problem);
+		else
+			fprintf(err, "heapviz: %s\n", heap_status_message(heap_status));
+		return EXIT_USAGE;
+	}
+	FILE *trace = open_trace(options->trace_json, out, err);
+	if (options->trace_json && !trace) {
+		compare_destroy(compare);
+		return EXIT_FILE;
+	}
+	if (trace)
+		write_compare_trace_line(trace, compare, NULL, NULL);
+
+	int status = EXIT_OK;
+	bool rejected = false, quit = false;
+	for (size_t i = 0; i < script->count && !quit; i++) {
+		const struct script_line *line = &script->lines[i];
+		struct compare_report report;
+		compare_run(compare, &line->command, line->source, &report);
+		if (trace)
+			write_compare_trace_line(trace, compare, line->source, &report);
+		if (!report.ok) {
+			rejected = true;
+			struct session_report as_session;
+			memset(&as_session, 0, sizeof as_session);
+			as_session.error = report.error;
+			report_rejection(err, options->file, line, &as_session);
+			compare_report_release(&report);
+			if (!options->keep_going)
+				break;
+			continue;
+		}
+		quit = report.quit;
+		if (!options->json && trace != out)
+			print_compare_step_line(out, compare, line->source, &report);
+		compare_report_release(&report);
+	}
+	if (!rejected || options->keep_going) {
+		if (options->json) {
+			struct strbuf state;
+			strbuf_init(&state);
+			strbuf_puts(&state, "{\"compare\": [\n");
+			for (size_t i = 0; i < compare_count(compare); i++) {
+				if (i)
+					strbuf_puts(&state, ",\n");
+				json_state(&state, compare_session(compare, i));
+			}
+			strbuf_puts(&state, "]}");
+			fprintf(out, "%s\n", strbuf_text(&state));
+			strbuf_release(&state);
+		} else if (trace != out) {
+			print_compare_table(out, compare);
+		}
+	}
+	if (trace && trace != out && fclose(trace) != 0) {
+		fprintf(err, "heapviz: %s: write failed\n", options->trace_json);
+		status = EXIT_FILE;
+	}
+	if (fflush(out) != 0)
+		status = EXIT_FILE;
+	compare_destroy(compare);
+	if (status == EXIT_OK && rejected)
+		status = EXIT_USAGE;
+	return status;
+}
+
 int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 {
 	struct script script;
@@ -182,6 +379,11 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 	int status = batch_load_script(options->file, &script, err);
 	if (status != EXIT_OK)
 		return status;
+	if (options->compare) {
+		status = batch_compare(options, &script, out, err);
+		script_release(&script);
+		return status;
+	}
 	enum heap_status heap_status;
 	struct session *session = session_create(&options->config, &heap_status);
 	if (!session) {

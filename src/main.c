@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "compare.h"
 #include "render.h"
 #include "snapshot.h"
 #include "command.h"
@@ -43,6 +44,9 @@ static const char usage_text[] =
 	"                         timestamp is SOURCE_DATE_EPOCH, or 0)\n"
 	"      --size WxH         with --render: the screen size (default 80x24)\n"
 	"      --step-ms N        with --render: how long each step stays on screen (default 800)\n"
+	"      --compare LIST     run the same commands on one heap per policy, shown side by side:\n"
+	"                         two to five of first,next,best,worst,buddy (like first,best);\n"
+	"                         in the screen, with --batch (a table per policy) and --render\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
@@ -53,7 +57,8 @@ static const char usage_text[] =
 
 enum long_only {
 	OPT_ALIGN = 256, OPT_BATCH, OPT_JSON, OPT_TRACE_JSON, OPT_KEEP_GOING,
-	OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_RECORD, OPT_RENDER, OPT_SIZE, OPT_STEP_MS, OPT_SNAPSHOT
+	OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_RECORD, OPT_RENDER, OPT_SIZE, OPT_STEP_MS, OPT_SNAPSHOT,
+	OPT_COMPARE
 };
 
 static const struct option long_options[] = {
@@ -73,6 +78,7 @@ static const struct option long_options[] = {
 	{ "render", required_argument, NULL, OPT_RENDER },
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "step-ms", required_argument, NULL, OPT_STEP_MS },
+	{ "compare", required_argument, NULL, OPT_COMPARE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -85,6 +91,9 @@ struct options {
 	bool run_batch;
 	bool size_given;
 	bool step_ms_given;
+	bool policy_given;
+	bool comparing;                    /* --compare: one heap per policy */
+	struct compare_policies compare;
 };
 
 /* "100x30" -> 100, 30; both within what a terminal can be. */
@@ -167,6 +176,7 @@ static int parse_options(int argc, char **argv, struct options *options)
 		case 'p':
 			if (!heap_policy_parse(optarg, &options->batch.config.policy))
 				return usage_error("unknown policy ", optarg, ": use first, next, best, worst or buddy");
+			options->policy_given = true;
 			break;
 		case 's':
 			if (!command_parse_size(optarg, strlen(optarg), &options->batch.config.size))
@@ -205,6 +215,21 @@ static int parse_options(int argc, char **argv, struct options *options)
 				return usage_error("bad --step-ms ", optarg, ": expected milliseconds from 1 to 600000");
 			options->step_ms_given = true;
 			break;
+		case OPT_COMPARE: {
+			char problem[200];
+			if (!compare_parse_policies(optarg, &options->compare, problem, sizeof problem)) {
+				/* The message quotes what was typed: escape it like any argument. */
+				struct strbuf escaped;
+				strbuf_init(&escaped);
+				strbuf_put_escaped(&escaped, problem, strlen(problem));
+				int status = usage_error(strbuf_text(&escaped), NULL, "");
+				strbuf_release(&escaped);
+				return status;
+			}
+			options->comparing = true;
+			options->batch.compare = &options->compare;
+			break;
+		}
 		case 'h':
 			fputs(usage_text, stdout);
 			return EXIT_OK;
@@ -235,14 +260,53 @@ static int parse_options(int argc, char **argv, struct options *options)
 		return usage_error("--render needs a FILE to play", NULL, "");
 	if (!options->render.output && (options->size_given || options->step_ms_given))
 		return usage_error(options->size_given ? "--size" : "--step-ms", NULL, " works only with --render");
+	if (options->comparing) {
+		if (options->policy_given)
+			return usage_error("--policy and --compare", NULL, " do not go together (--compare names the policies)");
+		if (options->batch.snapshot)
+			return usage_error("--snapshot", NULL, " shows one heap: it does not go with --compare");
+		enum heap_policy culprit = POLICY_FIRST_FIT;
+		const char *problem = compare_config_problem(&options->batch.config, &options->compare, &culprit);
+		if (problem) {
+			char text[200];
+			snprintf(text, sizeof text, "--compare with %s: %s", heap_policy_title(culprit), problem);
+			return usage_error(text, NULL, "");
+		}
+		return -1;
+	}
 	const char *problem = heap_config_problem(&options->batch.config);
 	if (problem)
 		return usage_error(problem, NULL, "");
 	return -1;
 }
 
-/* Load FILE into the session as a timeline: every command runs, then the screen starts at step 0. */
-static int load_timeline(struct session *session, const char *file)
+/* What a timeline is loaded into: one session, or with --compare one heap per policy. */
+struct timeline_target {
+	struct session *session;
+	struct compare *compare;
+};
+
+static bool timeline_run(struct timeline_target *target, const struct script_line *line, struct command_error *error)
+{
+	bool ok;
+	if (target->compare) {
+		struct compare_report report;
+		compare_run(target->compare, &line->command, line->source, &report);
+		ok = report.ok;
+		*error = report.error;
+		compare_report_release(&report);
+	} else {
+		struct session_report report;
+		session_run(target->session, &line->command, line->source, &report);
+		ok = report.ok;
+		*error = report.error;
+		session_report_release(&report);
+	}
+	return ok;
+}
+
+/* Load FILE into the session (or compare) as a timeline: every command runs, then the screen starts at step 0. */
+static int load_timeline(struct timeline_target *target, const char *file)
 {
 	struct script script;
 	memset(&script, 0, sizeof script);
@@ -250,14 +314,13 @@ static int load_timeline(struct session *session, const char *file)
 	if (status != EXIT_OK)
 		return status;
 	for (size_t i = 0; i < script.count; i++) {
-		struct session_report report;
-		session_run(session, &script.lines[i].command, script.lines[i].source, &report);
-		bool ok = report.ok;
+		struct command_error error;
+		bool ok = timeline_run(target, &script.lines[i], &error);
 		if (!ok) {
 			struct strbuf line;
 			strbuf_init(&line);
 			strbuf_printf(&line, "%s:%zu:%zu: %s", file, script.lines[i].line,
-				      report.error.column ? report.error.column : 1, report.error.message);
+				      error.column ? error.column : 1, error.message);
 			struct strbuf escaped;
 			strbuf_init(&escaped);
 			strbuf_put_escaped(&escaped, strbuf_text(&line), line.len);
@@ -265,7 +328,6 @@ static int load_timeline(struct session *session, const char *file)
 			strbuf_release(&escaped);
 			strbuf_release(&line);
 		}
-		session_report_release(&report);
 		if (!ok) {
 			script_release(&script);
 			return EXIT_USAGE;
@@ -273,8 +335,33 @@ static int load_timeline(struct session *session, const char *file)
 	}
 	script_release(&script);
 	struct command_error error;
-	session_goto(session, 0, &error);
+	if (target->compare)
+		compare_goto(target->compare, 0, &error);
+	else
+		session_goto(target->session, 0, &error);
 	return EXIT_OK;
+}
+
+/* The session, or with --compare the compare, for the screen and --render. */
+static bool target_create(const struct options *options, struct timeline_target *target)
+{
+	enum heap_status status;
+	memset(target, 0, sizeof *target);
+	if (options->comparing)
+		target->compare = compare_create(&options->batch.config, &options->compare, &status);
+	else
+		target->session = session_create(&options->batch.config, &status);
+	if (!target->session && !target->compare) {
+		fprintf(stderr, "heapviz: %s\n", heap_status_message(status));
+		return false;
+	}
+	return true;
+}
+
+static void target_destroy(struct timeline_target *target)
+{
+	session_destroy(target->session);
+	compare_destroy(target->compare);
 }
 
 /* The cast header's timestamp: SOURCE_DATE_EPOCH when set, so builds of a screencast are reproducible. */
@@ -296,13 +383,10 @@ static const char *base_name(const char *path)
 
 static int run_render(struct options *options)
 {
-	enum heap_status status;
-	struct session *session = session_create(&options->batch.config, &status);
-	if (!session) {
-		fprintf(stderr, "heapviz: %s\n", heap_status_message(status));
+	struct timeline_target target;
+	if (!target_create(options, &target))
 		return EXIT_USAGE;
-	}
-	int exit_status = load_timeline(session, options->batch.file);
+	int exit_status = load_timeline(&target, options->batch.file);
 	if (exit_status == EXIT_OK) {
 		struct render_options *render = &options->render;
 		if (!options->size_given) {
@@ -316,9 +400,10 @@ static int run_render(struct options *options)
 		render->theme = options->ui.theme;
 		render->title = base_name(options->batch.file);
 		render->timestamp = render_timestamp();
-		exit_status = render_run(session, render, stderr);
+		exit_status = target.compare ? render_compare_run(target.compare, render, stderr)
+					     : render_run(target.session, render, stderr);
 	}
-	session_destroy(session);
+	target_destroy(&target);
 	return exit_status;
 }
 
@@ -328,18 +413,16 @@ static int run_screen(struct options *options)
 		fprintf(stderr, "heapviz: the screen needs a terminal; use --batch to run a script without one\n");
 		return EXIT_USAGE;
 	}
-	enum heap_status status;
-	struct session *session = session_create(&options->batch.config, &status);
-	if (!session) {
-		fprintf(stderr, "heapviz: %s\n", heap_status_message(status));
+	struct timeline_target target;
+	if (!target_create(options, &target))
 		return EXIT_USAGE;
-	}
 	int exit_status = EXIT_OK;
 	if (options->batch.file)
-		exit_status = load_timeline(session, options->batch.file);
+		exit_status = load_timeline(&target, options->batch.file);
 	if (exit_status == EXIT_OK)
-		exit_status = ui_run(session, &options->ui);
-	session_destroy(session);
+		exit_status = target.compare ? ui_run_compare(target.compare, &options->ui)
+					     : ui_run(target.session, &options->ui);
+	target_destroy(&target);
 	return exit_status;
 }
 
