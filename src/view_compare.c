@@ -320,23 +320,35 @@ static void draw_title(struct screen *screen, const struct compare *compare, con
 	snprintf(details[3], sizeof details[3], "compare: %s%s1 cell = %s", names, sep, cell);
 	snprintf(details[4], sizeof details[4], "compare: %s", names);
 	int file_width = state->title_file ? (int)screen_text_width(state->title_file, strlen(state->title_file)) + 2 : 0;
-	/* The most detail that fits after "heapviz  " (and the file); else the most that fits without them. */
-	size_t choice = 0;
-	bool named = true;
-	while (choice < 4 && 10 + file_width + (int)screen_text_width(details[choice], strlen(details[choice])) > limit)
-		choice++;
-	if (10 + file_width + (int)screen_text_width(details[choice], strlen(details[choice])) > limit) {
-		named = false;
-		choice = 0;
-		while (choice < 4 && 1 + (int)screen_text_width(details[choice], strlen(details[choice])) > limit)
-			choice++;
+	/*
+	 * The policies' full names matter most, then "heapviz", then the file:
+	 * try the detailed titles with and without the file before the short
+	 * names, and drop "heapviz" only when nothing else fits.
+	 */
+	static const struct { bool named, with_file; size_t first, last; } tries[] = {
+		{true, true, 0, 2}, {true, false, 0, 2}, {true, true, 3, 4}, {true, false, 3, 4}, {false, false, 0, 4},
+	};
+	size_t choice = 4;
+	bool named = false, with_file = false, found = false;
+	for (size_t t = 0; t < sizeof tries / sizeof tries[0] && !found; t++) {
+		if (tries[t].with_file && !state->title_file)
+			continue;
+		int prefix = tries[t].named ? 10 + (tries[t].with_file ? file_width : 0) : 1;
+		for (size_t c = tries[t].first; c <= tries[t].last && !found; c++) {
+			if (prefix + (int)screen_text_width(details[c], strlen(details[c])) <= limit) {
+				found = true;
+				choice = c;
+				named = tries[t].named;
+				with_file = tries[t].with_file;
+			}
+		}
 	}
 	int column = 1;
 	if (named) {
 		column += screen_put_styled(screen, row, column, limit - column, "heapviz", 7, ROLE_TITLE, 0, CELL_BOLD);
 		column += screen_put(screen, row, column, limit - column, "  ", ROLE_TITLE);
 	}
-	if (state->title_file && named) {
+	if (with_file && named) {
 		column += screen_put(screen, row, column, limit - column, state->title_file, ROLE_TITLE);
 		column += screen_put(screen, row, column, limit - column, "  ", ROLE_TITLE);
 	}
