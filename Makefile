@@ -146,8 +146,52 @@ $(BENCH_DIR)/bench.o: tests/bench/bench.c | $(BENCH_DIR)
 $(BENCH_OBJ): $(BENCH_DIR)/%.o: src/%.c | $(BENCH_DIR)
 	$(CC) $(CPPFLAGS) $(BENCH_FLAGS) -c -o $@ $<
 
-$(BENCH_DIR):
+# `make fuzz`: libFuzzer harnesses (clang) for the command parser, the script
+# loader and whole sessions, each run FUZZ_SECONDS on its seed corpus and
+# dictionary; new inputs go to build/fuzz/corpus, crashes to build/fuzz/crashes
+# and fail the target. libclang-rt-dev is Debian's package for the default
+# clang's libFuzzer runtime (libclang-rt-14-dev with clang 14).
+FUZZ_CC       = clang
+FUZZ_DIR      = build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_FLAGS    = -O1 -g -std=c11 $(WARNINGS) $(FUZZ_SAN)
+FUZZ_OBJ      = $(CORE_SRC:src/%.c=$(FUZZ_DIR)/%.o)
+FUZZ_TARGETS  = command script session
+FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_PACKAGES = clang libclang-rt-dev
+
+.PHONY: fuzz-deps fuzz-bins fuzz-run
+.PRECIOUS: $(FUZZ_DIR)/fuzz_%.o
+fuzz: fuzz-deps
+	$(MAKE) --no-print-directory fuzz-run
+
+fuzz-deps:
+	@PACKAGES="$(FUZZ_PACKAGES)" sh tests/install-deps.sh
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz-run: $(FUZZ_BINS)
+	@mkdir -p $(FUZZ_DIR)/crashes
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$t; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_DIR)/fuzz_$$t -max_len=4096 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -dict=tests/fuzz/$$t.dict -artifact_prefix=$(FUZZ_DIR)/crashes/$$t- \
+	    $(FUZZ_DIR)/corpus/$$t tests/fuzz/corpus/$$t || { echo "fuzz_$$t found a crash: see $(FUZZ_DIR)/crashes"; exit 1; }; \
+	done
+
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz_%.o $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ -lm
+
+$(FUZZ_DIR)/fuzz_%.o: tests/fuzz/fuzz_%.c | $(FUZZ_DIR)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -c -o $@ $<
+
+$(FUZZ_OBJ): $(FUZZ_DIR)/%.o: src/%.c | $(FUZZ_DIR)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(BENCH_DIR) $(FUZZ_DIR):
 	mkdir -p $@
 
--include $(wildcard $(BENCH_DIR)/*.d)
+-include $(wildcard $(BENCH_DIR)/*.d $(FUZZ_DIR)/*.d)
 # --- end of bench and fuzz ---------------------------------------------------

@@ -1,0 +1,133 @@
+/* fuzz_session.c - libFuzzer: lines of the command language run through a session, the heap checked after each. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "heap.h"
+#include "session.h"
+
+/*
+ * The first byte picks the heap: policy (byte % 5), size (256 << (byte / 5 % 4),
+ * 256 B .. 2 KiB) and alignment (8, 4, 16 by byte / 20 % 3). The rest is split
+ * at '\n' into lines (a NUL ends a line early, as it would in C), each run
+ * with session_run_line. After every line:
+ * - heap_check finds nothing;
+ * - a rejected line left the heap byte-for-byte unchanged (heap_equal, even
+ *   failed_allocs) and the current and last step where they were;
+ * - an accepted line that is not a step and did not move in history (check,
+ *   note, sleep, help, quit, export, an empty line, goto to the current step)
+ *   left the heap unchanged too;
+ * - a refused request (an ok report: out of memory is an outcome) changed
+ *   nothing but failed_allocs, which went up by one.
+ * `reset` to more than RESET_MAX bytes is skipped, not run: a 16 MiB heap
+ * cloned and checked after every line would make the fuzzer crawl, and the
+ * small heaps reach the same code. Any violation aborts, so libFuzzer reports
+ * it with the input.
+ */
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define RESET_MAX ((size_t)64 * 1024)
+#define LINE_MAX_BYTES 4096
+
+static void violation(const char *what, const char *line, const struct session_report *report)
+{
+	fprintf(stderr, "fuzz_session: %s\n  line: \"", what);
+	for (const char *p = line; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		fprintf(stderr, c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? "%c" : "\\x%02x", c);
+	}
+	fprintf(stderr, "\"\n  ok %d, new_step %d, moved %d, error \"%s\", explain \"%s\"\n", report->ok,
+		report->new_step, report->moved, report->error.message, report->explain);
+	abort();
+}
+
+static size_t failed_allocs(const struct heap *heap)
+{
+	struct heap_stats stats;
+	heap_get_stats(heap, &stats);
+	return stats.failed_allocs;
+}
+
+/* A reset too large for the fuzzer's pace (see above). */
+static bool too_slow(const char *line)
+{
+	struct command command;
+	struct command_error error;
+	if (!command_parse(line, strlen(line), &command, &error))
+		return false;
+	bool slow = command.kind == CMD_RESET && command.has_size && command.size > RESET_MAX;
+	command_release(&command);
+	return slow;
+}
+
+static void run_line(struct session *session, const char *line)
+{
+	struct heap *before = heap_clone(session_heap(session));
+	size_t step = session_step(session), last = session_last_step(session);
+	struct session_report report;
+
+	session_run_line(session, line, &report);
+	const struct heap *after = session_heap(session);
+	struct heap_problem problem;
+	if (heap_check(after, &problem, 1) != 0) {
+		fprintf(stderr, "heap_check: 0x%zx: %s\n", problem.offset, problem.message);
+		violation("heap_check found a problem", line, &report);
+	}
+	if (memchr(report.error.message, '\0', sizeof report.error.message) == NULL ||
+	    memchr(report.explain, '\0', sizeof report.explain) == NULL ||
+	    memchr(report.message, '\0', sizeof report.message) == NULL)
+		violation("a report string without its NUL", line, &report);
+	if (before != NULL) {
+		if (!report.ok) {
+			if (!heap_equal(before, after))
+				violation("a rejected line changed the heap", line, &report);
+			if (session_step(session) != step || session_last_step(session) != last)
+				violation("a rejected line moved the history", line, &report);
+			if (report.error.message[0] == '\0')
+				violation("a rejected line without a message", line, &report);
+		} else if (!report.new_step && !report.moved) {
+			if (!heap_equal(before, after))
+				violation("a command that is not a step changed the heap", line, &report);
+		} else if (report.new_step && report.outcome.kind == OUTCOME_REFUSED) {
+			if (!heap_equal_except_failures(before, after))
+				violation("a refused request changed more than failed_allocs", line, &report);
+			if (failed_allocs(after) != failed_allocs(before) + 1)
+				violation("a refused request was not counted once", line, &report);
+		}
+		heap_destroy(before);
+	}
+	session_report_release(&report);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const unsigned alignments[] = { 8, 4, 16 };
+	if (size == 0)
+		return 0;
+	struct heap_config config = {
+		(size_t)256 << (data[0] / POLICY_COUNT % 4),
+		(enum heap_policy)(data[0] % POLICY_COUNT),
+		alignments[data[0] / 20 % 3],
+	};
+	struct session *session = session_create(&config, NULL);
+	if (session == NULL)
+		abort();  /* every config above is allowed */
+
+	char line[LINE_MAX_BYTES + 1];
+	size_t pos = 1;
+	while (pos < size) {
+		const uint8_t *end = memchr(data + pos, '\n', size - pos);
+		size_t len = end ? (size_t)(end - (data + pos)) : size - pos;
+		size_t copy = len < LINE_MAX_BYTES ? len : LINE_MAX_BYTES;
+		memcpy(line, data + pos, copy);
+		line[copy] = '\0';
+		if (!too_slow(line))
+			run_line(session, line);
+		pos += len + 1;
+	}
+	session_destroy(session);
+	return 0;
+}
