@@ -82,6 +82,7 @@ struct heap_placement {
 	size_t split_rest;      /* bytes split off and left free (0 when not split) */
 	unsigned buddy_splits;  /* buddy: how many times a block was halved */
 	enum placement_source source;
+	enum placement_source moved_from; /* SOURCE_MOVED: where the new block came from (free block or wilderness) */
 	size_t old_payload;     /* realloc: the address before */
 	size_t copied;          /* realloc: payload bytes copied when moved */
 };

@@ -579,12 +579,20 @@ void compare_run(struct compare *compare, const struct command *command, const c
 	case CMD_EMPTY:
 		return;
 	case CMD_POLICY: {
-		char names[160] = "";
-		for (size_t i = 0; i < compare->count; i++)
-			append(names, sizeof names, "%s%s", i ? "," : "", heap_policy_name(compare->policies[i]));
-		report->ok = false;
-		set_error(&report->error, command->keyword_column,
-			  "policy cannot change while comparing: the policies are fixed by --compare %s", names);
+		/*
+		 * Lessons written for one heap start with `policy X`. While comparing
+		 * the policies are fixed, so it starts every heap over instead (what a
+		 * policy change does to a heap anyway) and says so: lessons play here too.
+		 */
+		struct command as_reset = *command;
+		as_reset.kind = CMD_RESET;
+		as_reset.has_size = false;
+		as_reset.size_column = 0;
+		run_heap_command(compare, &as_reset, source, report);
+		if (report->ok)
+			snprintf(report->message, sizeof report->message,
+				 "policy %s ignored: the policies are fixed by --compare, so every heap starts over instead",
+				 heap_policy_name(command->policy));
 		return;
 	}
 	case CMD_EXPORT:

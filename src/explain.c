@@ -57,6 +57,7 @@ static void explain_placed(const struct command *command, const struct step_outc
 			   char *buffer, size_t size)
 {
 	const struct heap_placement *p = &outcome->placement;
+	enum placement_source origin = p->source == SOURCE_MOVED ? p->moved_from : p->source;
 	char choice[200], split[120];
 	if (command->kind == CMD_REALLOC && p->source == SOURCE_IN_PLACE) {
 		snprintf(buffer, size, "realloc in place: the block at 0x%03zx is now %zu B (%zu B needed)%s",
@@ -76,7 +77,7 @@ static void explain_placed(const struct command *command, const struct step_outc
 			snprintf(choice, sizeof choice, "buddy: %zu B header + %zu B = %zu B, rounded up to a %zu B block; the free block at 0x%03zx is exactly that size",
 				 header, request, header + request, p->block_size, p->block);
 		split[0] = '\0';
-	} else if (p->source == SOURCE_WILDERNESS) {
+	} else if (origin == SOURCE_WILDERNESS) {
 		snprintf(choice, sizeof choice, "%s: no free block below the break holds %zu B, so the break moves up from 0x%03zx to 0x%03zx",
 			 heap_policy_title(outcome->policy), p->need, p->block, p->block + p->block_size);
 		split[0] = '\0';

@@ -301,6 +301,7 @@ enum heap_status fit_realloc(struct heap *heap, size_t block, size_t request, st
 	note_written(heap, placement->payload + copied);
 	memcpy(heap->bytes + placement->payload, heap->bytes + block_payload(heap, block), copied);
 	fit_free(heap, block, &release);
+	placement->moved_from = placement->source;
 	placement->source = SOURCE_MOVED;
 	placement->copied = copied;
 	return HEAP_OK;

@@ -279,16 +279,27 @@ static void reset_that_buddy_rejects_changes_no_heap(void **unused)
 	compare_destroy(compare);
 }
 
-static void policy_is_fixed_while_comparing(void **unused)
+/* The policies are fixed: a `policy` line (lessons start with one) starts every heap over, policies kept. */
+static void policy_starts_every_heap_over_and_keeps_the_compared_policies(void **unused)
 {
 	(void)unused;
 	struct compare *compare = compare_of("first,best", 1024);
 	run_ok(compare, "alloc 10");
+	struct compare_report report;
+	compare_run_line(compare, "policy worst", &report);
+	assert_true(report.ok);
+	assert_true(report.new_step);
+	assert_non_null(strstr(report.message, "fixed by --compare"));
+	compare_report_release(&report);
+	for (size_t i = 0; i < 2; i++) {
+		const struct heap *heap = session_heap(compare_session(compare, i));
+		assert_int_equal(heap_policy(heap), i == 0 ? POLICY_FIRST_FIT : POLICY_BEST_FIT);
+		struct heap_stats stats;
+		heap_get_stats(heap, &stats);
+		assert_int_equal(stats.used_blocks, 0);
+		assert_int_equal(session_step(compare_session(compare, i)), 2);
+	}
 	struct saved saved;
-	save(compare, &saved);
-	const char *message = run_rejected(compare, "policy worst");
-	assert_non_null(strstr(message, "fixed by --compare first,best"));
-	assert_unchanged(compare, &saved);
 	save(compare, &saved);
 	run_rejected(compare, "export out.svg");
 	assert_unchanged(compare, &saved);
@@ -614,7 +625,7 @@ int main(void)
 		cmocka_unit_test(undo_redo_and_goto_move_every_heap),
 		cmocka_unit_test(notes_and_sleeps_attach_to_every_heap),
 		cmocka_unit_test(reset_that_buddy_rejects_changes_no_heap),
-		cmocka_unit_test(policy_is_fixed_while_comparing),
+		cmocka_unit_test(policy_starts_every_heap_over_and_keeps_the_compared_policies),
 		cmocka_unit_test(a_name_null_in_one_heap_is_rejected_for_all),
 		cmocka_unit_test(first_fit_refuses_what_best_fit_places),
 		cmocka_unit_test(two_policies_at_80x24_stack_two_grids_with_their_statistics),

@@ -1114,6 +1114,23 @@ static void without_a_timeline_undo_does_not_bring_dropped_steps_back(void **sta
 	session_destroy(session);
 }
 
+/* A realloc that moves into the wilderness says the break moved, not that a free block was found. */
+static void realloc_moving_into_the_wilderness_is_explained_as_such(void **state)
+{
+	(void)state;
+	struct session *session = new_session(POLICY_FIRST_FIT, 512, 8);
+	run_ok(session, "alloc 40 as a");
+	run_ok(session, "alloc 8 as b");
+	struct session_report report;
+	run_ok_report(session, "realloc a 150", &report);
+	assert_int_equal(report.outcome.placement.source, SOURCE_MOVED);
+	assert_int_equal(report.outcome.placement.moved_from, SOURCE_WILDERNESS);
+	assert_non_null(strstr(report.explain, "the break moves up from 0x050 to 0x0f8"));
+	assert_null(strstr(report.explain, "lowest free block"));
+	session_report_release(&report);
+	session_destroy(session);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1130,6 +1147,7 @@ int main(void)
 		cmocka_unit_test(double_free_is_rejected_by_name_and_by_address),
 		cmocka_unit_test(freeing_a_null_name_is_a_step_that_changes_nothing),
 		cmocka_unit_test(realloc_that_moves_keeps_the_name),
+		cmocka_unit_test(realloc_moving_into_the_wilderness_is_explained_as_such),
 		cmocka_unit_test(settings_changes_start_a_new_heap_and_say_so),
 		cmocka_unit_test(rejected_commands_change_nothing_and_record_no_step),
 		cmocka_unit_test(rejected_commands_leave_no_trace_in_later_names),
