@@ -24,7 +24,9 @@
  *    glibc's malloc/realloc/free, touching one byte of every block so the
  *    work cannot be optimised away. Heap setup (a warm copy of an empty 16 MiB
  *    heap) is outside the timed region; glibc's arena is likewise warm after
- *    the first repetition. Each figure is the median of REPS timed runs.
+ *    the first repetition. Each figure is the fastest of REPS timed runs: on a
+ *    shared machine interference only ever adds time, so the minimum is the
+ *    steadiest estimate of what each allocator costs.
  *    Printed per trace and policy: operations, ns/op for heapviz, ns/op for
  *    glibc and the ratio heapviz/glibc. Absolute times depend on the
  *    machine; the ratio is what performance targets are stated in.
@@ -65,7 +67,7 @@ struct trace {
 /* The payload table's "C NULL": never a payload offset in a 16 MiB heap. */
 #define NO_BLOCK ((size_t)-1)
 #define BENCH_HEAP_SIZE HEAP_MAX_SIZE
-#define DEFAULT_REPS 11
+#define DEFAULT_REPS 21
 #define SHORT_TRACE_OPS 1000    /* traces this short get SHORT_TRACE_REPS runs: each is only microseconds */
 #define SHORT_TRACE_REPS 51
 #define GOTO_COUNT 1000
@@ -103,16 +105,13 @@ static double now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static int compare_doubles(const void *a, const void *b)
+static double fastest(const double *samples, size_t count)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *samples, size_t count)
-{
-	qsort(samples, count, sizeof *samples, compare_doubles);
-	return count % 2 ? samples[count / 2] : (samples[count / 2 - 1] + samples[count / 2]) / 2;
+	double best = samples[0];
+	for (size_t i = 1; i < count; i++)
+		if (samples[i] < best)
+			best = samples[i];
+	return best;
 }
 
 /* "id17" -> 17, as the .rep loader names ids. */
@@ -267,7 +266,6 @@ static unsigned replay_libc(const struct trace *trace, unsigned char **pointers)
 }
 
 struct policy_result {
-	double ns;              /* median ns for the whole trace */
 	size_t failed;
 	double utilization;
 };
@@ -338,9 +336,9 @@ static void bench_trace(const struct trace *trace, size_t reps, unsigned *checks
 	}
 
 	double ops = (double)trace->count;
-	double libc_ns = median(samples[POLICY_COUNT], reps) / ops;
+	double libc_ns = fastest(samples[POLICY_COUNT], reps) / ops;
 	for (int p = 0; p < POLICY_COUNT; p++) {
-		double ns = median(samples[p], reps) / ops;
+		double ns = fastest(samples[p], reps) / ops;
 		double ratio = libc_ns > 0 ? ns / libc_ns : 0;
 		printf("%-15s %-6s %7zu %10.1f %10.1f %8.2f %7.3f %7zu\n", trace->name,
 		       heap_policy_name((enum heap_policy)p), trace->count, ns, libc_ns, ratio,
@@ -358,7 +356,7 @@ static void bench_trace(const struct trace *trace, size_t reps, unsigned *checks
 	free(pointers);
 }
 
-/* Core ns/op of a trace under one policy (median of reps), the yardstick for the session figures. */
+/* Core ns/op of a trace under one policy (fastest of reps), the yardstick for the session figures. */
 static double core_ns_per_op(const struct trace *trace, enum heap_policy policy, size_t reps)
 {
 	struct heap_config config = { BENCH_HEAP_SIZE, policy, HEAP_DEFAULT_ALIGNMENT };
@@ -373,7 +371,7 @@ static double core_ns_per_op(const struct trace *trace, enum heap_policy policy,
 		replay_core(work, trace, payloads, NULL, NULL);
 		samples[r] = now_ns() - start;
 	}
-	double ns = median(samples, reps) / (double)trace->count;
+	double ns = fastest(samples, reps) / (double)trace->count;
 	free(samples);
 	free(payloads);
 	heap_destroy(work);
@@ -477,7 +475,7 @@ int main(int argc, char **argv)
 		count = (size_t)(argc - optind);
 	}
 
-	printf("heapviz bench: %zu MiB heap, alignment %u, median of %zu runs (%d for traces under %d ops);\n"
+	printf("heapviz bench: %zu MiB heap, alignment %u, fastest of %zu runs (%d for traces under %d ops);\n"
 	       "glibc malloc measured in the same run; ratio = heapviz ns/op / glibc ns/op (lower is better)\n\n",
 	       BENCH_HEAP_SIZE >> 20, HEAP_DEFAULT_ALIGNMENT, reps, SHORT_TRACE_REPS, SHORT_TRACE_OPS);
 	printf("%-15s %-6s %7s %10s %10s %8s %7s %7s\n", "trace", "policy", "ops", "heapviz", "glibc", "ratio",
@@ -487,6 +485,11 @@ int main(int argc, char **argv)
 	double start = now_ns();
 	for (size_t i = 0; i < count; i++) {
 		struct trace trace = trace_load(dir, names[i]);
+		if (trace.count == 0) {
+			printf("%-15s (no operations)\n", trace.name);
+			free(trace.ops);
+			continue;
+		}
 		bench_trace(&trace, trace.count < SHORT_TRACE_OPS && reps < SHORT_TRACE_REPS ? SHORT_TRACE_REPS : reps,
 			    &checksum);
 		free(trace.ops);

@@ -21,6 +21,9 @@
  *   left the heap unchanged too;
  * - a refused request (an ok report: out of memory is an outcome) changed
  *   nothing but failed_allocs, which went up by one.
+ * At the end, time travel must give the same bytes back: goto 0 reaches a
+ * heap equal to a new one of the first byte's config, and goto back to the
+ * step the lines ended at restores its heap exactly.
  * `reset` to more than RESET_MAX bytes is skipped, not run: a 16 MiB heap
  * cloned and checked after every line would make the fuzzer crawl, and the
  * small heaps reach the same code. Any violation aborts, so libFuzzer reports
@@ -102,6 +105,27 @@ static void run_line(struct session *session, const char *line)
 	session_report_release(&report);
 }
 
+static void check_time_travel(struct session *session, const struct heap_config *config)
+{
+	static const struct session_report nothing;
+	size_t step = session_step(session);
+	struct heap *now = heap_clone(session_heap(session)), *empty = NULL;
+	struct command_error error;
+	if (now == NULL || heap_create(config, &empty) != HEAP_OK)
+		goto out;
+	if (!session_goto(session, 0, &error))
+		violation("goto 0 failed", error.message, &nothing);
+	if (!heap_equal(session_heap(session), empty))
+		violation("goto 0 did not give back the empty heap", "goto 0", &nothing);
+	if (!session_goto(session, step, &error))
+		violation("goto back failed", error.message, &nothing);
+	if (!heap_equal(session_heap(session), now))
+		violation("goto back did not give the same heap", "goto back", &nothing);
+out:
+	heap_destroy(now);
+	heap_destroy(empty);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const unsigned alignments[] = { 8, 4, 16 };
@@ -128,6 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			run_line(session, line);
 		pos += len + 1;
 	}
+	check_time_travel(session, &config);
 	session_destroy(session);
 	return 0;
 }
