@@ -37,10 +37,11 @@
  *    buddy (whose "break" is always the whole heap). Measured in a separate
  *    untimed replay that also runs heap_check at the end.
  *
- * 3. Failed allocations: a few traces need more than 16 MiB live; their
- *    refused requests are counted and printed (a refused id then holds NULL,
- *    as in C: freeing it does nothing, reallocating it allocates). The
- *    utilization of such a run only counts what was served.
+ * 3. Failed allocations: some traces need more than 16 MiB live, and some
+ *    policies fragment a 16 MiB heap past serving a trace (random-bal under
+ *    worst fit and buddy). Refused requests are counted and printed; the id
+ *    then holds NULL, as in C (freeing it does nothing, reallocating it
+ *    allocates), and the run's utilization only counts what was served.
  *
  * 4. Time travel: one trace is replayed through a session (session_run,
  *    history and checkpoints as the program keeps them), then `goto` to 1,000
