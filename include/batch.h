@@ -26,7 +26,7 @@ enum { EXIT_OK = 0, EXIT_FILE = 1, EXIT_USAGE = 2 };
 /* Run the batch; out gets the report, err the diagnostics. Returns the exit status. */
 int batch_run(const struct batch_options *options, FILE *out, FILE *err);
 
-/* Read FILE (or standard input for NULL/"-") as a script; prints FILE:LINE:COL errors to err. */
-int batch_load_script(const char *file, struct script *script, FILE *err);
+/* Read FILE (or standard input for NULL/"-") as a script (flags: enum script_flags); prints FILE:LINE:COL errors to err. */
+int batch_load_script(const char *file, unsigned flags, struct script *script, FILE *err);
 
 #endif

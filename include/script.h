@@ -14,6 +14,15 @@ struct script_line {
 	struct command command;
 	size_t line;        /* 1-based line in the file */
 	char *source;       /* the command as written (a .rep line is kept as written too) */
+	char *error;        /* SCRIPT_KEEP_GOING: why this .hv line did not parse (command is CMD_EMPTY), else NULL */
+	size_t error_column;
+};
+
+/* How script_parse_with/script_load_with read a script. */
+enum script_flags {
+	/* A .hv line that does not parse is kept as a line carrying its error, and
+	 * parsing goes on: batch --keep-going reports it in place and continues. */
+	SCRIPT_KEEP_GOING = 1
 };
 
 /* What a .rep header said; all zero for a .hv script. */
@@ -50,12 +59,17 @@ struct script_error {
  * Exactly the header's num_ops operations are read; later lines only warn.
  */
 bool script_parse(const char *name, const char *buffer, size_t len, struct script *out, struct script_error *error);
+/* script_parse with flags (enum script_flags). */
+bool script_parse_with(const char *name, const char *buffer, size_t len, unsigned flags, struct script *out,
+		       struct script_error *error);
 /* Largest file script_load reads; anything bigger is refused rather than half-read. */
 #define SCRIPT_MAX_FILE ((size_t)256 * 1024 * 1024)
 
 /* Read and parse a file; returns false with error->line 0 when it cannot be read. */
 bool script_load(const char *path, struct script *out, struct script_error *error);
 /* Free everything a script owns and leave it empty; safe on an empty or released script. */
+/* script_load with flags (enum script_flags). */
+bool script_load_with(const char *path, unsigned flags, struct script *out, struct script_error *error);
 void script_release(struct script *script);
 /* The format a buffer looks like. */
 enum script_format script_detect(const char *buffer, size_t len);

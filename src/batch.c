@@ -39,7 +39,14 @@ static void print_escaped_line(FILE *err, const char *text)
 	strbuf_release(&escaped);
 }
 
-int batch_load_script(const char *file, struct script *script, FILE *err)
+/* A line kept by SCRIPT_KEEP_GOING that did not parse: rejected like any other command. */
+static void set_line_error(const struct script_line *line, struct command_error *error)
+{
+	error->column = line->error_column;
+	snprintf(error->message, sizeof error->message, "%s", line->error);
+}
+
+int batch_load_script(const char *file, unsigned flags, struct script *script, FILE *err)
 {
 	struct script_error error;
 	const char *name = display_name(file);
@@ -52,10 +59,10 @@ int batch_load_script(const char *file, struct script *script, FILE *err)
 			strbuf_release(&buffer);
 			return EXIT_FILE;
 		}
-		ok = script_parse(name, strbuf_text(&buffer), buffer.len, script, &error);
+		ok = script_parse_with(name, strbuf_text(&buffer), buffer.len, flags, script, &error);
 		strbuf_release(&buffer);
 	} else {
-		ok = script_load(file, script, &error);
+		ok = script_load_with(file, flags, script, &error);
 	}
 	if (ok) {
 		for (size_t i = 0; i < script->warning_count; i++)
@@ -324,7 +331,13 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 	for (size_t i = 0; i < script->count && !quit; i++) {
 		const struct script_line *line = &script->lines[i];
 		struct compare_report report;
-		compare_run(compare, &line->command, line->source, &report);
+		if (line->error) {
+			memset(&report, 0, sizeof report);
+			report.count = compare_count(compare);
+			set_line_error(line, &report.error);
+		} else {
+			compare_run(compare, &line->command, line->source, &report);
+		}
 		if (trace)
 			write_compare_trace_line(trace, compare, line->source, &report);
 		if (!report.ok) {
@@ -376,7 +389,7 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 {
 	struct script script;
 	memset(&script, 0, sizeof script);
-	int status = batch_load_script(options->file, &script, err);
+	int status = batch_load_script(options->file, options->keep_going ? SCRIPT_KEEP_GOING : 0, &script, err);
 	if (status != EXIT_OK)
 		return status;
 	if (options->compare) {
@@ -404,7 +417,12 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 	for (size_t i = 0; i < script.count && !quit; i++) {
 		const struct script_line *line = &script.lines[i];
 		struct session_report report;
-		session_run(session, &line->command, line->source, &report);
+		if (line->error) {
+			memset(&report, 0, sizeof report);
+			set_line_error(line, &report.error);
+		} else {
+			session_run(session, &line->command, line->source, &report);
+		}
 		if (trace)
 			write_trace_line(trace, session, line->source, &report);
 		if (!report.ok) {

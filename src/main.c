@@ -310,7 +310,7 @@ static int load_timeline(struct timeline_target *target, const char *file)
 {
 	struct script script;
 	memset(&script, 0, sizeof script);
-	int status = batch_load_script(file, &script, stderr);
+	int status = batch_load_script(file, 0, &script, stderr);
 	if (status != EXIT_OK)
 		return status;
 	for (size_t i = 0; i < script.count; i++) {

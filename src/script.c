@@ -234,6 +234,8 @@ static bool add_line(struct builder *builder, struct command *command, size_t li
 	script->lines[script->count].command = *command;
 	script->lines[script->count].line = line;
 	script->lines[script->count].source = copy;
+	script->lines[script->count].error = NULL;
+	script->lines[script->count].error_column = 0;
 	script->count++;
 	return true;
 }
@@ -265,7 +267,25 @@ static bool add_warning(struct builder *builder, const char *name, size_t line, 
 
 /* --- .hv scripts ------------------------------------------------------------ */
 
-static bool parse_hv(const char *buffer, size_t len, struct builder *builder, struct script_error *error)
+/* SCRIPT_KEEP_GOING: keep a line that did not parse, with its error, in its place. */
+static bool add_bad_line(struct builder *builder, size_t line, size_t column, const char *message,
+			 const char *source, size_t source_len)
+{
+	struct command empty;
+	memset(&empty, 0, sizeof empty);
+	empty.kind = CMD_EMPTY;
+	char *copy = copy_text(message, strlen(message));
+	if (copy == NULL || !add_line(builder, &empty, line, source, source_len)) {
+		free(copy);
+		return false;
+	}
+	builder->script->lines[builder->script->count - 1].error = copy;
+	builder->script->lines[builder->script->count - 1].error_column = column;
+	return true;
+}
+
+static bool parse_hv(const char *buffer, size_t len, unsigned flags, struct builder *builder,
+		     struct script_error *error)
 {
 	struct line_cursor cursor = { buffer, len, 0, 0 };
 	const char *line;
@@ -278,14 +298,27 @@ static bool parse_hv(const char *buffer, size_t len, struct builder *builder, st
 		size_t start, end;
 
 		/* A NUL cannot survive in the source string, and no command is spelled with one. */
-		if (nul != NULL) {
-			set_error(error, cursor.number, (size_t)(nul - line) + 1, "NUL byte in a script line");
-			return false;
-		}
 		memset(&parse_error, 0, sizeof parse_error);
-		if (!command_parse(line, line_len, &command, &parse_error)) {
-			set_error(error, cursor.number, parse_error.column ? parse_error.column : 1, "%s", parse_error.message);
-			return false;
+		if (nul != NULL) {
+			parse_error.column = (size_t)(nul - line) + 1;
+			snprintf(parse_error.message, sizeof parse_error.message, "NUL byte in a script line");
+		}
+		if (nul != NULL || !command_parse(line, line_len, &command, &parse_error)) {
+			size_t column = parse_error.column ? parse_error.column : 1;
+			if (!(flags & SCRIPT_KEEP_GOING)) {
+				set_error(error, cursor.number, column, "%s", parse_error.message);
+				return false;
+			}
+			/* The source is cut at a NUL: it is kept as a C string. */
+			size_t kept = nul != NULL ? (size_t)(nul - line) : line_len;
+			start = trimmed_start(line, kept);
+			end = trimmed_end(line, kept);
+			if (!add_bad_line(builder, cursor.number, column, parse_error.message, line + start,
+					  end > start ? end - start : 0)) {
+				set_error(error, cursor.number, 1, "out of memory");
+				return false;
+			}
+			continue;
 		}
 		if (command.kind == CMD_EMPTY) {
 			command_release(&command);
@@ -693,6 +726,12 @@ enum script_format script_detect(const char *buffer, size_t len)
 
 bool script_parse(const char *name, const char *buffer, size_t len, struct script *out, struct script_error *error)
 {
+	return script_parse_with(name, buffer, len, 0, out, error);
+}
+
+bool script_parse_with(const char *name, const char *buffer, size_t len, unsigned flags, struct script *out,
+		       struct script_error *error)
+{
 	struct builder builder;
 	bool ok;
 
@@ -708,7 +747,7 @@ bool script_parse(const char *name, const char *buffer, size_t len, struct scrip
 	if (out->format == SCRIPT_REP)
 		ok = parse_rep(name, buffer, len, &builder, error);
 	else
-		ok = parse_hv(buffer, len, &builder, error);
+		ok = parse_hv(buffer, len, flags, &builder, error);
 	if (!ok) {
 		script_release(out);
 		return false;
@@ -717,6 +756,11 @@ bool script_parse(const char *name, const char *buffer, size_t len, struct scrip
 }
 
 bool script_load(const char *path, struct script *out, struct script_error *error)
+{
+	return script_load_with(path, 0, out, error);
+}
+
+bool script_load_with(const char *path, unsigned flags, struct script *out, struct script_error *error)
 {
 	FILE *file;
 	char *buffer = NULL;
@@ -765,7 +809,7 @@ bool script_load(const char *path, struct script *out, struct script_error *erro
 		goto fail;
 	}
 	fclose(file);
-	ok = script_parse(path, buffer, len, out, error);
+	ok = script_parse_with(path, buffer, len, flags, out, error);
 	free(buffer);
 	return ok;
 fail:
@@ -783,6 +827,7 @@ void script_release(struct script *script)
 	for (i = 0; i < script->count; i++) {
 		command_release(&script->lines[i].command);
 		free(script->lines[i].source);
+		free(script->lines[i].error);
 	}
 	free(script->lines);
 	for (i = 0; i < script->warning_count; i++)

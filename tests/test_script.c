@@ -727,6 +727,31 @@ static void release_is_safe_twice_and_on_an_empty_script(void **state)
 	script_release(NULL);
 }
 
+/* SCRIPT_KEEP_GOING: a .hv line that does not parse stays in its place with its error; the rest parses. */
+static void keep_going_keeps_bad_lines_in_place_with_their_errors(void **state)
+{
+	(void)state;
+	static const char text[] = "alloc 10\nbogus 1\n# comment\nfree \"\nalloc 5 as ok\n";
+	struct script script;
+	struct script_error error;
+	assert_false(script_parse("k.hv", text, sizeof text - 1, &script, &error));
+	assert_int_equal(error.line, 2);
+	assert_true(script_parse_with("k.hv", text, sizeof text - 1, SCRIPT_KEEP_GOING, &script, &error));
+	assert_int_equal(script.count, 4);
+	assert_null(script.lines[0].error);
+	assert_non_null(script.lines[1].error);
+	assert_int_equal(script.lines[1].line, 2);
+	assert_int_equal(script.lines[1].error_column, 1);
+	assert_non_null(strstr(script.lines[1].error, "unknown command 'bogus'"));
+	assert_int_equal(script.lines[1].command.kind, CMD_EMPTY);
+	assert_int_equal(script.lines[2].line, 4);
+	assert_int_equal(script.lines[2].error_column, 6);
+	assert_string_equal(script.lines[3].source, "alloc 5 as ok");
+	assert_null(script.lines[3].error);
+	assert_int_equal(script.lines[3].command.kind, CMD_ALLOC);
+	script_release(&script);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -768,6 +793,7 @@ int main(void)
 		cmocka_unit_test(files_are_recognised_by_content_not_extension),
 		cmocka_unit_test(unreadable_files_are_errors_at_line_zero),
 		cmocka_unit_test(release_is_safe_twice_and_on_an_empty_script),
+		cmocka_unit_test(keep_going_keeps_bad_lines_in_place_with_their_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

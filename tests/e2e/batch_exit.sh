@@ -76,6 +76,13 @@ run_case() {
 	expect 2 "" "$tag rejected command with a trace" -- \
 		"$bin" --batch --trace-json "$work/t.jsonl" tests/data/batch_reject.hv
 	[ "$(wc -l <"$work/t.jsonl")" = 3 ] || fail "$tag rejected command with a trace: expected 3 records (step 0, step 1, the rejection)"
+	# A line that does not even parse: without --keep-going nothing runs; with it, it is reported in place.
+	printf 'alloc 10\nbogus 1\nalloc 20 as x\nfree "\nwrite x "ok"\n' >"$work/syntax.hv"
+	expect 2 "^$work/syntax\.hv:2:1: unknown command 'bogus'$" "$tag syntax error" -- "$bin" --batch "$work/syntax.hv"
+	[ -s "$work/out" ] && fail "$tag syntax error: ran commands although the script does not parse"
+	expect 2 "^$work/syntax\.hv:4:6: " "$tag syntax errors, keep going" -- "$bin" --batch --keep-going "$work/syntax.hv"
+	grep -q "^$work/syntax\.hv:2:1: unknown command 'bogus'$" "$work/err" || fail "$tag keep going: line 2 not reported"
+	grep -q '^step 3: write x "ok"' "$work/out" || fail "$tag keep going: did not run the lines after the errors"
 
 	# Help and version: exit 0 on stdout, the documented interface verbatim.
 	expect 0 "" "$tag --help" -- "$bin" --help
