@@ -108,9 +108,13 @@ static void json_stats(struct strbuf *out, const struct heap *heap)
 static void json_state_fields(struct strbuf *out, const struct session *session)
 {
 	const struct heap *heap = session_heap(session);
-	strbuf_printf(out, "\"step\": %zu, \"policy\": \"%s\", \"heap_size\": %zu, \"alignment\": %u, \"break\": %zu, "
-		      "\"blocks\": [", session_step(session), heap_policy_name(heap_policy(heap)), heap_size(heap),
-		      heap_alignment(heap), heap_break(heap));
+	strbuf_printf(out, "\"step\": %zu, \"policy\": \"%s\", \"heap_size\": %zu, \"alignment\": %u, \"break\": %zu, ",
+		      session_step(session), heap_policy_name(heap_policy(heap)), heap_size(heap), heap_alignment(heap),
+		      heap_break(heap));
+	/* Next fit's rover (where the next search starts): an extra field, only for next fit. */
+	if (heap_policy(heap) == POLICY_NEXT_FIT)
+		strbuf_printf(out, "\"rover\": %zu, ", heap_rover(heap));
+	strbuf_puts(out, "\"blocks\": [");
 	struct block_context ctx = { out, session, true };
 	heap_walk(heap, json_block, &ctx);
 	strbuf_puts(out, "],\n \"stats\": ");

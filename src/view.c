@@ -18,7 +18,7 @@ static const char *const symbols[SYM_COUNT][2] = {
 	[SYM_SEPARATOR] = {" · ", " - "}, [SYM_PLAY] = {"▶", ">"},
 	[SYM_PAUSE] = {"❚❚", "||"},    [SYM_PROGRESS] = {"━", "="},
 	[SYM_CARET] = {"^", "^"},      [SYM_MINUS] = {"−", "-"},
-	[SYM_UPDOWN] = {"↑↓", "Up/Down"},
+	[SYM_UPDOWN] = {"↑↓", "Up/Down"}, [SYM_ROVER] = {"▸", ">"},
 };
 
 const char *view_symbol(const struct view_state *state, enum view_symbol symbol)

@@ -398,6 +398,23 @@ static bool cursor_shown(const struct session *session, const struct view_state 
 	return (state->focus == FOCUS_GRID || state->has_selection) && state->cursor < heap_size(session_heap(session));
 }
 
+/*
+ * Next fit's roving pointer, where the next search starts: a mark left of the
+ * row that holds it (the label's margin), so a class can follow it step by step.
+ */
+static void draw_rover(struct screen *screen, const struct heap *heap, const struct view_state *state,
+		       const struct grid_frame *frame, struct view_rect area)
+{
+	if (heap_policy(heap) != POLICY_NEXT_FIT || frame->geometry.label_width < 3)
+		return;
+	size_t row_bytes = (size_t)frame->geometry.columns * frame->geometry.bytes_per_cell;
+	size_t row = heap_rover(heap) / row_bytes;
+	if (row < (size_t)frame->first_row || row >= (size_t)frame->first_row + (size_t)frame->visible_rows)
+		return;
+	screen_put(screen, frame->top + (int)(row - (size_t)frame->first_row), area.column, 1,
+		   view_symbol(state, SYM_ROVER), ROLE_KEY);
+}
+
 static void draw_label(struct screen *screen, int row, int column, int width, size_t address, size_t heap_size)
 {
 	if (width < 3)
@@ -559,6 +576,7 @@ void view_draw_grid(struct screen *screen, const struct session *session, const 
 	}
 	struct namer namer = {screen, session, &painter, &frame, has_selected, selected};
 	heap_walk(heap, name_block, &namer);
+	draw_rover(screen, heap, state, &frame, area);
 
 	if (cursor_shown(session, state)) {
 		size_t cell = state->cursor / bytes;

@@ -48,6 +48,7 @@ static const struct help_entry glyph_help[] = {
 	{"free header", "a free block's header or footer"},
 	{"free", "a free block, ready for reuse"},
 	{"wilderness", "never used: above the break, where the heap can still grow"},
+	{"▸ / > before a row", "next fit: the row where the next search starts (the rover)"},
 };
 static const enum style_role glyph_roles[] = {
 	ROLE_BLOCK_META, ROLE_BLOCK_PAYLOAD, ROLE_BLOCK_PADDING, ROLE_FREE_META, ROLE_FREE, ROLE_WILDERNESS,

@@ -494,7 +494,7 @@ static void control_characters_in_notes_messages_and_the_bar_are_escaped(void **
 	assert_false(screen_has_control_characters(&frame));
 	struct block_view s = allocation(session, "s");
 	size_t per_row = view_hex_bytes_per_row(80);
-	char label[16];
+	char label[32];
 	snprintf(label, sizeof label, "0x%03zx", s.payload / per_row * per_row);
 	int row = find_row(&frame, label);
 	assert_true(row >= 0);
@@ -517,7 +517,7 @@ static void hex_view_shows_written_bytes_and_header_roles(void **state)
 	size_t per_row = view_hex_bytes_per_row(80);
 	assert_true(per_row >= 8);
 	assert_true(s.payload % per_row == 0);
-	char label[16];
+	char label[32];
 	snprintf(label, sizeof label, "0x%03zx", s.payload);
 	int row = find_row(&frame, label);
 	assert_true(row >= 0);
@@ -686,10 +686,48 @@ static void wide_terminals_show_more(void **state)
 	session_destroy(session);
 }
 
+/* Next fit: the row holding the rover is marked, and the mark follows the rover; other policies show none. */
+static void next_fit_marks_the_rovers_row(void **state)
+{
+	(void)state;
+	static const char *const lines[] = { "alloc 100 as a", "alloc 30 as b", "alloc 60 as c", "free a", NULL };
+	struct session *session = session_with(1024, POLICY_NEXT_FIT, lines);
+	struct frame frame;
+	frame_open(&frame, 80, 24);
+	view_render(&frame.screen, session, &frame.state);
+	size_t rover = heap_rover(session_heap(session));
+	int marked = -1;
+	for (int row = 1; row < 20; row++)
+		if (strncmp(row_text(&frame, row), "▸0x", strlen("▸0x")) == 0) {
+			assert_int_equal(marked, -1);
+			marked = row;
+		}
+	assert_true(marked > 0);
+	char label[32];
+	snprintf(label, sizeof label, "▸0x%03zx", rover / 64 * 64);
+	assert_non_null(strstr(row_text(&frame, marked), label));
+
+	run(session, "alloc 20 as d"); /* lands after the rover, so the rover moves on */
+	assert_int_not_equal(heap_rover(session_heap(session)), rover);
+	view_render(&frame.screen, session, &frame.state);
+	snprintf(label, sizeof label, "▸0x%03zx", heap_rover(session_heap(session)) / 64 * 64);
+	assert_true(find_row(&frame, label) > 0);
+	frame_close(&frame);
+	session_destroy(session);
+
+	session = session_with(1024, POLICY_FIRST_FIT, lines);
+	frame_open(&frame, 80, 24);
+	view_render(&frame.screen, session, &frame.state);
+	assert_int_equal(find_row(&frame, "▸"), -1);
+	frame_close(&frame);
+	session_destroy(session);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(grid_1024_bytes_at_80x24_is_32_columns_of_2_bytes),
+		cmocka_unit_test(next_fit_marks_the_rovers_row),
 		cmocka_unit_test(grid_small_and_huge_heaps),
 		cmocka_unit_test(grid_tiny_areas_never_divide_by_zero),
 		cmocka_unit_test(cells_show_header_payload_padding_free_and_wilderness),
