@@ -48,11 +48,12 @@ static const struct help_entry glyph_help[] = {
 	{"free header", "a free block's header or footer"},
 	{"free", "a free block, ready for reuse"},
 	{"wilderness", "never used: above the break, where the heap can still grow"},
-	{"▸ / > before a row", "next fit: the row where the next search starts (the rover)"},
 };
 static const enum style_role glyph_roles[] = {
 	ROLE_BLOCK_META, ROLE_BLOCK_PAYLOAD, ROLE_BLOCK_PADDING, ROLE_FREE_META, ROLE_FREE, ROLE_WILDERNESS,
 };
+_Static_assert(sizeof glyph_help / sizeof glyph_help[0] == sizeof glyph_roles / sizeof glyph_roles[0],
+	       "every glyph line needs its role");
 
 /* Emits help lines, drawing those inside the window [first, first + visible) and counting all. */
 struct help_writer {
@@ -155,6 +156,13 @@ static void builtin_help(struct help_writer *writer, const struct view_state *st
 				   ROLE_LABEL);
 		entry_line(writer, "", ROLE_TEXT, widest(glyph_help, glyphs) + 6, glyph_help[i].right);
 	}
+	/* Not a cell but a mark before a row: next fit's rover. */
+	if (shown(writer))
+		screen_put(writer->screen, line_row(writer), writer->column + 2, 1, view_symbol(state, SYM_ROVER), ROLE_KEY);
+	if (shown(writer))
+		screen_put(writer->screen, line_row(writer), writer->column + 4, writer->width - 4, "rover", ROLE_LABEL);
+	entry_line(writer, "", ROLE_TEXT, widest(glyph_help, glyphs) + 6,
+		   "next fit: the row where the next search starts");
 }
 
 static void text_help(struct help_writer *writer, const char *text)
