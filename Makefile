@@ -72,12 +72,13 @@ test: test-deps
 	$(MAKE) --no-print-directory check
 
 check: all $(TEST_BINS) check-layers
-	$(MAKE) --no-print-directory BUILD=build/san CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" san-bins
-	$(MAKE) --no-print-directory BUILD=build/clang CC=clang build/clang/heapviz
+	$(MAKE) --no-print-directory BUILD=build/san CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" bins
+	$(MAKE) --no-print-directory BUILD=build/clang CC=clang bins
 	tests/run-tests.sh $(BUILD) build/san
 
-.PHONY: san-bins
-san-bins: $(BUILD)/heapviz $(TEST_BINS)
+# The binary and every test program in $(BUILD): how check builds the sanitizer and clang variants.
+.PHONY: bins
+bins: $(BUILD)/heapviz $(TEST_BINS)
 
 unit: $(TEST_BINS)
 	@for t in $(TEST_BINS); do $$t || exit 1; done
@@ -86,7 +87,7 @@ sanitize:
 	$(MAKE) --no-print-directory BUILD=build/san CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" unit
 
 clang:
-	$(MAKE) --no-print-directory BUILD=build/clang CC=clang build/clang/heapviz
+	$(MAKE) --no-print-directory BUILD=build/clang CC=clang bins
 
 # The core must never see curses: only src/ui*.c and src/main.c may include it.
 check-layers:

@@ -911,6 +911,8 @@ static int run_screen(struct session *session, struct compare *compare, const st
 	if (ui.state.timeline)
 		set_message(&ui, ROLE_NOTE, "%zu steps loaded: F5 plays them, Ctrl-N steps forward",
 			    session_last_step(session));
+	else
+		set_message(&ui, ROLE_NOTE, "Type a command and press Enter, e.g. alloc 100 as buf. F1: keys and commands");
 
 	status = run_loop(&ui, &quit_signal);
 

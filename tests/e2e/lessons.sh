@@ -231,6 +231,28 @@ sys.exit(1 if problems else 0)
 PY
 done
 
+# Every lesson is also played: through the real drawing code into a screencast, which must end on
+# the lesson's last step with its final statistics on screen.
+work=$(mktemp -d)
+for lesson in "${lessons[@]}"; do
+	name=$(basename "$lesson" .hv)
+	if ! "$HEAPVIZ" --render "$work/$name.cast" --size 100x30 --step-ms 50 "$lesson" 2>"$work/err"; then
+		fail "$name: --render failed: $(cat "$work/err")"
+		continue
+	fi
+	last=$("$HEAPVIZ" --batch --json "$lesson" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["step"], s["stats"]["used_blocks"])')
+	python3 - "$work/$name.cast" $last <<'PY' || fail "$name: the played screencast does not end on the lesson's last step"
+import json, re, sys
+path, step, used = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+events = [json.loads(line) for line in open(path, encoding="utf-8").read().splitlines()[1:]]
+# The frame the player ends on: the last event that repainted the title row.
+text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", "".join(e[2] for e in events[-3:]))
+assert f"step {step} / {step}" in text, text[:200]
+assert re.search(r"used blocks +%d " % used, "".join(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", e[2]) for e in events)), "used blocks"
+PY
+done
+rm -rf "$work"
+
 if [ "$failures" -gt 0 ]; then
 	echo "lessons.sh: $failures failure(s)"
 	exit 1
