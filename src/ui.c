@@ -255,6 +255,19 @@ static unsigned show_compare_report(struct ui *ui, struct compare_report *report
 	return REACT_REDRAW;
 }
 
+/* After Enter: a rejected line stays in the bar with the cursor on the error; an accepted one goes. */
+static void settle_bar(struct ui *ui, const char *line, bool ok, size_t error_column)
+{
+	if (ok) {
+		lineedit_clear(&ui->editor);
+		return;
+	}
+	lineedit_set(&ui->editor, line);
+	ui->state.error_column = error_column;
+	if (error_column > 0)
+		cursor_to_column(&ui->editor, error_column);
+}
+
 /* --compare: run_bar_line's work through the compare. */
 static unsigned run_compare_bar_line(struct ui *ui, const char *line)
 {
@@ -262,14 +275,7 @@ static unsigned run_compare_bar_line(struct ui *ui, const char *line)
 	compare_run_line(ui->compare, line, &report);
 	lineedit_remember(&ui->editor, line);
 	unsigned reaction = show_compare_report(ui, &report);
-	if (!report.ok) {
-		lineedit_set(&ui->editor, line);
-		ui->state.error_column = report.error.column;
-		if (report.error.column > 0)
-			cursor_to_column(&ui->editor, report.error.column);
-	} else {
-		lineedit_clear(&ui->editor);
-	}
+	settle_bar(ui, line, report.ok, report.error.column);
 	compare_report_release(&report);
 	return reaction;
 }
@@ -294,14 +300,7 @@ static unsigned run_bar_line(struct ui *ui)
 	session_run_line(ui->session, line, &report);
 	lineedit_remember(&ui->editor, line);
 	reaction = show_report(ui, &report);
-	if (!report.ok) {
-		lineedit_set(&ui->editor, line);
-		ui->state.error_column = report.error.column;
-		if (report.error.column > 0)
-			cursor_to_column(&ui->editor, report.error.column);
-	} else {
-		lineedit_clear(&ui->editor);
-	}
+	settle_bar(ui, line, report.ok, report.error.column);
 	session_report_release(&report);
 	return reaction;
 }
