@@ -646,30 +646,19 @@ static unsigned bar_key(struct ui *ui, const struct ui_key *key)
 		open_help(ui, NULL);
 		return REACT_REDRAW;
 	}
-	if (key->code >= 0x20 && key->code != KEY_DELETE_CHAR) {
+	if (key->code >= 0x20 && key->code != KEY_DELETE_CHAR && key->code < 0x110000) {
 		char bytes[4];
-		size_t len = 0;
-		unsigned code = key->code;
-
-		if (code < 0x80) {
-			bytes[len++] = (char)code;
-		} else if (code < 0x800) {
-			bytes[len++] = (char)(0xc0 | (code >> 6));
-			bytes[len++] = (char)(0x80 | (code & 0x3f));
-		} else if (code < 0x10000) {
-			bytes[len++] = (char)(0xe0 | (code >> 12));
-			bytes[len++] = (char)(0x80 | ((code >> 6) & 0x3f));
-			bytes[len++] = (char)(0x80 | (code & 0x3f));
-		} else if (code < 0x110000) {
-			bytes[len++] = (char)(0xf0 | (code >> 18));
-			bytes[len++] = (char)(0x80 | ((code >> 12) & 0x3f));
-			bytes[len++] = (char)(0x80 | ((code >> 6) & 0x3f));
-			bytes[len++] = (char)(0x80 | (code & 0x3f));
-		}
-		if (len && lineedit_insert(&ui->editor, bytes, len)) {
+		size_t len = screen_encode_utf8(key->code, bytes);
+		if (lineedit_insert(&ui->editor, bytes, len)) {
 			ui->state.error_column = 0;
 			return REACT_REDRAW;
 		}
+		/* Never drop typing silently: say why the character was not taken. */
+		if (ui->editor.len + len > LINEEDIT_MAX)
+			set_message(ui, ROLE_ERROR, "the command line is full (%d bytes): nothing more is taken", LINEEDIT_MAX);
+		else
+			set_message(ui, ROLE_ERROR, "U+%04X cannot be typed into the command bar", key->code);
+		return REACT_REDRAW;
 	}
 	return REACT_NONE;
 }
