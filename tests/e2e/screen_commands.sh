@@ -84,6 +84,13 @@ run_command "alloc 16 as key"
 expect_state 4 4 "${commands[@]}" "alloc 16 as key"
 grid_text | grep -q 'key' || fail "the grid does not name key"
 
+# A paste longer than the bar holds is not cut silently: the bar says it is full, nothing runs.
+type_text "note $(printf 'x%.0s' $(seq 1100))"
+wait_for "the command line is full"
+send_keys End C-u
+wait_gone "xxxxxxxx"
+expect_state 4 4 "${commands[@]}" "alloc 16 as key"
+
 assert_alive
 run_command "quit"
 wait_until "heapviz to exit" pane_dead
