@@ -99,7 +99,7 @@ check-layers:
 # tests drive: tmux (the screen tests), clang, valgrind, asciinema, xmllint,
 # rsvg-convert, and npm for svg-term (installed under build/npm, not globally).
 BUILD_PACKAGES = build-essential pkg-config libncurses-dev libcmocka-dev
-TEST_PACKAGES  = $(BUILD_PACKAGES) clang tmux valgrind asciinema libxml2-utils librsvg2-bin bsdutils python3 groff-base
+TEST_PACKAGES  = $(BUILD_PACKAGES) clang tmux valgrind asciinema libxml2-utils librsvg2-bin bsdutils python3 groff-base locales
 SVG_TERM = build/npm/node_modules/.bin/svg-term
 
 deps:

@@ -10,6 +10,7 @@
 
 #define COMMAND_NAME_MAX 16   /* identifier length limit for `as NAME` */
 #define COMMAND_MESSAGE_MAX 200
+#define COMMAND_SLEEP_MAX 3600000ul  /* sleep MS: at most an hour */
 
 enum command_kind {
 	CMD_EMPTY,   /* blank line or comment only */

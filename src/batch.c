@@ -30,11 +30,24 @@ static bool read_stream(FILE *in, struct strbuf *buffer)
 }
 
 /* The error text with control characters escaped: messages may quote a file name. */
+static void print_escaped_line(FILE *err, const char *text);
+
+/* "heapviz: PATH: write failed", the path shown safely. */
+static void report_write_failure(FILE *err, const char *path)
+{
+	struct strbuf line;
+	strbuf_init(&line);
+	strbuf_printf(&line, "heapviz: %s: write failed", path);
+	print_escaped_line(err, strbuf_text(&line));
+	strbuf_release(&line);
+}
+
 static void print_escaped_line(FILE *err, const char *text)
 {
 	struct strbuf escaped;
 	strbuf_init(&escaped);
-	strbuf_put_escaped(&escaped, text, strlen(text));
+	/* Printable, not escaped: parser messages already show user bytes as \xNN, so backslashes stay single. */
+	strbuf_put_printable(&escaped, text, strlen(text));
 	fprintf(err, "%s\n", strbuf_text(&escaped));
 	strbuf_release(&escaped);
 }
@@ -374,7 +387,7 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 		}
 	}
 	if (trace && trace != out && fclose(trace) != 0) {
-		fprintf(err, "heapviz: %s: write failed\n", options->trace_json);
+		report_write_failure(err, options->trace_json);
 		status = EXIT_FILE;
 	}
 	if (fflush(out) != 0)
@@ -459,7 +472,7 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 		}
 	}
 	if (trace && trace != out && fclose(trace) != 0) {
-		fprintf(err, "heapviz: %s: write failed\n", options->trace_json);
+		report_write_failure(err, options->trace_json);
 		status = EXIT_FILE;
 	}
 	if (fflush(out) != 0)

@@ -268,7 +268,8 @@ static const struct number_words step_words = {
 	"needs a STEP", "bad step ", ": expected a step number like 3", "step too large", false,
 };
 static const struct number_words ms_words = {
-	"needs a duration in MS", "bad duration ", ": expected milliseconds like 500", "duration too large",
+	"needs a duration in MS", "bad duration ", ": expected milliseconds like 500",
+	"a sleep is at most 3600000 ms (an hour)",
 	false,
 };
 
@@ -686,7 +687,7 @@ static bool parse_goto(struct parser *parser, struct command *command)
 static bool parse_sleep(struct parser *parser, struct command *command)
 {
 	uintmax_t value;
-	if (!parse_number_argument(parser, "sleep", &ms_words, ULONG_MAX, &value, &command->value_column))
+	if (!parse_number_argument(parser, "sleep", &ms_words, COMMAND_SLEEP_MAX, &value, &command->value_column))
 		return false;
 	command->ms = (unsigned long)value;
 	return expect_end(parser);

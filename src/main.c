@@ -429,6 +429,8 @@ static int run_screen(struct options *options)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* Characters follow the user's locale; numbers in JSON, SVG and asciicast must keep a decimal point. */
+	setlocale(LC_NUMERIC, "C");
 	struct options options;
 	memset(&options, 0, sizeof options);
 	int status = parse_options(argc, argv, &options);

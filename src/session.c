@@ -232,6 +232,12 @@ static bool resolve_target(const struct session *session, const struct command_t
 			   size_t *payload, struct command_error *error)
 {
 	if (!target->is_name) {
+		/* Checked here, before anything reads it: huge values would alias the NULL/freed markers. */
+		if (target->address >= heap_size(session->heap)) {
+			set_error(error, target->column, "0x%zx is outside the %zu-byte heap", target->address,
+				  heap_size(session->heap));
+			return false;
+		}
 		*payload = target->address;
 		return true;
 	}
@@ -957,7 +963,11 @@ void session_run(struct session *session, const struct command *command, const c
 		snprintf(report->message, sizeof report->message, "note: %s", command->text ? command->text : "");
 		break;
 	case CMD_SLEEP:
-		session->steps[session->current].sleep_ms += command->ms;
+		/* Several sleeps on one step add up, to at most an hour: never a wrapped-around pause. */
+		if (command->ms > COMMAND_SLEEP_MAX - session->steps[session->current].sleep_ms)
+			session->steps[session->current].sleep_ms = COMMAND_SLEEP_MAX;
+		else
+			session->steps[session->current].sleep_ms += command->ms;
 		snprintf(report->message, sizeof report->message, "sleep %lu ms during playback", command->ms);
 		break;
 	case CMD_HELP:

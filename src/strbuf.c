@@ -1,6 +1,7 @@
 /* strbuf.c - a growable text buffer; out-of-memory truncates and sets a flag instead of aborting. */
 #include "strbuf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,17 @@ static size_t utf8_sequence_length(const unsigned char *s, size_t len)
 
 static void put_escaped(struct strbuf *buf, const char *text, size_t len, bool escape_backslash);
 
+/*
+ * Invisible format characters that change how a terminal shows the text around
+ * them (bidi overrides and isolates, zero-width characters, the BOM): escaped
+ * like control characters, so a name or note cannot reorder or hide a line.
+ */
+static bool is_format_control(uint32_t ch)
+{
+	return (ch >= 0x200b && ch <= 0x200f) || (ch >= 0x2028 && ch <= 0x202e) || (ch >= 0x2060 && ch <= 0x206f) ||
+	       ch == 0xfeff || (ch >= 0xfff9 && ch <= 0xfffb);
+}
+
 void strbuf_put_escaped(struct strbuf *buf, const char *text, size_t len)
 {
 	put_escaped(buf, text, len, true);
@@ -147,6 +159,12 @@ static void put_escaped(struct strbuf *buf, const char *text, size_t len, bool e
 		}
 		if (c >= 0x80) {
 			size_t n = utf8_sequence_length(s + i, len - i);
+			uint32_t ch = n == 3 ? (uint32_t)(c & 0x0f) << 12 | (uint32_t)(s[i + 1] & 0x3f) << 6 | (s[i + 2] & 0x3f) : 0;
+			if (n && is_format_control(ch)) {
+				strbuf_printf(buf, "\\u%04x", (unsigned)ch);
+				i += n;
+				continue;
+			}
 			if (n) {
 				strbuf_append(buf, text + i, n);
 				i += n;

@@ -165,6 +165,8 @@ bool ui_term_open(const struct ui_options *options, struct ui_term_caps *caps, c
 		return false;
 	}
 	setlocale(LC_ALL, "");
+	/* Characters follow the user's locale; numbers in JSON, SVG and asciicast must keep a decimal point. */
+	setlocale(LC_NUMERIC, "C");
 	caps->utf8 = locale_is_utf8();
 	if (!atexit_registered) {
 		atexit(ui_term_close);
@@ -349,6 +351,15 @@ static void read_after_escape(struct ui_key *key)
 		unget_wch((wchar_t)next);
 }
 
+/* Standard input reports readable but holds no byte: end of file. */
+static bool input_at_end(void)
+{
+	struct pollfd input = { .fd = STDIN_FILENO, .events = POLLIN, .revents = 0 };
+	int pending = 0;
+	return poll(&input, 1, 0) == 1 && (input.revents & POLLIN) && ioctl(STDIN_FILENO, FIONREAD, &pending) == 0 &&
+	       pending == 0;
+}
+
 bool ui_term_read(struct ui_key *key, int timeout_ms)
 {
 	struct pollfd input = { .fd = STDIN_FILENO, .events = POLLIN, .revents = 0 };
@@ -365,8 +376,14 @@ bool ui_term_read(struct ui_key *key, int timeout_ms)
 			return false;  /* timeout, or a signal (EINTR) for the loop to look at */
 		got = wget_wch(stdscr, &code);
 		if (got == ERR) {
-			/* Ready but nothing to read, again and again: end of file or hang-up. */
-			if (input.revents & (POLLHUP | POLLERR | POLLNVAL | POLLIN))
+			/*
+			 * Ready but no character. A hang-up, or end of file (still
+			 * readable with nothing to read), again and again means the
+			 * terminal is gone. Otherwise ncurses took bytes that make no
+			 * character (an 8-bit Meta key, Latin-1 in a UTF-8 locale):
+			 * they are dropped, and heapviz goes on.
+			 */
+			if ((input.revents & (POLLHUP | POLLERR | POLLNVAL)) || input_at_end())
 				dead_reads++;
 			return false;
 		}

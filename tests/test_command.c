@@ -466,7 +466,8 @@ static void test_bad_arguments_point_at_their_token(void **state)
 	expect_error("goto two", 6, "bad step 'two': expected a step number like 3");
 	expect_error("goto 99999999999999999999999", 6, "step too large");
 	expect_error("sleep 1.5", 7, "bad duration '1.5': expected milliseconds like 500");
-	expect_error("sleep 99999999999999999999999", 7, "duration too large");
+	expect_error("sleep 99999999999999999999999", 7, "a sleep is at most 3600000 ms (an hour)");
+	expect_error("sleep 3600001", 7, "a sleep is at most 3600000 ms (an hour)");
 	expect_error("note \"a\" b", 10, "unexpected 'b' after the command");
 }
 

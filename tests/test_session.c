@@ -1131,6 +1131,36 @@ static void realloc_moving_into_the_wilderness_is_explained_as_such(void **state
 	session_destroy(session);
 }
 
+/* Addresses past the heap are refused before anything reads them, whatever their value. */
+static void addresses_outside_the_heap_are_rejected_however_large(void **state)
+{
+	(void)state;
+	struct session *session = new_session(POLICY_FIRST_FIT, 1024, 8);
+	run_ok(session, "alloc 10");
+	run_rejected(session, "free 0xffffffffffffffff", 6, "outside the 1024-byte heap");
+	run_rejected(session, "free 18446744073709551614", 6, "outside the 1024-byte heap");
+	run_rejected(session, "realloc 0xffffffffffffffff 16", 9, "outside the 1024-byte heap");
+	run_rejected(session, "write 0xffffffffffffffff \"a\"", 7, "outside the 1024-byte heap");
+	run_rejected(session, "fill 1024 1", 6, "outside the 1024-byte heap");
+	assert_int_equal(session_last_step(session), 1);
+	session_destroy(session);
+}
+
+/* sleep adds up on a step but never past an hour (a bigger sum would wrap). */
+static void sleeps_add_up_to_at_most_an_hour(void **state)
+{
+	(void)state;
+	struct session *session = new_session(POLICY_FIRST_FIT, 1024, 8);
+	run_ok(session, "alloc 10");
+	run_ok(session, "sleep 3000000");
+	run_ok(session, "sleep 3000000");
+	struct step_info info;
+	assert_true(session_step_info(session, 1, &info));
+	assert_int_equal(info.sleep_ms, COMMAND_SLEEP_MAX);
+	run_rejected(session, "sleep 3600001", 7, "at most 3600000 ms");
+	session_destroy(session);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1148,6 +1178,8 @@ int main(void)
 		cmocka_unit_test(freeing_a_null_name_is_a_step_that_changes_nothing),
 		cmocka_unit_test(realloc_that_moves_keeps_the_name),
 		cmocka_unit_test(realloc_moving_into_the_wilderness_is_explained_as_such),
+		cmocka_unit_test(addresses_outside_the_heap_are_rejected_however_large),
+		cmocka_unit_test(sleeps_add_up_to_at_most_an_hour),
 		cmocka_unit_test(settings_changes_start_a_new_heap_and_say_so),
 		cmocka_unit_test(rejected_commands_change_nothing_and_record_no_step),
 		cmocka_unit_test(rejected_commands_leave_no_trace_in_later_names),

@@ -76,6 +76,11 @@ run_case() {
 	expect 2 "" "$tag rejected command with a trace" -- \
 		"$bin" --batch --trace-json "$work/t.jsonl" tests/data/batch_reject.hv
 	[ "$(wc -l <"$work/t.jsonl")" = 3 ] || fail "$tag rejected command with a trace: expected 3 records (step 0, step 1, the rejection)"
+	# Bidi overrides and other invisible format characters in user text are shown escaped.
+	printf 'note a\xe2\x80\xaeb\n' >"$work/bidi.hv"
+	expect 0 "" "$tag bidi note" -- "$bin" --batch "$work/bidi.hv"
+	grep -qF 'a\u202eb' "$work/out" || fail "$tag bidi note: not shown escaped"
+	grep -q $'\xe2\x80\xae' "$work/out" && fail "$tag bidi note: the raw override reached the output"
 	# A line that does not even parse: without --keep-going nothing runs; with it, it is reported in place.
 	printf 'alloc 10\nbogus 1\nalloc 20 as x\nfree "\nwrite x "ok"\n' >"$work/syntax.hv"
 	expect 2 "^$work/syntax\.hv:2:1: unknown command 'bogus'$" "$tag syntax error" -- "$bin" --batch "$work/syntax.hv"
