@@ -194,6 +194,9 @@ static unsigned show_report(struct ui *ui, struct session_report *report)
 				    report->dropped_steps == 1 ? "" : "s");
 		else
 			set_message(ui, role, "%s", text);
+	} else if (report->moved && ui->state.timeline && !report->restored_steps) {
+		/* Stepping through a timeline: say what the step did, as playback does. */
+		view_timeline_message(ui->session, &ui->state);
 	} else if (report->message[0]) {
 		set_message(ui, report->moved ? ROLE_NOTE : ROLE_TEXT, "%s", report->message);
 	} else if (report->explain[0]) {
@@ -241,6 +244,9 @@ static unsigned show_compare_report(struct ui *ui, struct compare_report *report
 				    report->dropped_steps == 1 ? "" : "s");
 		else
 			set_message(ui, role, "%s", report->message);
+	} else if (report->moved && ui->state.timeline && !report->restored_steps) {
+		/* Stepping through a timeline: say what the step did, as playback does. */
+		view_timeline_message(ui->session, &ui->state);
 	} else if (report->message[0]) {
 		set_message(ui, report->moved ? ROLE_NOTE : ROLE_TEXT, "%s", report->message);
 	} else {
@@ -428,6 +434,15 @@ static unsigned complete(struct ui *ui)
 	}
 	free(completion);
 	return REACT_REDRAW;
+}
+
+/* The file's name without its directories, for the title bar (NULL stays NULL). */
+static const char *base_name(const char *path)
+{
+	if (!path)
+		return NULL;
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
 }
 
 /* --- timeline playback ---------------------------------------------------- */
@@ -888,7 +903,7 @@ static int run_screen(struct session *session, struct compare *compare, const st
 	ui.state.focus = FOCUS_BAR;
 	ui.state.ascii = options->ascii || !caps.utf8;
 	ui.state.monochrome = caps.monochrome;
-	ui.state.title_file = options->file;
+	ui.state.title_file = base_name(options->file);
 	ui.state.message_role = ROLE_TEXT;
 	ui.state.timeline = options->file != NULL && session_last_step(session) > 0;
 	if (compare)

@@ -321,8 +321,14 @@ static const struct key_hint grid_hints[] = {
 static const struct key_hint help_hints[] = {
 	{"↑↓", "Up/Down", "scroll"}, {"PgUp/PgDn", NULL, "page"}, {"Home", NULL, "top"}, {"Esc/q/F1", NULL, "close"},
 };
-static const struct key_hint timeline_hints[] = {
-	{"F5", NULL, "play/pause"}, {"F6/F7", NULL, "slower/faster"}, {"Home/End", NULL, "first/last"},
+/* With a timeline loaded, the playback keys come first: they are what a class needs. */
+static const struct key_hint timeline_bar_hints[] = {
+	{"F5", NULL, "play/pause"}, {"F6/F7", NULL, "speed"}, {"^P/^N", NULL, "step"}, {"F1", NULL, "help"},
+	{"^Z", NULL, "undo"}, {"Esc", NULL, "grid"}, {"^D", NULL, "quit"}, {"Tab", NULL, "complete"},
+};
+static const struct key_hint timeline_grid_hints[] = {
+	{"F5", NULL, "play/pause"}, {"Home/End", NULL, "first/last"}, {"←↑↓→/hjkl", "arrows/hjkl", "move"},
+	{"Enter", NULL, "select"}, {"Esc", NULL, "bar"}, {"F1", NULL, "help"},
 };
 
 /* Whole hints only: one that does not fit is left out rather than cut. */
@@ -346,18 +352,25 @@ static void draw_hint_row(struct screen *screen, const struct view_state *state,
 {
 	if (state->error_column > 0 && state->input && !state->show_help)
 		return;   /* the caret owns the row until the line is fixed */
-	int column = 1;
-	if (state->show_help)
-		draw_hints(screen, layout->hint_row, column, state, help_hints, sizeof help_hints / sizeof help_hints[0]);
-	else if (state->focus == FOCUS_GRID)
-		column = draw_hints(screen, layout->hint_row, column, state, grid_hints,
-				    sizeof grid_hints / sizeof grid_hints[0]);
-	else
-		column = draw_hints(screen, layout->hint_row, column, state, bar_hints,
-				    sizeof bar_hints / sizeof bar_hints[0]);
-	if (state->timeline && !state->show_help)
-		draw_hints(screen, layout->hint_row, column, state, timeline_hints,
-			   sizeof timeline_hints / sizeof timeline_hints[0]);
+	const struct key_hint *hints;
+	size_t count;
+	if (state->show_help) {
+		hints = help_hints;
+		count = sizeof help_hints / sizeof help_hints[0];
+	} else if (state->focus == FOCUS_GRID && state->timeline) {
+		hints = timeline_grid_hints;
+		count = sizeof timeline_grid_hints / sizeof timeline_grid_hints[0];
+	} else if (state->focus == FOCUS_GRID) {
+		hints = grid_hints;
+		count = sizeof grid_hints / sizeof grid_hints[0];
+	} else if (state->timeline) {
+		hints = timeline_bar_hints;
+		count = sizeof timeline_bar_hints / sizeof timeline_bar_hints[0];
+	} else {
+		hints = bar_hints;
+		count = sizeof bar_hints / sizeof bar_hints[0];
+	}
+	draw_hints(screen, layout->hint_row, 1, state, hints, count);
 }
 
 /* --- too small ---------------------------------------------------------------- */

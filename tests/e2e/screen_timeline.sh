@@ -15,9 +15,12 @@ HV
 start_heapviz 80 24 -- "$script"
 wait_for "step 0 / 3"
 assert_has "lesson.hv"
+assert_lacks "$E2E_DIR"          # the title names the file, not its whole path
 assert_has "100%"
+assert_has "F5 play/pause"      # the playback keys are in the hint row at 80x24
 send_keys C-n
 wait_for "step 1 / 3"
+wait_for "step 1 / 3: first fit: no free block below the break"   # stepping says what the step did
 send_keys C-p
 wait_for "step 0 / 3"
 
