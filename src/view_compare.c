@@ -263,7 +263,7 @@ static void draw_difference(struct screen *screen, const struct compare *compare
 		/* Same kind of outcome everywhere; a placement may still land at different addresses. */
 		struct compare_difference places;
 		bool moved = compare_step_difference(compare, step, &places) && places.places_differ;
-		snprintf(text, sizeof text, moved ? "step %zu: placed everywhere, at different addresses"
+		snprintf(text, sizeof text, moved ? "step %zu: placed at different addresses"
 						  : "step %zu: the same outcome under every policy", step);
 		column += screen_put(screen, row, column, width - column, text, ROLE_DIM);
 	}
