@@ -108,7 +108,7 @@ deps:
 test-deps:
 	@PACKAGES="$(TEST_PACKAGES)" NEED_NPM=1 sh tests/install-deps.sh
 	@test -x $(SVG_TERM) || { mkdir -p build/npm && \
-	  npm install --prefix build/npm --no-audit --no-fund --loglevel=error svg-term-cli@2; }
+	  timeout 900 npm install --prefix build/npm --no-audit --no-fund --loglevel=error svg-term-cli@2; }
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
