@@ -1,30 +1,7 @@
 #!/usr/bin/env bash
 # batch_json.sh - --json and --trace-json against hand-checked goldens; every document validated by python3's json.
 # Buddy goldens: blocks are powers of two holding an 8 B header + the request (alloc 20 -> 32 B, alloc 50 -> 64 B).
-set -u
-cd "$(dirname "$0")/../.." || exit 2
-: "${HEAPVIZ:?set HEAPVIZ to the heapviz binary}"
-expected=tests/e2e/expected
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
-
-check_output() {
-	if ! diff -u "$2" "$3" >"$work/diff"; then
-		fail "$1: output differs from $2"
-		head -40 "$work/diff"
-	fi
-}
-
-check_status() {
-	[ "$2" = "$3" ] || fail "$1: exit status $3, expected $2"
-}
-
+source "$(dirname "$0")/batch_lib.sh"
 # validate_state FILE: one JSON object (python3 -m json.tool), with the documented fields and blocks tiling the heap.
 validate_state() {
 	if ! python3 -m json.tool "$1" >/dev/null 2>"$work/json_err"; then

@@ -2,32 +2,7 @@
 # batch_report.sh - text reports of --batch against hand-checked golden files; scripts from files and standard input.
 # Block sizes in the goldens follow the documented layout: fit blocks are 8 B header + request + 4 B footer,
 # rounded up to 8 (minimum 16); see the comments in tests/data/batch_basic.hv.
-set -u
-cd "$(dirname "$0")/../.." || exit 2
-: "${HEAPVIZ:?set HEAPVIZ to the heapviz binary}"
-expected=tests/e2e/expected
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
-
-# check_output LABEL GOLDEN ACTUAL: the actual file must equal the golden one; show the difference if not.
-check_output() {
-	if ! diff -u "$2" "$3" >"$work/diff"; then
-		fail "$1: output differs from $2"
-		head -40 "$work/diff"
-	fi
-}
-
-# check_status LABEL EXPECTED ACTUAL
-check_status() {
-	[ "$2" = "$3" ] || fail "$1: exit status $3, expected $2"
-}
-
+source "$(dirname "$0")/batch_lib.sh"
 # run_case BINARY LABEL: every text-report case, against one binary.
 run_case() {
 	local bin=$1 tag=$2 status

@@ -1,17 +1,7 @@
 #!/usr/bin/env bash
 # batch_traces.sh - malloc-lab .rep traces replayed in batch mode on a 16 MiB heap: exit 0, every step reported, valid JSON.
-set -u
-cd "$(dirname "$0")/../.." || exit 2
-: "${HEAPVIZ:?set HEAPVIZ to the heapviz binary}"
+source "$(dirname "$0")/batch_lib.sh"
 traces=tests/traces/malloclab
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
 
 # replay BINARY TRACE POLICY: text report, --json and --trace-json must agree with each other and with the trace.
 replay() {
