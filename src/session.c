@@ -187,18 +187,6 @@ static void record_stats(struct step_record *record, const struct heap *heap)
 	record->fragmentation = (float)stats.external_fragmentation;
 }
 
-static bool reserve_step(struct session *session)
-{
-	if (session->step_count < session->step_capacity)
-		return true;
-	size_t capacity = session->step_capacity ? session->step_capacity * 2 : 64;
-	struct step_record *grown = realloc(session->steps, capacity * sizeof *grown);
-	if (!grown)
-		return false;
-	session->steps = grown;
-	session->step_capacity = capacity;
-	return true;
-}
 
 /* Room for at least count records. */
 static bool reserve_step_room(struct session *session, size_t count)
@@ -214,6 +202,12 @@ static bool reserve_step_room(struct session *session, size_t count)
 	session->steps = grown;
 	session->step_capacity = capacity;
 	return true;
+}
+
+/* Room for one more step record. */
+static bool reserve_step(struct session *session)
+{
+	return reserve_step_room(session, session->step_count + 1);
 }
 
 static char *copy_text(const char *text)
