@@ -43,6 +43,7 @@ struct step_outcome {
 	size_t free_total;                /* REFUSED: free bytes at the time */
 	size_t largest_free;              /* REFUSED: largest free block or wilderness at the time */
 	enum heap_policy policy;          /* the policy in force for this step */
+	bool from_null;                   /* realloc of a name holding NULL: realloc(NULL, n) is malloc(n) */
 };
 
 /* One step of history as kept (explanations are recomputed when needed). */

@@ -399,7 +399,9 @@ void compare_outcome_words(const struct compare *compare, size_t index, size_t s
 	const char *name = outcome->name;
 	switch (outcome->kind) {
 	case OUTCOME_PLACED:
-		if (info.command && info.command->kind == CMD_REALLOC && outcome->placement.source == SOURCE_MOVED)
+		if (outcome->from_null && name[0])
+			snprintf(buffer, size, "%s = 0x%03zx", name, outcome->payload);  /* realloc(NULL, n) is malloc(n) */
+		else if (info.command && info.command->kind == CMD_REALLOC && outcome->placement.source == SOURCE_MOVED)
 			snprintf(buffer, size, "%s moved to 0x%03zx", name[0] ? name : "block", outcome->payload);
 		else if (info.command && info.command->kind == CMD_REALLOC)
 			snprintf(buffer, size, "%s resized at 0x%03zx", name[0] ? name : "block", outcome->payload);

@@ -85,16 +85,24 @@ static void explain_placed(const struct command *command, const struct step_outc
 		explain_choice(outcome, choice, sizeof choice);
 		explain_split(p, split, sizeof split);
 	}
-	if (command->kind == CMD_REALLOC)
+	if (outcome->from_null)
+		snprintf(buffer, size, "realloc(NULL, %zu) is malloc(%zu): %s%s", command->size, command->size, choice, split);
+	else if (command->kind == CMD_REALLOC)
 		snprintf(buffer, size, "realloc could not grow in place: %s%s; %zu B copied from 0x%03zx, the old block freed",
 			 choice, split, p->copied, p->old_payload);
 	else
 		snprintf(buffer, size, "%s%s", choice, split);
 }
 
-static void explain_refused(const struct step_outcome *outcome, char *buffer, size_t size)
+static void explain_refused(const struct command *command, const struct step_outcome *outcome, char *buffer,
+			    size_t size)
 {
-	const char *policy = heap_policy_title(outcome->policy);
+	char policy[80];
+	if (outcome->from_null)
+		snprintf(policy, sizeof policy, "realloc(NULL, %zu) is malloc(%zu): %s", command->size, command->size,
+			 heap_policy_title(outcome->policy));
+	else
+		snprintf(policy, sizeof policy, "%s", heap_policy_title(outcome->policy));
 	size_t need = outcome->placement.need;
 	switch (outcome->status) {
 	case HEAP_ERR_TOO_LARGE:
@@ -140,14 +148,15 @@ void session_explain_outcome(const struct command *command, const struct step_ou
 		explain_placed(command, outcome, buffer, size);
 		break;
 	case OUTCOME_REFUSED:
-		explain_refused(outcome, buffer, size);
+		explain_refused(command, outcome, buffer, size);
 		break;
 	case OUTCOME_FREED:
 		explain_freed(outcome, buffer, size);
 		break;
 	case OUTCOME_NULL:
 		if (command->kind == CMD_FREE)
-			snprintf(buffer, size, "free(NULL) does nothing: '%s' held no block", outcome->name);
+			snprintf(buffer, size, "free(NULL) does nothing: '%s' holds no block and still holds NULL",
+				 outcome->name);
 		else
 			snprintf(buffer, size, "malloc(0) may return NULL in C, and here it does: '%s' is NULL", outcome->name);
 		break;

@@ -397,7 +397,7 @@ static bool apply_free(struct session *session, const struct command *command,
 	if (payload == NAMES_NULL) {
 		outcome->kind = OUTCOME_NULL;
 		snprintf(outcome->name, sizeof outcome->name, "%s", command->target.name);
-		names_unbind(session->names, command->target.name);
+		/* As in C, free(p) leaves p as it was: the name holds NULL until it is bound again. */
 		return true;
 	}
 	char name[COMMAND_NAME_MAX + 1];
@@ -432,7 +432,10 @@ static bool apply_realloc(struct session *session, const struct command *command
 		as_alloc.has_name = true;
 		as_alloc.name_column = command->target.column;
 		snprintf(as_alloc.name, sizeof as_alloc.name, "%s", command->target.name);
-		return apply_alloc(session, &as_alloc, outcome, error);
+		if (!apply_alloc(session, &as_alloc, outcome, error))
+			return false;
+		outcome->from_null = true;
+		return true;
 	}
 	if (payload == NAMES_FREED) {
 		set_error(error, command->target.column, "'%s' was freed already (use after free)", command->target.name);
@@ -787,7 +790,10 @@ static void short_outcome(const struct session *session, const struct command *c
 	const char *name = outcome->name;
 	switch (outcome->kind) {
 	case OUTCOME_PLACED:
-		if (command->kind == CMD_REALLOC && outcome->placement.source == SOURCE_MOVED)
+		if (outcome->from_null)
+			snprintf(buffer, size, "%s = 0x%03zx (%zu B block at 0x%03zx; realloc of NULL allocates)", name,
+				 outcome->payload, outcome->placement.block_size, outcome->placement.block);
+		else if (command->kind == CMD_REALLOC && outcome->placement.source == SOURCE_MOVED)
 			snprintf(buffer, size, "%s moved 0x%03zx -> 0x%03zx (%zu B block)", name[0] ? name : "block",
 				 outcome->placement.old_payload, outcome->payload, outcome->placement.block_size);
 		else if (command->kind == CMD_REALLOC)

@@ -351,6 +351,38 @@ static void a_name_null_in_one_heap_is_rejected_for_all(void **unused)
 	compare_destroy(compare);
 }
 
+/* A name NULL in every heap stays NULL through free(NULL), undo, redo and goto; realloc of it is malloc. */
+static void a_null_name_stays_null_in_every_heap(void **unused)
+{
+	(void)unused;
+	struct compare *compare = compare_of("first,best", 512);
+	run_ok(compare, "alloc 5000 as z");   /* larger than the heap: NULL everywhere */
+	for (int i = 0; i < 2; i++) {
+		struct compare_report report;
+		compare_run_line(compare, "free z", &report);
+		assert_true(report.ok && report.new_step);
+		assert_string_equal(report.message, "first: free(NULL); best: free(NULL)");
+		compare_report_release(&report);
+	}
+	struct command_error error;
+	assert_true(compare_undo(compare, &error));
+	assert_true(compare_redo(compare, &error));
+	assert_true(compare_goto(compare, 1, &error));
+	assert_true(compare_goto(compare, 3, &error));
+	for (size_t i = 0; i < 2; i++) {
+		size_t payload = 0;
+		assert_true(names_lookup(session_names(compare_session(compare, i)), "z", &payload));
+		assert_int_equal(payload, NAMES_NULL);
+	}
+	struct compare_report report;
+	compare_run_line(compare, "realloc z 10", &report);
+	assert_true(report.ok && report.new_step);
+	assert_string_equal(report.message, "first: z = 0x008; best: z = 0x008");
+	assert_non_null(strstr(report.reports[0].explain, "realloc(NULL, 10) is malloc(10)"));
+	compare_report_release(&report);
+	compare_destroy(compare);
+}
+
 /* --- differing outcomes ------------------------------------------------------------------ */
 
 static void first_fit_refuses_what_best_fit_places(void **unused)
@@ -633,6 +665,7 @@ int main(void)
 		cmocka_unit_test(reset_that_buddy_rejects_changes_no_heap),
 		cmocka_unit_test(policy_starts_every_heap_over_and_keeps_the_compared_policies),
 		cmocka_unit_test(a_name_null_in_one_heap_is_rejected_for_all),
+		cmocka_unit_test(a_null_name_stays_null_in_every_heap),
 		cmocka_unit_test(first_fit_refuses_what_best_fit_places),
 		cmocka_unit_test(two_policies_at_80x24_stack_two_grids_with_their_statistics),
 		cmocka_unit_test(five_policies_at_80x24_fit_compactly),

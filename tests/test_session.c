@@ -701,7 +701,8 @@ static void freeing_a_null_name_is_a_step_that_changes_nothing(void **state)
 		session_report_release(&report);
 		assert_int_equal(session_step(session), step + 1);
 		assert_true(heap_equal(session_heap(session), before.heap));
-		assert_false(is_bound(session, "big"));
+		/* As in C, free(big) leaves big as it was: NULL. */
+		assert_int_equal(lookup(session, "big"), NAMES_NULL);
 		/* A NULL name given to realloc is malloc. */
 		run_ok(session, "alloc 3000 as n");
 		run_ok_report(session, "realloc n 16", &report);
@@ -711,6 +712,88 @@ static void freeing_a_null_name_is_a_step_that_changes_nothing(void **state)
 		snapshot_release(&before);
 		session_destroy(session);
 	}
+}
+
+/* A name holding NULL keeps holding NULL until it is bound again: free after free, and through time travel. */
+static void a_null_name_stays_null_until_bound_again(void **state)
+{
+	(void)state;
+	for (size_t p = 0; p < POLICY_COUNT; p++) {
+		struct session *session = new_session(all_policies[p], 1024, 8);
+		struct session_report report;
+		run_ok(session, "alloc 10 as b");
+		run_ok(session, "free b");
+		run_ok(session, "alloc 2000 as b");   /* refused: b holds NULL again */
+		size_t refused_step = session_step(session);
+		for (int i = 0; i < 2; i++) {
+			run_ok_report(session, "free b", &report);
+			assert_int_equal(report.outcome.kind, OUTCOME_NULL);
+			assert_string_equal(report.message, "free(NULL): nothing to do");
+			assert_string_equal(report.explain, "free(NULL) does nothing: 'b' holds no block and still holds NULL");
+			session_report_release(&report);
+			assert_int_equal(lookup(session, "b"), NAMES_NULL);
+		}
+		size_t last_free = session_step(session);
+		struct command_error error;
+		assert_true(session_undo(session, &error));
+		assert_int_equal(lookup(session, "b"), NAMES_NULL);
+		assert_true(session_redo(session, &error));
+		assert_int_equal(lookup(session, "b"), NAMES_NULL);
+		assert_true(session_goto(session, refused_step, &error));
+		assert_int_equal(lookup(session, "b"), NAMES_NULL);
+		assert_true(session_goto(session, last_free, &error));
+		assert_int_equal(lookup(session, "b"), NAMES_NULL);
+		/* ... and write still says why it cannot, by the name. */
+		run_rejected(session, "write b \"x\"", 7, "'b' is NULL");
+
+		/* realloc of NULL is a fresh allocation, and binds the name. */
+		run_ok_report(session, "realloc b 10", &report);
+		assert_int_equal(report.outcome.kind, OUTCOME_PLACED);
+		assert_true(report.outcome.from_null);
+		assert_int_equal(lookup(session, "b"), report.outcome.payload);
+		session_report_release(&report);
+		run_ok(session, "free b");
+		run_rejected(session, "free b", 6, "double free");
+		session_destroy(session);
+	}
+}
+
+/* realloc(NULL, n) is malloc(n): said as such, not as a move from another block. */
+static void realloc_of_a_null_name_is_explained_as_malloc(void **state)
+{
+	(void)state;
+	struct session *session = new_session(POLICY_FIRST_FIT, 1024, 8);
+	struct session_report report;
+	run_ok(session, "alloc 2000 as b");
+	run_ok_report(session, "realloc b 10", &report);
+	assert_string_equal(report.explain, "realloc(NULL, 10) is malloc(10): first fit: no free block below the break "
+					    "holds 24 B, so the break moves up from 0x000 to 0x018");
+	assert_string_equal(report.message, "b = 0x008 (24 B block at 0x000; realloc of NULL allocates)");
+	session_report_release(&report);
+	char explain[400];
+	session_explain_current(session, explain, sizeof explain);
+	assert_null(strstr(explain, "copied"));
+	assert_null(strstr(explain, "in place"));
+
+	/* Into a free block below the break, with the fit rule's words. */
+	run_ok(session, "alloc 40 as x");
+	run_ok(session, "alloc 8 as y");
+	run_ok(session, "free x");
+	run_ok(session, "alloc 3000 as c");
+	run_ok_report(session, "realloc c 20", &report);
+	assert_string_equal(report.explain, "realloc(NULL, 20) is malloc(20): first fit: 0x018 is the lowest free block "
+					    "of at least 32 B (56 B); split, 24 B stay free");
+	session_report_release(&report);
+
+	/* Refused: still malloc's refusal, and the name still holds NULL. */
+	run_ok(session, "alloc 3000 as d");
+	run_ok_report(session, "realloc d 5000", &report);
+	assert_int_equal(report.outcome.kind, OUTCOME_REFUSED);
+	assert_string_equal(report.explain,
+			    "realloc(NULL, 5000) is malloc(5000): first fit: refused, the request is larger than the whole heap");
+	session_report_release(&report);
+	assert_int_equal(lookup(session, "d"), NAMES_NULL);
+	session_destroy(session);
 }
 
 static void realloc_that_moves_keeps_the_name(void **state)
@@ -1176,6 +1259,8 @@ int main(void)
 		cmocka_unit_test(free_by_name_and_by_address),
 		cmocka_unit_test(double_free_is_rejected_by_name_and_by_address),
 		cmocka_unit_test(freeing_a_null_name_is_a_step_that_changes_nothing),
+		cmocka_unit_test(a_null_name_stays_null_until_bound_again),
+		cmocka_unit_test(realloc_of_a_null_name_is_explained_as_malloc),
 		cmocka_unit_test(realloc_that_moves_keeps_the_name),
 		cmocka_unit_test(realloc_moving_into_the_wilderness_is_explained_as_such),
 		cmocka_unit_test(addresses_outside_the_heap_are_rejected_however_large),
