@@ -104,6 +104,30 @@ void view_compare_timeline_message(const struct compare *compare, struct view_st
 
 /* "1024 B", "97 KiB", "16.0 MiB": at most 8 characters, exact below 100000 bytes. */
 void view_format_bytes(size_t bytes, char *buffer, size_t size);
+/* The playback pace for the title: "1×", "16×", "¼×" ("1x", "1/4x" in ASCII), never a percentage. */
+void view_format_pace(unsigned speed_percent, bool ascii, char *buffer, size_t size);
+
+/* The statistics the panel shows, in its order (pairs on a row: policy and step, heap size and alignment, ...). */
+enum view_statistic_id {
+	VIEW_STAT_POLICY, VIEW_STAT_STEP, VIEW_STAT_HEAP_SIZE, VIEW_STAT_ALIGNMENT,
+	VIEW_STAT_USED_BLOCKS, VIEW_STAT_USED_BYTES, VIEW_STAT_REQUESTED, VIEW_STAT_OVERHEAD,
+	VIEW_STAT_FREE_BLOCKS, VIEW_STAT_FREE_BYTES, VIEW_STAT_WILDERNESS, VIEW_STAT_LARGEST_FREE,
+	VIEW_STAT_FRAGMENTATION, VIEW_STAT_UTILIZATION, VIEW_STAT_PEAK_UTILIZATION, VIEW_STAT_FAILED_ALLOCS,
+	VIEW_STAT_COUNT
+};
+
+/* One statistic as the panel shows it: the model the panel is drawn from (and tests read). */
+struct view_statistic {
+	const char *label;         /* its name, as in the help's formulas: "largest free" */
+	const char *short_label;   /* where label and the widest value do not fit: "max free" */
+	const char *compact_label; /* in the summary of a small terminal, NULL when left out there */
+	char value[32];            /* "1024 B", "14 %", "3 / 40" */
+	char narrow_value[32];     /* a shorter form for when value does not fit ("3" for the step), else value */
+	int widest;                /* cells the widest value of this heap and history takes, so columns stay put */
+	enum style_role role;
+};
+/* Every statistic of the current step, indexed by enum view_statistic_id. */
+void view_statistics(const struct session *session, struct view_statistic out[VIEW_STAT_COUNT]);
 
 /*
  * Building blocks shared by the parts of the view (src/view*.c), public so

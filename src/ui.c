@@ -514,7 +514,9 @@ static unsigned change_speed(struct ui *ui, bool faster)
 	if (speed > SPEED_MAX)
 		speed = SPEED_MAX;
 	ui->state.speed_percent = speed;
-	set_message(ui, ROLE_NOTE, "playback speed %u %%", speed);
+	char pace[16];
+	view_format_pace(speed, ui->state.ascii, pace, sizeof pace);
+	set_message(ui, ROLE_NOTE, "playback pace %s (F6 slower, F7 faster)", pace);
 	return REACT_REDRAW;
 }
 

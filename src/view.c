@@ -122,6 +122,20 @@ void view_format_bytes(size_t bytes, char *buffer, size_t size)
 		snprintf(buffer, size, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
 }
 
+void view_format_pace(unsigned speed_percent, bool ascii, char *buffer, size_t size)
+{
+	const char *times = ascii ? "x" : "×";
+	unsigned speed = speed_percent ? speed_percent : 100;
+	if (speed % 100 == 0)
+		snprintf(buffer, size, "%u%s", speed / 100, times);
+	else if (100 % speed == 0 && !ascii && (100 / speed == 2 || 100 / speed == 4))
+		snprintf(buffer, size, "%s%s", 100 / speed == 2 ? "½" : "¼", times);
+	else if (100 % speed == 0)
+		snprintf(buffer, size, "1/%u%s", 100 / speed, times);
+	else
+		snprintf(buffer, size, "%.2g%s", speed / 100.0, times);
+}
+
 void view_heading(struct screen *screen, int row, int column, int width, const struct view_state *state,
 		  const char *title)
 {
@@ -170,12 +184,13 @@ static void draw_title(struct screen *screen, const struct session *session, con
 	int row = layout->title_row, width = screen->width;
 	screen_fill(screen, row, 0, width, 1, ' ', ROLE_TITLE);
 
-	char right[96];
+	char right[96], pace[16];
 	int right_len;
+	/* The pace is a multiple (1×, 2×), never a percentage: a percentage there read as progress. */
+	view_format_pace(state->speed_percent, state->ascii, pace, sizeof pace);
 	if (state->timeline)
-		right_len = snprintf(right, sizeof right, "%s %u%%  step %zu / %zu ",
-				     view_symbol(state, state->playing ? SYM_PLAY : SYM_PAUSE),
-				     state->speed_percent ? state->speed_percent : 100,
+		right_len = snprintf(right, sizeof right, "%s %s  step %zu / %zu ",
+				     view_symbol(state, state->playing ? SYM_PLAY : SYM_PAUSE), pace,
 				     session_step(session), session_last_step(session));
 	else
 		right_len = snprintf(right, sizeof right, "step %zu / %zu ", session_step(session),

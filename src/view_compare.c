@@ -294,11 +294,11 @@ static void draw_title(struct screen *screen, const struct compare *compare, con
 	int width = screen->width;
 	size_t step = compare_step(compare), last = compare_last_step(compare);
 	screen_fill(screen, row, 0, width, 1, ' ', ROLE_TITLE);
-	char right[96];
+	char right[96], pace[16];
+	view_format_pace(state->speed_percent, state->ascii, pace, sizeof pace);
 	if (state->timeline)
-		snprintf(right, sizeof right, "%s %u%%  step %zu / %zu ",
-			 view_symbol(state, state->playing ? SYM_PLAY : SYM_PAUSE),
-			 state->speed_percent ? state->speed_percent : 100, step, last);
+		snprintf(right, sizeof right, "%s %s  step %zu / %zu ",
+			 view_symbol(state, state->playing ? SYM_PLAY : SYM_PAUSE), pace, step, last);
 	else
 		snprintf(right, sizeof right, "step %zu / %zu ", step, last);
 	int right_width = (int)screen_text_width(right, strlen(right));

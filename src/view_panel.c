@@ -4,34 +4,151 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 /* Sparkline levels, lowest first: a value of 0 still shows as a baseline. */
 static const char *const spark_utf8[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
 static const char *const spark_ascii[] = {"_", ".", "-", ":", "=", "+", "*", "#"};
 #define SPARK_LEVELS 8
 
-/* Label at the left of width cells and value right-aligned; the label gives way to the value. */
-static void segment(struct screen *screen, int row, int column, int width, const char *label, const char *value,
-		    enum style_role value_role)
+/* A label and its value as the panel lays them out: both whole, or not drawn at all. */
+struct panel_item {
+	const char *label, *short_label;
+	const char *value, *narrow_value;
+	int widest;                 /* cells the widest value takes (the columns are sized by it) */
+	enum style_role role;
+};
+
+static int text_width(const char *text)
 {
-	int value_width = (int)screen_text_width(value, strlen(value));
-	if (value_width > width)
-		value_width = width;
-	screen_put(screen, row, column + width - value_width, value_width, value, value_role);
+	return (int)screen_text_width(text, strlen(text));
+}
+
+static struct panel_item item_of(const struct view_statistic *statistic)
+{
+	return (struct panel_item){statistic->label, statistic->short_label, statistic->value, statistic->narrow_value,
+				   statistic->widest, statistic->role};
+}
+
+static struct panel_item plain_item(const char *label, const char *value)
+{
+	return (struct panel_item){label, label, value, value, text_width(value), ROLE_VALUE};
+}
+
+/*
+ * How hard a row has to squeeze, from the roomiest to the tightest: full
+ * labels, then the short label wherever the full one does not fit its half,
+ * then short labels throughout; first sized by the widest values (nothing
+ * moves between steps), then by the values shown, then by their narrow forms.
+ */
+enum { LABELS_FULL, LABELS_SHORT_WHERE_NEEDED, LABELS_SHORT, LABEL_LEVELS };
+enum { SIZE_WIDEST, SIZE_SHOWN, SIZE_NARROW, SIZE_MODES };
+
+static const char *item_label(const struct panel_item *item, int level, int half)
+{
+	if (level == LABELS_FULL)
+		return item->label;
+	if (level == LABELS_SHORT_WHERE_NEEDED && text_width(item->label) + 1 + item->widest <= half)
+		return item->label;
+	return item->short_label;
+}
+
+static const char *item_value(const struct panel_item *item, int mode)
+{
+	return mode == SIZE_NARROW ? item->narrow_value : item->value;
+}
+
+/* Cells an item needs: its label, a space, its value (0 for no item). */
+static int item_need(const struct panel_item *item, int level, int mode, int half)
+{
+	if (!item || !item->label)
+		return 0;
+	int value = text_width(item_value(item, mode));
+	if (mode == SIZE_WIDEST && item->widest > value)
+		value = item->widest;
+	return text_width(item_label(item, level, half)) + 1 + value;
+}
+
+/* Label at the left of width cells and the value right-aligned. */
+static void draw_item(struct screen *screen, int row, int column, int width, const struct panel_item *item,
+		      int level, int mode, int half)
+{
+	const char *label = item_label(item, level, half), *value = item_value(item, mode);
+	int value_width = text_width(value);
+	if (text_width(label) + 1 + value_width > width)
+		return;   /* never half a label or half a number */
+	screen_put(screen, row, column + width - value_width, value_width, value, item->role);
 	screen_put(screen, row, column, width - value_width - 1, label, ROLE_LABEL);
 }
 
-/* Two label/value pairs on one row, each in its own half, at fixed positions whatever the values. */
-static void pair(struct screen *screen, int row, int column, int width, const char *label1, const char *value1,
-		 const char *label2, const char *value2)
+/* Where the right column starts (relative) so that both needs fit; -1 when they cannot. */
+static int split_for(int width, int left, int right)
 {
-	int left = (width - 2) / 2;
-	segment(screen, row, column, left, label1, value1, ROLE_VALUE);
-	segment(screen, row, column + left + 2, width - left - 2, label2, value2, ROLE_VALUE);
+	if (left + 2 + right > width)
+		return -1;
+	int split = (width - 2) / 2;
+	if (left > split)
+		split = left;
+	if (right > width - 2 - split)
+		split = width - 2 - right;
+	return split;
 }
 
-static void percent(double value, char *buffer, size_t size)
+/* The first squeeze at which rows [first, first + count) fit under one split; false when none does. */
+static bool choose_fit(struct panel_item (*rows)[2], int count, int width, int *level, int *mode, int *split)
 {
-	snprintf(buffer, size, "%.0f %%", value * 100.0);
+	int half = (width - 2) / 2;
+	for (*mode = 0; *mode < SIZE_MODES; (*mode)++) {
+		for (*level = 0; *level < LABEL_LEVELS; (*level)++) {
+			int left = 0, right = 0;
+			for (int r = 0; r < count; r++) {
+				int need = item_need(&rows[r][0], *level, *mode, half);
+				left = need > left ? need : left;
+				need = item_need(rows[r][1].label ? &rows[r][1] : NULL, *level, *mode, width - half - 2);
+				right = need > right ? need : right;
+			}
+			*split = split_for(width, left, right);
+			if (*split >= 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+static void draw_row(struct screen *screen, int row, int column, int width, const struct panel_item *pair_items,
+		     int level, int mode, int split)
+{
+	int half = (width - 2) / 2;
+	bool two = pair_items[1].label != NULL;
+	draw_item(screen, row, column, two ? split : width, &pair_items[0], level, mode, half);
+	if (two)
+		draw_item(screen, row, column + split + 2, width - split - 2, &pair_items[1], level, mode,
+			  width - half - 2);
+}
+
+/*
+ * Rows of label/value pairs, in two columns at one split so values line up;
+ * when no squeeze fits every row, each row finds its own (a name sixteen
+ * characters long beside a 16 MiB address). Returns the rows drawn.
+ */
+static int draw_pairs(struct screen *screen, int row, int column, int width, int rows,
+		      struct panel_item (*items)[2], int count)
+{
+	if (count > rows)
+		count = rows;
+	int level, mode, split;
+	if (choose_fit(items, count, width, &level, &mode, &split)) {
+		for (int r = 0; r < count; r++)
+			draw_row(screen, row + r, column, width, items[r], level, mode, split);
+		return count;
+	}
+	for (int r = 0; r < count; r++) {
+		if (choose_fit(&items[r], 1, width, &level, &mode, &split))
+			draw_row(screen, row + r, column, width, items[r], level, mode, split);
+		else
+			draw_row(screen, row + r, column, width, items[r], LABELS_SHORT, SIZE_NARROW, (width - 2) / 2);
+	}
+	return count;
 }
 
 static void sparkline(struct screen *screen, int row, int column, int width, const struct session *session,
@@ -53,14 +170,14 @@ static void sparkline(struct screen *screen, int row, int column, int width, con
 	}
 }
 
-/* A percentage row: the name, the value at a fixed column, then its history when there is room. */
-static void percent_row(struct screen *screen, int row, int column, int width, const char *label, double value,
-			const struct session *session, const struct view_state *state, int spark, bool fragmentation)
+/* A row of one statistic in the first 28 cells (the widest label fits), then its history when there is room. */
+static void statistic_row(struct screen *screen, int row, int column, int width, const struct view_statistic *statistic,
+			  const struct session *session, const struct view_state *state, int spark, bool fragmentation)
 {
-	char text[32];
-	percent(value, text, sizeof text);
 	int value_end = width < 28 ? width : 28;
-	segment(screen, row, column, value_end, label, text, ROLE_VALUE);
+	struct panel_item item = item_of(statistic);
+	int level = item_need(&item, LABELS_FULL, SIZE_WIDEST, value_end) <= value_end ? LABELS_FULL : LABELS_SHORT;
+	draw_item(screen, row, column, value_end, &item, level, SIZE_SHOWN, value_end);
 	if (spark > 0)
 		sparkline(screen, row, column + width - spark, spark, session, state, fragmentation);
 }
@@ -106,26 +223,72 @@ static void outcome_text(const struct step_info *info, const struct view_state *
 	}
 }
 
-/* One row: mark, the command as written (user text, escaped), its outcome. */
-static void outcome_row(struct screen *screen, int row, int column, int width, const struct session *session,
-			const struct view_state *state)
+/* One piece of a line drawn in its own style: the bytes up to end. */
+struct text_span {
+	size_t end;
+	enum style_role role;
+};
+
+/* Wrapped as view_put_wrapped wraps (the same breaks on screen and in snapshots), each span in its role. */
+static int put_wrapped_spans(struct screen *screen, int row, int column, int width, int max_rows, const char *text,
+			     size_t len, const struct text_span *spans, size_t span_count)
+{
+	int rows = 0;
+	for (size_t pos = 0; pos < len && rows < max_rows;) {
+		size_t line;
+		size_t skip = view_wrap_next(text + pos, len - pos, width, false, &line);
+		if (skip == 0)
+			break;
+		size_t start = pos;
+		for (size_t s = 0; s < span_count && start < pos + line; s++) {
+			if (spans[s].end <= start)
+				continue;
+			size_t end = spans[s].end < pos + line ? spans[s].end : pos + line;
+			int at = (int)screen_text_width(text + pos, start - pos);
+			screen_put_styled(screen, row + rows, column + at, width - at, text + start, end - start, spans[s].role,
+					  0, 0);
+			start = end;
+		}
+		rows++;
+		pos += skip;
+	}
+	return rows;
+}
+
+/* The mark, the command as written (user text, escaped) and its outcome, wrapped; returns the rows used. */
+static int outcome_rows(struct screen *screen, int row, int column, int width, int max_rows,
+			const struct session *session, const struct view_state *state)
 {
 	struct step_info info;
-	if (session_step(session) == 0 || !session_step_info(session, session_step(session), &info)) {
-		screen_put(screen, row, column, width, "step 0: the heap is empty", ROLE_DIM);
-		return;
-	}
+	if (max_rows < 1)
+		return 0;
+	if (session_step(session) == 0 || !session_step_info(session, session_step(session), &info))
+		return view_put_wrapped(screen, row, column, width, max_rows, "step 0: the heap is empty", false, ROLE_DIM);
 	char result[160];
 	enum style_role role;
 	enum view_symbol symbol;
 	outcome_text(&info, state, result, sizeof result, &role, &symbol);
-	int used = screen_put(screen, row, column, width, view_symbol(state, symbol), role);
-	used += 1;
-	used += screen_put(screen, row, column + used, width - used, info.source, ROLE_TEXT);
+	/* No byte past what max_rows can show is needed: every byte takes at least a quarter of a cell. */
+	size_t source_len = strlen(info.source), cap = (size_t)max_rows * (size_t)(width > 0 ? width : 1) * 4 + 4;
+	if (source_len > cap)
+		source_len = cap;
+	struct strbuf line;
+	strbuf_init(&line);
+	strbuf_puts(&line, view_symbol(state, symbol));
+	struct text_span spans[3] = {{line.len, role}, {0, ROLE_TEXT}, {0, role}};
+	strbuf_putc(&line, ' ');
+	strbuf_append(&line, info.source, source_len);
+	spans[1].end = line.len;
 	if (result[0]) {
-		used += 1;
-		screen_put(screen, row, column + used, width - used, result, role);
+		strbuf_putc(&line, ' ');
+		strbuf_puts(&line, result);
 	}
+	spans[2].end = line.len;
+	int rows = 0;
+	if (!line.failed)
+		rows = put_wrapped_spans(screen, row, column, width, max_rows, line.text, line.len, spans, 3);
+	strbuf_release(&line);
+	return rows;
 }
 
 static const char *const state_names[] = {
@@ -163,29 +326,30 @@ static int draw_inspector(struct screen *screen, int row, int column, int width,
 			screen_put(screen, row + 1, column, width, "the cursor is outside the heap", ROLE_DIM);
 		return rows > 1 ? 2 : 1;
 	}
-	char a[48], b[48], c[48], d[48];
+	char offset[48], size[48], requested[48], padding[48], payload[48], metadata[48];
 	int used = 0;
 	view_heading(screen, row + used++, column, width, state, "selected block");
-	snprintf(a, sizeof a, "0x%03zx", block.offset);
-	if (used < rows)
-		pair(screen, row + used++, column, width, "offset", a, "state", state_names[block.state]);
+	snprintf(offset, sizeof offset, "0x%03zx", block.offset);
 	const char *name = block.state == BLOCK_USED ? session_name_at(session, block.payload) : NULL;
-	view_format_bytes(block.size, a, sizeof a);
-	if (used < rows)
-		pair(screen, row + used++, column, width, "size", a, "name", name ? name : "-");
+	view_format_bytes(block.size, size, sizeof size);
 	bool is_used = block.state == BLOCK_USED;
-	size_t padding = is_used ? block.size - block.header_size - block.footer_size - block.requested : 0;
+	size_t padding_bytes = is_used ? block.size - block.header_size - block.footer_size - block.requested : 0;
+	snprintf(requested, sizeof requested, "-");
+	snprintf(padding, sizeof padding, "-");
+	snprintf(payload, sizeof payload, "-");
 	if (is_used) {
-		view_format_bytes(block.requested, a, sizeof a);
-		view_format_bytes(padding, b, sizeof b);
+		view_format_bytes(block.requested, requested, sizeof requested);
+		view_format_bytes(padding_bytes, padding, sizeof padding);
+		snprintf(payload, sizeof payload, "0x%03zx", block.payload);
 	}
-	if (used < rows)
-		pair(screen, row + used++, column, width, "requested", is_used ? a : "-", "padding", is_used ? b : "-");
-	if (is_used)
-		snprintf(c, sizeof c, "0x%03zx", block.payload);
-	view_format_bytes(block.header_size + block.footer_size, d, sizeof d);
-	if (used < rows)
-		pair(screen, row + used++, column, width, "payload", is_used ? c : "-", "metadata", d);
+	view_format_bytes(block.header_size + block.footer_size, metadata, sizeof metadata);
+	struct panel_item items[][2] = {
+		{plain_item("offset", offset), plain_item("state", state_names[block.state])},
+		{plain_item("size", size), plain_item("name", name ? name : "-")},
+		{plain_item("requested", requested), plain_item("padding", padding)},
+		{plain_item("payload", payload), plain_item("metadata", metadata)},
+	};
+	used += draw_pairs(screen, row + used, column, width, rows - used, items, (int)(sizeof items / sizeof items[0]));
 	const uint8_t *bytes = heap_bytes(heap);
 	if (used < rows && block.header_size > 0) {
 		int label = screen_put(screen, row + used, column, width, "header ", ROLE_LABEL);
@@ -205,51 +369,26 @@ static int draw_inspector(struct screen *screen, int row, int column, int width,
 static int draw_statistics(struct screen *screen, int row, int column, int width, int rows,
 			   const struct session *session, const struct view_state *state)
 {
-	const struct heap *heap = session_heap(session);
-	struct heap_stats stats;
-	heap_get_stats(heap, &stats);
-	char a[48], b[48];
+	struct view_statistic stats[VIEW_STAT_COUNT];
+	view_statistics(session, stats);
 	int spark = width - 30;
 	if (spark < 4)
 		spark = 0;
-	int used = 0;
-
-	snprintf(b, sizeof b, "%zu / %zu", session_step(session), session_last_step(session));
-	if (used < rows)
-		pair(screen, row + used++, column, width, "policy", heap_policy_title(heap_policy(heap)), "step", b);
-	view_format_bytes(stats.heap_size, a, sizeof a);
-	snprintf(b, sizeof b, "%u", heap_alignment(heap));
-	if (used < rows)
-		pair(screen, row + used++, column, width, "heap size", a, "alignment", b);
-	snprintf(a, sizeof a, "%zu", stats.used_blocks);
-	view_format_bytes(stats.used_bytes, b, sizeof b);
-	if (used < rows)
-		pair(screen, row + used++, column, width, "used blocks", a, "used bytes", b);
-	view_format_bytes(stats.requested_bytes, a, sizeof a);
-	view_format_bytes(stats.overhead_bytes, b, sizeof b);
-	if (used < rows)
-		pair(screen, row + used++, column, width, "requested", a, "overhead", b);
-	snprintf(a, sizeof a, "%zu", stats.free_blocks);
-	view_format_bytes(stats.free_bytes, b, sizeof b);
-	if (used < rows)
-		pair(screen, row + used++, column, width, "free blocks", a, "free bytes", b);
-	view_format_bytes(stats.wilderness_bytes, a, sizeof a);
-	view_format_bytes(stats.largest_free, b, sizeof b);
-	if (used < rows)
-		pair(screen, row + used++, column, width, "wilderness", a, "largest free", b);
-	if (used < rows)
-		percent_row(screen, row + used++, column, width, "external fragmentation", stats.external_fragmentation,
-			    session, state, spark, true);
-	if (used < rows)
-		percent_row(screen, row + used++, column, width, "utilization", stats.utilization, session, state, spark,
-			    false);
-	if (used < rows)
-		percent_row(screen, row + used++, column, width, "peak utilization", stats.peak_utilization, session,
-			    state, 0, false);
-	snprintf(a, sizeof a, "%zu", stats.failed_allocs);
-	if (used < rows)
-		segment(screen, row + used++, column, width < 28 ? width : 28, "failed allocs", a,
-			stats.failed_allocs ? ROLE_REFUSED : ROLE_VALUE);
+	/* policy and step, heap size and alignment, ...: the table's first twelve, two to a row. */
+	struct panel_item pairs[VIEW_STAT_FRAGMENTATION / 2][2];
+	for (int i = 0; i < VIEW_STAT_FRAGMENTATION; i++)
+		pairs[i / 2][i % 2] = item_of(&stats[i]);
+	int used = draw_pairs(screen, row, column, width, rows, pairs, (int)(sizeof pairs / sizeof pairs[0]));
+	static const struct {
+		enum view_statistic_id id;
+		bool spark, fragmentation;
+	} singles[] = {
+		{VIEW_STAT_FRAGMENTATION, true, true}, {VIEW_STAT_UTILIZATION, true, false},
+		{VIEW_STAT_PEAK_UTILIZATION, false, false}, {VIEW_STAT_FAILED_ALLOCS, false, false},
+	};
+	for (size_t i = 0; i < sizeof singles / sizeof singles[0] && used < rows; i++)
+		statistic_row(screen, row + used++, column, width, &stats[singles[i].id], session, state,
+			      singles[i].spark ? spark : 0, singles[i].fragmentation);
 	return used;
 }
 
@@ -265,7 +404,10 @@ static void draw_story(struct screen *screen, int row, int column, int width, in
 	int used = 0;
 	if (rows >= 3)
 		view_heading(screen, row + used++, column, width, state, "last step");
-	outcome_row(screen, row + used++, column, width, session, state);
+	/* The outcome wraps like the explanation, but leaves the explanation a row. */
+	used += outcome_rows(screen, row + used, column, width, rows - used > 1 ? rows - used - 1 : 1, session, state);
+	if (used >= rows)
+		return;
 	char explain[400];
 	session_explain_current(session, explain, sizeof explain);
 	/*
@@ -296,24 +438,34 @@ static void draw_story(struct screen *screen, int row, int column, int width, in
 	}
 }
 
+/* The summary of a small terminal, most telling first; each "label value" whole on some row or left out. */
+static const enum view_statistic_id compact_order[] = {
+	VIEW_STAT_USED_BYTES, VIEW_STAT_FREE_BYTES, VIEW_STAT_FRAGMENTATION, VIEW_STAT_UTILIZATION,
+	VIEW_STAT_FAILED_ALLOCS, VIEW_STAT_LARGEST_FREE, VIEW_STAT_USED_BLOCKS, VIEW_STAT_PEAK_UTILIZATION,
+	VIEW_STAT_STEP,
+};
+
 /* Two summary lines for small terminals, then the last step as far as it fits. */
 static void draw_compact(struct screen *screen, int row, int column, int width, int rows,
 			 const struct session *session, const struct view_state *state)
 {
-	struct heap_stats stats;
-	heap_get_stats(session_heap(session), &stats);
-	char used[32], free_bytes[32], line[200];
-	view_format_bytes(stats.used_bytes, used, sizeof used);
-	view_format_bytes(stats.free_bytes, free_bytes, sizeof free_bytes);
-	snprintf(line, sizeof line, "used %zu blk %s  free %s  step %zu/%zu", stats.used_blocks, used, free_bytes,
-		 session_step(session), session_last_step(session));
-	if (rows > 0)
-		screen_put(screen, row, column, width, line, ROLE_VALUE);
-	snprintf(line, sizeof line, "frag %.0f%%  util %.0f%% (peak %.0f%%)  failed %zu",
-		 stats.external_fragmentation * 100.0, stats.utilization * 100.0, stats.peak_utilization * 100.0,
-		 stats.failed_allocs);
-	if (rows > 1)
-		screen_put(screen, row + 1, column, width, line, ROLE_VALUE);
+	struct view_statistic stats[VIEW_STAT_COUNT];
+	view_statistics(session, stats);
+	int summary_rows = rows < 2 ? rows : 2, line = 0, at = 0;
+	for (size_t i = 0; i < sizeof compact_order / sizeof compact_order[0] && summary_rows > 0; i++) {
+		const struct view_statistic *statistic = &stats[compact_order[i]];
+		int need = text_width(statistic->compact_label) + 1 + text_width(statistic->value);
+		int gap = at ? 2 : 0;
+		if (at + gap + need > width && line + 1 < summary_rows && need <= width) {
+			line++;
+			at = gap = 0;
+		}
+		if (at + gap + need > width)
+			continue;   /* left out whole: a later, shorter one may still fit */
+		at += gap;
+		at += screen_put(screen, row + line, column + at, width - at, statistic->compact_label, ROLE_LABEL) + 1;
+		at += screen_put(screen, row + line, column + at, width - at, statistic->value, statistic->role);
+	}
 	if (rows > 2 && state->has_selection)
 		draw_inspector(screen, row + 2, column, width, rows - 2, session, state);
 	else if (rows > 2)
