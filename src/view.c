@@ -177,6 +177,11 @@ void view_layout(int width, int height, struct view_layout *layout)
 
 /* --- title -------------------------------------------------------------------- */
 
+static int title_width(const char *text)
+{
+	return (int)screen_text_width(text, strlen(text));
+}
+
 static void draw_title(struct screen *screen, const struct session *session, const struct view_state *state,
 		       const struct view_layout *layout)
 {
@@ -200,7 +205,7 @@ static void draw_title(struct screen *screen, const struct session *session, con
 	screen_put(screen, row, right_column, right_width, right, ROLE_TITLE);
 
 	int limit = right_column - 1;
-	char size[32], cell[48], details[3][160];
+	char size[32], cell[48], details[4][160];
 	const char *sep = view_symbol(state, SYM_SEPARATOR);
 	const char *policy = heap_policy_title(heap_policy(heap));
 	view_format_bytes(heap_size(heap), size, sizeof size);
@@ -217,12 +222,13 @@ static void draw_title(struct screen *screen, const struct session *session, con
 		 sep, cell);
 	snprintf(details[1], sizeof details[1], "%s%s%s%s%s", policy, sep, size, sep, cell);
 	snprintf(details[2], sizeof details[2], "%s%s%s", policy, sep, cell);
+	snprintf(details[3], sizeof details[3], "%s", cell);
 	int file_width = state->title_file ? (int)screen_text_width(state->title_file, strlen(state->title_file)) + 2 : 0;
 	int column = 1;
-	size_t choice = 0;
-	while (choice < 2 && 9 + file_width + (int)strlen(details[choice]) > limit)
+	size_t choice = 0, choices = sizeof details / sizeof details[0];
+	while (choice < 2 && 9 + file_width + title_width(details[choice]) > limit)
 		choice++;
-	if (9 + file_width + (int)strlen(details[choice]) <= limit || limit > 40) {
+	if (9 + file_width + title_width(details[choice]) <= limit || limit > 40) {
 		column += screen_put_styled(screen, row, column, limit - column, "heapviz", 7, ROLE_TITLE, 0, CELL_BOLD);
 		column += screen_put(screen, row, column, limit - column, "  ", ROLE_TITLE);
 	}
@@ -230,7 +236,11 @@ static void draw_title(struct screen *screen, const struct session *session, con
 		column += screen_put(screen, row, column, limit - column, state->title_file, ROLE_TITLE);
 		column += screen_put(screen, row, column, limit - column, "  ", ROLE_TITLE);
 	}
-	column += screen_put(screen, row, column, limit - column, details[choice], ROLE_TITLE);
+	/* Whole details or none: never half a number. */
+	while (choice + 1 < choices && title_width(details[choice]) > limit - column)
+		choice++;
+	if (title_width(details[choice]) <= limit - column)
+		column += screen_put(screen, row, column, limit - column, details[choice], ROLE_TITLE);
 
 	/* Playback progress fills the gap between the details and the step counter. */
 	if (state->timeline && session_last_step(session) > 0 && limit - column > 6) {
