@@ -33,6 +33,49 @@ grep -q 'fill="#ffffff"' step4.svg || fail "the SVG has no white page"
 	fail "snapshot mode $(stat -c %a step4.svg) does not follow the umask"
 ls | grep -q '\.tmp\.' && fail "a temporary file was left behind"
 
+# A refusal whose outcome is wider than the panel: the snapshot wraps it as the screen does, and no
+# text element runs past the SVG's right edge (checked with a real XML parser).
+printf 'alloc 1000\nalloc 100 as big\nexport wrap.svg\nexport wrap.txt\n' >wrap.hv
+"$HEAPVIZ" --batch wrap.hv >/dev/null || fail "batch with a refusal failed"
+python3 - wrap.svg wrap.txt <<'PY' || fail "the SVG runs past its edge, differs from the text snapshot or cuts the outcome line"
+import sys, xml.etree.ElementTree as ET
+svg, txt = sys.argv[1], sys.argv[2]
+root = ET.parse(svg).getroot()
+ns = "{http://www.w3.org/2000/svg}"
+width = float(root.get("width"))
+cell = 9.6            # CELL_WIDTH in src/snapshot.c: one monospace cell
+rows = {}
+for text in root.iter(ns + "text"):
+    x, y, s = float(text.get("x")), int(text.get("y")), text.text or ""
+    if x + len(s) * cell > width + 0.01:
+        sys.exit(f"text at x={x} runs past the right edge {width}: {s!r}")
+    rows.setdefault(y, []).append((x, s))
+lines = []
+for y in sorted(rows):
+    line = ""
+    for x, s in sorted(rows[y]):
+        column = round(x / cell)
+        line = line.ljust(column) + s
+    lines.append((y, line.rstrip()))
+text_rows = open(txt, encoding="utf-8").read().split("\n")
+for y, line in lines:
+    row = (y + 5) // 20 - 1
+    if text_rows[row].rstrip() != line:
+        sys.exit(f"row {row}: SVG {line!r} but text {text_rows[row]!r}")
+if "out of memory: too little free space in total" not in " ".join(r.split("│")[-1].strip() for r in text_rows):
+    sys.exit("the outcome line is not shown whole (wrapped) in the snapshot")
+PY
+# The screen at the snapshot's size shows the same rows, wrapped the same way.
+start_heapviz 100 30
+run_command "alloc 1000"
+wait_for "step 1 / 1"
+run_command "alloc 100 as big"
+wait_for "step 2 / 2"
+screen_text | head -n 27 | sed 's/ *$//' >screen-wrap.txt
+sed 's/ *$//' wrap.txt | head -n 27 | diff - screen-wrap.txt >wrap.diff ||
+	fail "the snapshot differs from the screen: $(cat wrap.diff)"
+stop_tmux
+
 # A bad path: exit 1, one clear line, and the good file from before is untouched.
 cp step4.svg keep.svg
 printf 'alloc 8\nexport no/such/dir/x.svg\n' >bad.hv
