@@ -126,6 +126,8 @@ struct view_statistic {
 	int widest;                /* cells the widest value of this heap and history takes, so columns stay put */
 	enum style_role role;
 };
+/* A statistic's name (as in the help) or its shorter form for narrow panels. */
+const char *view_statistic_label(enum view_statistic_id id, bool short_form);
 /* Every statistic of the current step, indexed by enum view_statistic_id. */
 void view_statistics(const struct session *session, struct view_statistic out[VIEW_STAT_COUNT]);
 

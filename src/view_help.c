@@ -146,6 +146,15 @@ static void builtin_help(struct help_writer *writer, const struct view_state *st
 			   formula_help[i].right);
 
 	text_line(writer, "", ROLE_TEXT);
+	text_line(writer, "Shorter names where the panel is narrow", ROLE_HEADING);
+	for (int id = 0; id < VIEW_STAT_COUNT; id++) {
+		const char *label = view_statistic_label((enum view_statistic_id)id, false);
+		const char *short_label = view_statistic_label((enum view_statistic_id)id, true);
+		if (strcmp(label, short_label) != 0)
+			entry_line(writer, short_label, ROLE_LABEL, widest(formula_help, formulas) + 4, label);
+	}
+
+	text_line(writer, "", ROLE_TEXT);
 	text_line(writer, "The grid (colour is a second signal; these glyphs are the first)", ROLE_HEADING);
 	for (size_t i = 0; i < glyphs; i++) {
 		if (shown(writer))

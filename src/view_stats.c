@@ -30,6 +30,13 @@ static const struct {
 	[VIEW_STAT_FAILED_ALLOCS] = {"failed allocs", "failed", "failed"},
 };
 
+const char *view_statistic_label(enum view_statistic_id id, bool short_form)
+{
+	if ((unsigned)id >= VIEW_STAT_COUNT)
+		return "";
+	return short_form ? names[id].short_label : names[id].label;
+}
+
 static int text_width(const char *text)
 {
 	return (int)screen_text_width(text, strlen(text));

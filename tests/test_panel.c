@@ -387,6 +387,24 @@ static void the_statistics_table_names_each_statistic_once(void **unused)
 		for (int j = 0; j < i; j++)
 			assert_string_not_equal(table[i].label, table[j].label);
 	}
+	/* The help says what each shorter name stands for. */
+	struct screen screen = {0};
+	assert_true(screen_resize(&screen, 100, 200));
+	struct view_state state = {.show_help = true};
+	view_render(&screen, session, &state);
+	for (int i = 0; i < VIEW_STAT_COUNT; i++) {
+		if (strcmp(table[i].label, table[i].short_label) == 0)
+			continue;
+		bool listed = false;
+		for (int row = 0; row < screen.height && !listed; row++) {
+			char text[1024];
+			panel_text(&screen, row, 0, text, sizeof text);
+			listed = has_whole(text, table[i].short_label, table[i].label);
+		}
+		if (!listed)
+			fail_msg("the help does not say that '%s' is '%s'", table[i].short_label, table[i].label);
+	}
+	screen_release(&screen);
 	session_destroy(session);
 }
 
