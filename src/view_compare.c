@@ -67,25 +67,58 @@ static int grid_rows(const struct compare_layout *layout)
 
 /* --- statistics beside each grid --------------------------------------------------- */
 
-/* Label at the left of width cells and value right-aligned; the label gives way to the value. */
+static int cells(const char *text)
+{
+	return text ? (int)screen_text_width(text, strlen(text)) : 0;
+}
+
+/* Label at the left of width cells and value right-aligned: both whole, or nothing (never half a number). */
 static void segment(struct screen *screen, int row, int column, int width, const char *label, const char *value,
 		    enum style_role value_role)
 {
-	if (width < 1)
+	int value_width = cells(value);
+	if (width < 1 || cells(label) + 1 + value_width > width)
 		return;
-	int value_width = (int)screen_text_width(value, strlen(value));
-	if (value_width > width)
-		value_width = width;
 	screen_put(screen, row, column + width - value_width, value_width, value, value_role);
 	screen_put(screen, row, column, width - value_width - 1, label, ROLE_LABEL);
 }
 
-/* Two label/value pairs on a row, each in its own half (the second may be absent). */
+/* Where a row is too narrow for both labels whole: shorter names ("asked" as in the panel). */
+static const char *shorter(const char *label)
+{
+	static const struct {
+		const char *label, *shorter;
+	} names[] = {
+		{"largest", "max"}, {"requested", "asked"},
+	};
+	for (size_t i = 0; label && i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(label, names[i].label) == 0)
+			return names[i].shorter;
+	return label;
+}
+
+/*
+ * Two label/value pairs on a row (the second may be absent), each in its
+ * half; where one would not fit its half the split moves so both are whole.
+ */
 static void pair(struct screen *screen, int row, int column, int width, const char *label1, const char *value1,
 		 enum style_role role1, const char *label2, const char *value2, enum style_role role2)
 {
 	int left = (width - 2) / 2;
-	segment(screen, row, column, left, label1, value1, role1);
+	int need1 = cells(label1) + 1 + cells(value1), need2 = label2 ? cells(label2) + 1 + cells(value2) : 0;
+	if (need1 + 2 + need2 > width) {
+		label1 = shorter(label1);
+		label2 = shorter(label2);
+		need1 = cells(label1) + 1 + cells(value1);
+		need2 = label2 ? cells(label2) + 1 + cells(value2) : 0;
+	}
+	if (need1 + 2 + need2 <= width) {
+		if (need1 > left)
+			left = need1;
+		if (need2 > width - 2 - left)
+			left = width - 2 - need2;
+	}
+	segment(screen, row, column, label2 || need1 <= left ? left : width, label1, value1, role1);
 	if (label2)
 		segment(screen, row, column + left + 2, width - left - 2, label2, value2, role2);
 }
@@ -130,7 +163,8 @@ static void draw_outcome(struct screen *screen, int row, int column, int width, 
 	compare_outcome_words(compare, index, step, words, sizeof words);
 	int used = screen_put(screen, row, column, width, mark, role);
 	used += screen_put(screen, row, column + used, width - used, " ", ROLE_TEXT);
-	screen_put(screen, row, column + used, width - used, words, role == ROLE_DIM ? ROLE_TEXT : role);
+	if (cells(words) <= width - used)   /* whole words or none: never half an address */
+		screen_put(screen, row, column + used, width - used, words, role == ROLE_DIM ? ROLE_TEXT : role);
 }
 
 static void percent(double value, char *buffer, size_t size)
@@ -307,7 +341,7 @@ static void draw_title(struct screen *screen, const struct compare *compare, con
 
 	const char *sep = view_symbol(state, SYM_SEPARATOR);
 	const struct heap *heap = session_heap(compare_session(compare, 0));
-	char titles[200] = "", names[120] = "", size[32], cell[32], details[5][320];
+	char titles[200] = "", names[120] = "", size[32], cell[32], details[6][320];
 	for (size_t i = 0; i < compare_count(compare); i++) {
 		size_t len = strlen(titles);
 		snprintf(titles + len, sizeof titles - len, "%s%s", i ? sep : "", heap_policy_title(compare_policy(compare, i)));
@@ -323,6 +357,7 @@ static void draw_title(struct screen *screen, const struct compare *compare, con
 	snprintf(details[2], sizeof details[2], "compare: %s%s1 cell = %s", titles, sep, cell);
 	snprintf(details[3], sizeof details[3], "compare: %s%s1 cell = %s", names, sep, cell);
 	snprintf(details[4], sizeof details[4], "compare: %s", names);
+	snprintf(details[5], sizeof details[5], "%s", names);
 	int file_width = state->title_file ? (int)screen_text_width(state->title_file, strlen(state->title_file)) + 2 : 0;
 	/*
 	 * The policies' full names matter most, then "heapviz", then the file:
@@ -330,7 +365,7 @@ static void draw_title(struct screen *screen, const struct compare *compare, con
 	 * names, and drop "heapviz" only when nothing else fits.
 	 */
 	static const struct { bool named, with_file; size_t first, last; } tries[] = {
-		{true, true, 0, 2}, {true, false, 0, 2}, {true, true, 3, 4}, {true, false, 3, 4}, {false, false, 0, 4},
+		{true, true, 0, 2}, {true, false, 0, 2}, {true, true, 3, 4}, {true, false, 3, 4}, {false, false, 0, 5},
 	};
 	size_t choice = 4;
 	bool named = false, with_file = false, found = false;
@@ -356,7 +391,8 @@ static void draw_title(struct screen *screen, const struct compare *compare, con
 		column += screen_put(screen, row, column, limit - column, state->title_file, ROLE_TITLE);
 		column += screen_put(screen, row, column, limit - column, "  ", ROLE_TITLE);
 	}
-	column += screen_put(screen, row, column, limit - column, details[choice], ROLE_TITLE);
+	if (found)   /* whole or not at all: never half a name or number */
+		column += screen_put(screen, row, column, limit - column, details[choice], ROLE_TITLE);
 	if (state->timeline && last > 0 && limit - column > 6) {
 		int start = column + 2, bar = limit - column - 3;
 		int done = (int)((double)bar * (double)step / (double)last);

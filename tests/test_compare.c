@@ -561,6 +561,47 @@ static void two_policies_at_80x24_stack_two_grids_with_their_statistics(void **u
 	compare_destroy(compare);
 }
 
+/* Big numbers beside narrow grids: labels give way to shorter ones or move the split, never get cut. */
+static void big_numbers_never_cut_a_label_or_an_address(void **unused)
+{
+	(void)unused;
+	struct compare *compare = compare_of("first,best", 16 * 1024 * 1024);
+	run_ok(compare, "alloc 9000000 as a");
+	run_ok(compare, "alloc 8000000 as b");   /* refused everywhere */
+	struct frame frame;
+	frame_draw(&frame, compare, 80, 24, false);
+	/* Each label whole, then its whole value (right-aligned in its half). */
+	const char *labels[][2] = {{"largest", "7595 KiB"}, {"asked", "8789 KiB"}, {"free", "7595 KiB"}};
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+		int row = find_row(&frame, labels[i][0]);
+		assert_true(row >= 0);
+		const char *after = strstr(row_text(&frame, row), labels[i][0]) + strlen(labels[i][0]);
+		after += strspn(after, " ");
+		assert_true(strncmp(after, labels[i][1], strlen(labels[i][1])) == 0);
+	}
+	for (int row = 0; row < frame.screen.height; row++) {
+		const char *text = row_text(&frame, row);
+		if (strstr(text, "larges ") || strstr(text, "reques "))
+			fail_msg("row %d cuts a label: %s", row, text);
+	}
+	frame_close(&frame);
+
+	/* 40x12: the title keeps the policies whole; an outcome too wide for its room is left out, not cut. */
+	compare_destroy(compare);
+	compare = compare_of("first,best,worst", 16 * 1024 * 1024);
+	run_ok(compare, "alloc 9000000 as a");
+	frame_draw(&frame, compare, 40, 12, false);
+	assert_non_null(strstr(row_text(&frame, 0), "first · best · worst"));
+	for (int row = 1; row < 7; row++) {
+		const char *text = row_text(&frame, row);
+		const char *words = strstr(text, "a = 0");
+		if (words && strncmp(words, "a = 0x008", 9) != 0)
+			fail_msg("row %d cuts the outcome: %s", row, text);
+	}
+	frame_close(&frame);
+	compare_destroy(compare);
+}
+
 static void five_policies_at_80x24_fit_compactly(void **unused)
 {
 	(void)unused;
@@ -668,6 +709,7 @@ int main(void)
 		cmocka_unit_test(a_null_name_stays_null_in_every_heap),
 		cmocka_unit_test(first_fit_refuses_what_best_fit_places),
 		cmocka_unit_test(two_policies_at_80x24_stack_two_grids_with_their_statistics),
+		cmocka_unit_test(big_numbers_never_cut_a_label_or_an_address),
 		cmocka_unit_test(five_policies_at_80x24_fit_compactly),
 		cmocka_unit_test(small_and_large_terminals_never_crash),
 		cmocka_unit_test(help_overlay_covers_the_grids),
