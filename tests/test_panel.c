@@ -408,6 +408,41 @@ static void the_statistics_table_names_each_statistic_once(void **unused)
 	session_destroy(session);
 }
 
+/* The pace is a multiple, never a percentage (a percentage there read as progress). */
+static void the_title_shows_the_pace_as_a_multiple(void **unused)
+{
+	(void)unused;
+	static const struct {
+		unsigned speed;
+		bool ascii;
+		const char *text;
+	} paces[] = {
+		{100, false, "1×"}, {0, false, "1×"}, {200, false, "2×"}, {1600, false, "16×"}, {50, false, "½×"},
+		{25, false, "¼×"}, {100, true, "1x"}, {50, true, "1/2x"}, {25, true, "1/4x"},
+	};
+	for (size_t i = 0; i < sizeof paces / sizeof paces[0]; i++) {
+		char text[16];
+		view_format_pace(paces[i].speed, paces[i].ascii, text, sizeof text);
+		assert_string_equal(text, paces[i].text);
+	}
+	struct session *session = new_session(1024, POLICY_FIRST_FIT);
+	for (int i = 0; i < 40; i++)
+		run(session, i % 2 ? "free a" : "alloc 8 as a");
+	struct command_error error;
+	assert_true(session_goto(session, 9, &error));
+	struct screen screen = {0};
+	assert_true(screen_resize(&screen, 80, 24));
+	struct view_state state = {.timeline = true, .playing = true, .speed_percent = 100};
+	view_render(&screen, session, &state);
+	char title[512];
+	panel_text(&screen, 0, 0, title, sizeof title);
+	assert_non_null(strstr(title, "▶ 1×  step 9 / 40"));
+	assert_null(strchr(title, '%'));
+	assert_non_null(strstr(title, "━"));   /* the progress bar */
+	screen_release(&screen);
+	session_destroy(session);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +452,7 @@ int main(void)
 		cmocka_unit_test(wide_byte_counts_are_whole),
 		cmocka_unit_test(a_long_history_shows_the_step_whole),
 		cmocka_unit_test(the_inspector_shows_every_field_whole),
+		cmocka_unit_test(the_title_shows_the_pace_as_a_multiple),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
