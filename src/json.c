@@ -1,8 +1,55 @@
 /* json.c - the session's state as JSON, built from the heap walker, the names and the statistics. */
 #include "json.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Length of a well-formed UTF-8 sequence at s (at most len bytes) and its code point, or 0. */
+static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *code_point)
+{
+	unsigned char c = s[0];
+	size_t need = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+	if (need == 0 || need > len)
+		return 0;
+	uint32_t ch = c & (need == 2 ? 0x1f : need == 3 ? 0x0f : 0x07);
+	for (size_t k = 1; k < need; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		ch = ch << 6 | (s[k] & 0x3f);
+	}
+	/* Overlong forms, surrogates and code points past U+10FFFF are not UTF-8. */
+	if ((need == 3 && ch < 0x800) || (ch >= 0xd800 && ch < 0xe000) || (need == 4 && (ch < 0x10000 || ch > 0x10ffff)))
+		return 0;
+	*code_point = ch;
+	return need;
+}
+
+/*
+ * Characters a terminal acts on or that change how text around them reads:
+ * C1 controls (U+0080..U+009F, U+009B is CSI), bidi overrides and isolates,
+ * zero-width characters, line/paragraph separators and the BOM. JSON allows
+ * them raw, but `--trace-json -` goes to a terminal: they are written \uXXXX.
+ */
+static bool json_must_escape(uint32_t ch)
+{
+	return (ch >= 0x80 && ch < 0xa0) || ch == 0xad || ch == 0x061c || ch == 0x180e ||
+	       (ch >= 0x200b && ch <= 0x200f) || (ch >= 0x2028 && ch <= 0x202e) || (ch >= 0x2060 && ch <= 0x206f) ||
+	       ch == 0xfeff || (ch >= 0xfff9 && ch <= 0xfffb);
+}
+
+bool json_is_utf8(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	for (size_t i = 0; i < len;) {
+		uint32_t ch;
+		size_t n = s[i] < 0x80 ? 1 : utf8_decode(s + i, len - i, &ch);
+		if (n == 0)
+			return false;
+		i += n;
+	}
+	return true;
+}
 
 void json_string(struct strbuf *out, const char *text, size_t len)
 {
@@ -25,20 +72,16 @@ void json_string(struct strbuf *out, const char *text, size_t len)
 			strbuf_putc(out, (char)c);
 		} else {
 			/* Copy a well-formed UTF-8 sequence; anything else becomes U+FFFD. */
-			size_t need = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
-			bool ok = need && c < 0xf5 && i + need <= len;
-			for (size_t k = 1; ok && k < need; k++)
-				ok = (s[i + k] & 0xc0) == 0x80;
-			if (ok && need == 3)
-				ok = !(c == 0xe0 && s[i + 1] < 0xa0) && !(c == 0xed && s[i + 1] >= 0xa0);
-			if (ok && need == 4)
-				ok = !(c == 0xf0 && s[i + 1] < 0x90) && !(c == 0xf4 && s[i + 1] >= 0x90);
-			if (ok) {
-				strbuf_append(out, text + i, need);
-				i += need - 1;
-			} else {
+			uint32_t ch = 0;
+			size_t need = utf8_decode(s + i, len - i, &ch);
+			if (need == 0)
 				strbuf_puts(out, "\\ufffd");
-			}
+			else if (json_must_escape(ch))
+				strbuf_printf(out, "\\u%04x", (unsigned)ch);
+			else
+				strbuf_append(out, text + i, need);
+			if (need)
+				i += need - 1;
 		}
 	}
 	strbuf_putc(out, '"');
@@ -155,6 +198,13 @@ void json_trace_line(struct strbuf *out, const struct session *session, const ch
 	json_state_fields(out, session);
 	strbuf_puts(out, ",\n \"command\": ");
 	json_text(out, source);
+	/* Bytes that are not UTF-8 show as U+FFFD in "command": the exact bytes, in hex like "data", keep it recoverable. */
+	if (source && !json_is_utf8(source, strlen(source))) {
+		strbuf_puts(out, ", \"command_bytes\": \"");
+		for (const unsigned char *b = (const unsigned char *)source; *b; b++)
+			strbuf_printf(out, "%02x", *b);
+		strbuf_putc(out, '"');
+	}
 	strbuf_printf(out, ", \"ok\": %s, \"error\": ", report && !report->ok ? "false" : "true");
 	json_text(out, report && !report->ok ? report->error.message : NULL);
 	strbuf_puts(out, ", \"result\": ");
