@@ -1,4 +1,5 @@
 /* main.c - command-line options: headless batch mode or the interactive screen. */
+#include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -156,6 +157,16 @@ static int unknown_option(char **argv)
 	return usage_error("unknown option ", letter, "");
 }
 
+/* --help and --version: a write that fails (a full disk, a closed pipe) is an error, not a silent success. */
+static int print_to_stdout(const char *text)
+{
+	if (fputs(text, stdout) < 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "heapviz: standard output: write failed: %s\n", strerror(errno));
+		return EXIT_FILE;
+	}
+	return EXIT_OK;
+}
+
 /* After setlocale: is the terminal's character set UTF-8? */
 static bool locale_is_utf8(void)
 {
@@ -207,7 +218,7 @@ static int parse_options(int argc, char **argv, struct options *options)
 		case OPT_RENDER: options->render.output = optarg; break;
 		case OPT_SIZE:
 			if (!parse_dimensions(optarg, &options->render.width, &options->render.height))
-				return usage_error("bad size ", optarg, ": expected WIDTHxHEIGHT like 100x30");
+				return usage_error("bad size ", optarg, ": expected WIDTHxHEIGHT like 100x30, each from 1 to 1000");
 			options->size_given = true;
 			break;
 		case OPT_STEP_MS:
@@ -231,11 +242,9 @@ static int parse_options(int argc, char **argv, struct options *options)
 			break;
 		}
 		case 'h':
-			fputs(usage_text, stdout);
-			return EXIT_OK;
+			return print_to_stdout(usage_text);
 		case 'V':
-			printf("heapviz %s\n", HEAPVIZ_VERSION);
-			return EXIT_OK;
+			return print_to_stdout("heapviz " HEAPVIZ_VERSION "\n");
 		case ':':
 			return usage_error("option ", argv[optind - 1], " needs an argument");
 		default:
@@ -254,6 +263,11 @@ static int parse_options(int argc, char **argv, struct options *options)
 				   NULL, " works only with --batch");
 	if (options->run_batch && (options->ui.record || options->render.output))
 		return usage_error(options->ui.record ? "--record" : "--render", NULL, " does not go with --batch");
+	if (options->ui.record && strcmp(options->ui.record, "-") == 0)
+		return usage_error("--record -", NULL, ": the screen is on standard output; name a .cast file");
+	if (options->batch.json && options->batch.trace_json && strcmp(options->batch.trace_json, "-") == 0)
+		return usage_error("--json and --trace-json -", NULL,
+				   " would mix one object and JSON Lines on standard output: give --trace-json a FILE");
 	if (options->ui.record && options->render.output)
 		return usage_error("--record and --render", NULL, " do not go together (--render writes its own recording)");
 	if (options->render.output && !file)
