@@ -199,12 +199,50 @@ static FILE *open_trace(const char *path, FILE *out, FILE *err)
 	return trace;
 }
 
+/*
+ * One record in the chosen form: the full state (memory NULL) or, for
+ * --trace-form changes, what changed since the line before. false when out of
+ * host memory.
+ */
+static bool trace_record(struct strbuf *line, const struct session *session, const char *source,
+			 const struct session_report *report, struct json_trace_memory *memory)
+{
+	if (memory)
+		return json_trace_changes_line(line, session, source, report, memory);
+	json_trace_line(line, session, source, report);
+	return !line->failed;
+}
+
+/* The trace's buffers (one per heap) for the changes form; all NULL for the full form. */
+struct trace_memories {
+	struct json_trace_memory *heaps[COMPARE_MAX];
+};
+
+static bool trace_memories_create(struct trace_memories *memories, const struct batch_options *options, size_t heaps)
+{
+	memset(memories, 0, sizeof *memories);
+	if (!options->trace_json || !options->trace_changes)
+		return true;
+	for (size_t i = 0; i < heaps; i++)
+		if (!(memories->heaps[i] = json_trace_memory_create()))
+			return false;
+	return true;
+}
+
+static void trace_memories_destroy(struct trace_memories *memories)
+{
+	for (size_t i = 0; i < COMPARE_MAX; i++)
+		json_trace_memory_destroy(memories->heaps[i]);
+}
+
 static void write_trace_line(FILE *trace, const struct session *session, const char *source,
-			     const struct session_report *report)
+			     const struct session_report *report, struct trace_memories *memories,
+			     struct write_errors *errors)
 {
 	struct strbuf line;
 	strbuf_init(&line);
-	json_trace_line(&line, session, source, report);
+	if (!trace_record(&line, session, source, report, memories->heaps[0]) && !errors->trace)
+		errors->trace = ENOMEM;
 	/* One record per line: JSON Lines forbids the newlines the pretty state contains. */
 	for (size_t i = 0; i < line.len; i++)
 		if (line.text[i] == '\n')
@@ -391,16 +429,18 @@ static void print_compare_table(FILE *out, const struct compare *compare)
 
 /* {"compare": [trace line, trace line, ...]}: each member's line as --trace-json writes it for one heap. */
 static void write_compare_trace_line(FILE *trace, const struct compare *compare, const char *source,
-				     const struct compare_report *report)
+				     const struct compare_report *report, struct trace_memories *memories,
+				     struct write_errors *errors)
 {
 	struct strbuf line;
+	bool ok = true;
 	strbuf_init(&line);
 	strbuf_puts(&line, "{\"compare\": [");
 	for (size_t i = 0; i < compare_count(compare); i++) {
 		if (i)
 			strbuf_puts(&line, ", ");
 		if (!report) {
-			json_trace_line(&line, compare_session(compare, i), NULL, NULL);
+			ok = trace_record(&line, compare_session(compare, i), NULL, NULL, memories->heaps[i]) && ok;
 			continue;
 		}
 		struct session_report stand_in;
@@ -414,8 +454,10 @@ static void write_compare_trace_line(FILE *trace, const struct compare *compare,
 			stand_in.error = report->error;
 			stand_in.kind = report->kind;
 		}
-		json_trace_line(&line, compare_session(compare, i), source, one);
+		ok = trace_record(&line, compare_session(compare, i), source, one, memories->heaps[i]) && ok;
 	}
+	if (!ok && !errors->trace)
+		errors->trace = ENOMEM;
 	strbuf_puts(&line, "]}");
 	for (size_t i = 0; i < line.len; i++)
 		if (line.text[i] == '\n')
@@ -442,14 +484,17 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 		compare_destroy(compare);
 		return EXIT_FILE;
 	}
+	struct write_errors written = { 0, 0 };
+	struct trace_memories memories;
+	if (!trace_memories_create(&memories, options, compare_count(compare)))
+		written.trace = ENOMEM;
 	if (trace)
-		write_compare_trace_line(trace, compare, NULL, NULL);
+		write_compare_trace_line(trace, compare, NULL, NULL, &memories, &written);
 
 	int status = EXIT_OK;
 	bool rejected = false, quit = false;
 	struct first_error first;
 	memset(&first, 0, sizeof first);
-	struct write_errors written = { 0, 0 };
 	for (size_t i = 0; i < script->count && !quit; i++) {
 		const struct script_line *line = &script->lines[i];
 		struct compare_report report;
@@ -461,7 +506,7 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 			compare_run(compare, &line->command, line->source, &report);
 		}
 		if (trace)
-			write_compare_trace_line(trace, compare, line->source, &report);
+			write_compare_trace_line(trace, compare, line->source, &report, &memories, &written);
 		watch_writes(&written, trace, out);
 		if (!report.ok) {
 			rejected = true;
@@ -498,6 +543,7 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 		print_compare_table(out, compare);
 	}
 	status = finish_outputs(options, trace, out, err, status, &written);
+	trace_memories_destroy(&memories);
 	compare_destroy(compare);
 	if (status == EXIT_OK && rejected)
 		status = EXIT_USAGE;
@@ -529,13 +575,16 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 		script_release(&script);
 		return EXIT_FILE;
 	}
+	struct write_errors written = { 0, 0 };
+	struct trace_memories memories;
+	if (!trace_memories_create(&memories, options, 1))
+		written.trace = ENOMEM;
 	if (trace)
-		write_trace_line(trace, session, NULL, NULL);
+		write_trace_line(trace, session, NULL, NULL, &memories, &written);
 
 	bool rejected = false, quit = false, export_failed = false;
 	struct first_error first;
 	memset(&first, 0, sizeof first);
-	struct write_errors written = { 0, 0 };
 	for (size_t i = 0; i < script.count && !quit; i++) {
 		const struct script_line *line = &script.lines[i];
 		struct session_report report;
@@ -555,7 +604,7 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 			strbuf_release(&problem);
 		}
 		if (trace)
-			write_trace_line(trace, session, line->source, &report);
+			write_trace_line(trace, session, line->source, &report, &memories, &written);
 		watch_writes(&written, trace, out);
 		if (!report.ok) {
 			rejected = true;
@@ -601,6 +650,7 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 		print_final_report(out, session);
 	}
 	status = finish_outputs(options, trace, out, err, status, &written);
+	trace_memories_destroy(&memories);
 	session_destroy(session);
 	script_release(&script);
 	if (status == EXIT_OK && rejected)

@@ -32,6 +32,8 @@ static const char usage_text[] =
 	"      --json             with --batch: print the final state as one JSON object instead\n"
 	"      --trace-json FILE  with --batch: write the state after step 0 (the empty heap) and\n"
 	"                         after every step as JSON Lines (\"-\" = standard output)\n"
+	"      --trace-form FORM  with --trace-json: full (default: every line holds every block)\n"
+	"                         or changes (each line holds only the blocks that changed)\n"
 	"      --keep-going       with --batch: report rejected commands and continue\n"
 	"      --snapshot FILE    with --batch: write the final step's grid, legend and statistics\n"
 	"                         as FILE.svg (for slides and handouts) or FILE.txt\n"
@@ -59,7 +61,7 @@ static const char usage_text[] =
 enum long_only {
 	OPT_ALIGN = 256, OPT_BATCH, OPT_JSON, OPT_TRACE_JSON, OPT_KEEP_GOING,
 	OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_RECORD, OPT_RENDER, OPT_SIZE, OPT_STEP_MS, OPT_SNAPSHOT,
-	OPT_COMPARE
+	OPT_COMPARE, OPT_TRACE_FORM
 };
 
 static const struct option long_options[] = {
@@ -69,6 +71,7 @@ static const struct option long_options[] = {
 	{ "batch", no_argument, NULL, OPT_BATCH },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "trace-json", required_argument, NULL, OPT_TRACE_JSON },
+	{ "trace-form", required_argument, NULL, OPT_TRACE_FORM },
 	{ "keep-going", no_argument, NULL, OPT_KEEP_GOING },
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -93,6 +96,7 @@ struct options {
 	bool size_given;
 	bool step_ms_given;
 	bool policy_given;
+	bool trace_form_given;
 	bool comparing;                    /* --compare: one heap per policy */
 	struct compare_policies compare;
 };
@@ -201,6 +205,12 @@ static int parse_options(int argc, char **argv, struct options *options)
 		case OPT_BATCH: options->run_batch = true; break;
 		case OPT_JSON: options->batch.json = true; break;
 		case OPT_TRACE_JSON: options->batch.trace_json = optarg; break;
+		case OPT_TRACE_FORM:
+			if (strcmp(optarg, "full") && strcmp(optarg, "changes"))
+				return usage_error("unknown trace form ", optarg, ": use full or changes");
+			options->batch.trace_changes = strcmp(optarg, "changes") == 0;
+			options->trace_form_given = true;
+			break;
 		case OPT_KEEP_GOING: options->batch.keep_going = true; break;
 		case OPT_THEME:
 			if (!theme_parse(optarg, &options->ui.theme))
@@ -261,6 +271,8 @@ static int parse_options(int argc, char **argv, struct options *options)
 		return usage_error(options->batch.json ? "--json" : options->batch.trace_json ? "--trace-json"
 				   : options->batch.keep_going ? "--keep-going" : "--snapshot",
 				   NULL, " works only with --batch");
+	if (options->trace_form_given && !options->batch.trace_json)
+		return usage_error("--trace-form", NULL, " works only with --trace-json");
 	if (options->run_batch && (options->ui.record || options->render.output))
 		return usage_error(options->ui.record ? "--record" : "--render", NULL, " does not go with --batch");
 	if (options->ui.record && strcmp(options->ui.record, "-") == 0)
