@@ -55,6 +55,10 @@ PY
 		"$bin" --batch --json --keep-going "$work/reject.hv"
 	python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["step"] == 2 and s["error"]["line"] == 2 and s["rejected"] == 1, s' \
 		"$work/out" || fail "$tag --json --keep-going: $(head -c 300 "$work/out")"
+	expect_err "$tag --compare --json after a rejection" 2 "$work/reject.hv:2:6: no block is named 'zz'" -- \
+		"$bin" --batch --compare first,best --json "$work/reject.hv"
+	python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert len(s["compare"]) == 2 and s["compare"][0]["step"] == 1 and s["error"]["column"] == 6, s' \
+		"$work/out" || fail "$tag --compare --json after a rejection: $(head -c 300 "$work/out")"
 	# A clean run has no "error" field (the interface stays as it was).
 	"$bin" --batch --json tests/data/batch_basic.hv >"$work/out"
 	python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert "error" not in s and "rejected" not in s' "$work/out" ||
