@@ -15,6 +15,7 @@ struct batch_options {
 	const char *file;          /* NULL or "-" = standard input */
 	bool json;                 /* final state as one JSON object instead of the text report */
 	const char *trace_json;    /* JSON Lines destination, "-" = standard output, NULL = none */
+	bool trace_changes;        /* --trace-form changes: each line lists only the blocks that changed */
 	bool keep_going;           /* report rejected commands and continue */
 	const char *snapshot;      /* --snapshot: write the final step as SVG or text here, or NULL */
 	const struct compare_policies *compare; /* --compare: one heap per policy, or NULL for one heap */

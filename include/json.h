@@ -10,7 +10,26 @@ void json_state(struct strbuf *out, const struct session *session);
 /* Append one JSON Lines record: the state after a command plus command, ok, error, result and explain. */
 void json_trace_line(struct strbuf *out, const struct session *session, const char *source,
 		     const struct session_report *report);
-/* Append text as a JSON string literal (escaped; invalid UTF-8 becomes U+FFFD). */
+/*
+ * --trace-form changes: what the line before wrote, so each line lists only
+ * the blocks that differ ("changed": whole block objects, as in "blocks";
+ * "removed": offsets where a block no longer starts). The first line lists
+ * every block. Create one per heap; NULL when out of memory.
+ */
+struct json_trace_memory;
+struct json_trace_memory *json_trace_memory_create(void);
+void json_trace_memory_destroy(struct json_trace_memory *memory);
+/* Append one changes-form record; false when out of host memory (the form cannot go on). */
+bool json_trace_changes_line(struct strbuf *out, const struct session *session, const char *source,
+			     const struct session_report *report, struct json_trace_memory *memory);
+
+/*
+ * Append text as a JSON string literal: control characters, C1 controls and
+ * invisible format characters (bidi, zero-width) as \uXXXX; each byte that is
+ * not UTF-8 becomes U+FFFD (callers that must keep the bytes add a hex field).
+ */
 void json_string(struct strbuf *out, const char *text, size_t len);
+/* True when text is well-formed UTF-8. */
+bool json_is_utf8(const char *text, size_t len);
 
 #endif

@@ -16,28 +16,75 @@ static const char *display_name(const char *file)
 	return file && strcmp(file, "-") != 0 ? file : "<stdin>";
 }
 
-/* Standard input read whole, so a script from a pipe is parsed like a file. */
-static bool read_stream(FILE *in, struct strbuf *buffer)
+/* Standard input read whole, so a script from a pipe is parsed like a file; false with the reason. */
+static bool read_stream(FILE *in, struct strbuf *buffer, char *reason, size_t reason_size)
 {
 	char chunk[65536];
 	size_t got;
+	errno = 0;
 	while ((got = fread(chunk, 1, sizeof chunk, in)) > 0) {
-		if (buffer->len + got > SCRIPT_MAX_FILE)
+		if (buffer->len + got > SCRIPT_MAX_FILE) {
+			snprintf(reason, reason_size, "it is larger than %zu MiB", SCRIPT_MAX_FILE >> 20);
 			return false;
+		}
 		strbuf_append(buffer, chunk, got);
 	}
-	return !ferror(in) && !buffer->failed;
+	if (ferror(in)) {
+		snprintf(reason, reason_size, "%s", strerror(errno ? errno : EIO));
+		return false;
+	}
+	if (buffer->failed) {
+		snprintf(reason, reason_size, "out of memory");
+		return false;
+	}
+	return true;
 }
 
 /* The error text with control characters escaped: messages may quote a file name. */
 static void print_escaped_line(FILE *err, const char *text);
 
-/* "heapviz: PATH: write failed", the path shown safely. */
-static void report_write_failure(FILE *err, const char *path)
+/*
+ * The errno of the first failed write to each output, caught right after the
+ * write (stdio keeps only an error flag): so the message can say why.
+ */
+struct write_errors {
+	int trace;
+	int out;
+};
+
+static void watch_writes(struct write_errors *errors, FILE *trace, FILE *out)
+{
+	if (trace && !errors->trace && ferror(trace))
+		errors->trace = errno ? errno : EIO;
+	if (!errors->out && ferror(out))
+		errors->out = errno ? errno : EIO;
+}
+
+/*
+ * A path quoted in a message: escaped, and cut after PATH_SHOWN bytes like
+ * other quoted user text (a 1 MB path is not echoed whole).
+ */
+#define PATH_SHOWN 60
+static void put_path(struct strbuf *line, const char *path)
+{
+	size_t len = strlen(path), shown = len;
+	if (len > PATH_SHOWN) {
+		shown = PATH_SHOWN;
+		while (shown > 0 && ((unsigned char)path[shown] & 0xc0) == 0x80)
+			shown--;   /* never half a UTF-8 character */
+	}
+	strbuf_put_escaped(line, path, shown);
+	if (shown < len)
+		strbuf_puts(line, "...");
+}
+
+/* "heapviz: PATH: write failed: REASON", the path shown safely ("-" is standard output). */
+static void report_write_failure(FILE *err, const char *path, int saved)
 {
 	struct strbuf line;
 	strbuf_init(&line);
-	strbuf_printf(&line, "heapviz: %s: write failed", path);
+	strbuf_printf(&line, "heapviz: %s: write failed: %s", strcmp(path, "-") == 0 ? "standard output" : path,
+		      strerror(saved ? saved : EIO));
 	print_escaped_line(err, strbuf_text(&line));
 	strbuf_release(&line);
 }
@@ -67,8 +114,9 @@ int batch_load_script(const char *file, unsigned flags, struct script *script, F
 	if (!file || strcmp(file, "-") == 0) {
 		struct strbuf buffer;
 		strbuf_init(&buffer);
-		if (!read_stream(stdin, &buffer)) {
-			fprintf(err, "heapviz: <stdin>: cannot read standard input\n");
+		char reason[120];
+		if (!read_stream(stdin, &buffer, reason, sizeof reason)) {
+			fprintf(err, "heapviz: <stdin>: reading standard input failed: %s\n", reason);
 			strbuf_release(&buffer);
 			return EXIT_FILE;
 		}
@@ -151,12 +199,50 @@ static FILE *open_trace(const char *path, FILE *out, FILE *err)
 	return trace;
 }
 
+/*
+ * One record in the chosen form: the full state (memory NULL) or, for
+ * --trace-form changes, what changed since the line before. false when out of
+ * host memory.
+ */
+static bool trace_record(struct strbuf *line, const struct session *session, const char *source,
+			 const struct session_report *report, struct json_trace_memory *memory)
+{
+	if (memory)
+		return json_trace_changes_line(line, session, source, report, memory);
+	json_trace_line(line, session, source, report);
+	return !line->failed;
+}
+
+/* The trace's buffers (one per heap) for the changes form; all NULL for the full form. */
+struct trace_memories {
+	struct json_trace_memory *heaps[COMPARE_MAX];
+};
+
+static bool trace_memories_create(struct trace_memories *memories, const struct batch_options *options, size_t heaps)
+{
+	memset(memories, 0, sizeof *memories);
+	if (!options->trace_json || !options->trace_changes)
+		return true;
+	for (size_t i = 0; i < heaps; i++)
+		if (!(memories->heaps[i] = json_trace_memory_create()))
+			return false;
+	return true;
+}
+
+static void trace_memories_destroy(struct trace_memories *memories)
+{
+	for (size_t i = 0; i < COMPARE_MAX; i++)
+		json_trace_memory_destroy(memories->heaps[i]);
+}
+
 static void write_trace_line(FILE *trace, const struct session *session, const char *source,
-			     const struct session_report *report)
+			     const struct session_report *report, struct trace_memories *memories,
+			     struct write_errors *errors)
 {
 	struct strbuf line;
 	strbuf_init(&line);
-	json_trace_line(&line, session, source, report);
+	if (!trace_record(&line, session, source, report, memories->heaps[0]) && !errors->trace)
+		errors->trace = ENOMEM;
 	/* One record per line: JSON Lines forbids the newlines the pretty state contains. */
 	for (size_t i = 0; i < line.len; i++)
 		if (line.text[i] == '\n')
@@ -165,9 +251,11 @@ static void write_trace_line(FILE *trace, const struct session *session, const c
 	strbuf_release(&line);
 }
 
-static void report_rejection(FILE *err, const char *file, const struct script_line *line,
+/* Errors go to err after out's lines so far: in a `>log 2>&1` log they follow the lines before them. */
+static void report_rejection(FILE *out, FILE *err, const char *file, const struct script_line *line,
 			     const struct session_report *report)
 {
+	fflush(out);
 	struct strbuf text;
 	strbuf_init(&text);
 	size_t column = report->error.column ? report->error.column : 1;
@@ -176,24 +264,80 @@ static void report_rejection(FILE *err, const char *file, const struct script_li
 	strbuf_release(&text);
 }
 
-/* export FILE (or --snapshot): write the current step as SVG or text; false after saying why on err. */
-static bool export_snapshot(const struct session *session, const char *path, struct session_report *report, FILE *err)
+/* export FILE (or --snapshot): write the current step as SVG or text; false with "PATH: reason" in problem. */
+static bool export_snapshot(const struct session *session, const char *path, struct session_report *report,
+			    struct strbuf *problem)
 {
 	char reason[200];
-	struct strbuf line;
-	strbuf_init(&line);
 	bool ok = snapshot_write(session, path, reason, sizeof reason);
 	if (ok) {
 		if (report)
 			snprintf(report->message, sizeof report->message, "wrote %.280s", path);
 	} else {
-		strbuf_puts(&line, "heapviz: ");
-		strbuf_put_escaped(&line, path, strlen(path));
-		strbuf_printf(&line, ": %s", reason);
-		fprintf(err, "%s\n", strbuf_text(&line));
+		put_path(problem, path);
+		strbuf_printf(problem, ": %s", reason);
 	}
-	strbuf_release(&line);
 	return ok;
+}
+
+/* A script's export that failed: rejected like a command, at the path's column, the path cut and escaped. */
+static void reject_export(const struct script_line *line, struct session_report *report, const struct strbuf *problem)
+{
+	report->ok = false;
+	report->error.column = line->command.text_column;
+	snprintf(report->error.message, sizeof report->error.message, "%s", strbuf_text(problem));
+}
+
+/* The first rejected command, for --json: {"line", "column", "message"}. */
+struct first_error {
+	size_t line, column;
+	char message[COMMAND_MESSAGE_MAX];
+	size_t count;
+};
+
+static void note_error(struct first_error *first, const struct script_line *line, const struct command_error *error)
+{
+	if (first->count++ == 0) {
+		first->line = line->line;
+		first->column = error->column ? error->column : 1;
+		snprintf(first->message, sizeof first->message, "%s", error->message);
+	}
+}
+
+/* Print the JSON state (an object in state) with "error" and "rejected" added when a command was rejected. */
+static void print_json_state(FILE *out, struct strbuf *state, const struct first_error *first)
+{
+	if (first->count > 0 && state->len > 0 && state->text[state->len - 1] == '}') {
+		state->text[--state->len] = '\0';
+		strbuf_printf(state, ",\n \"error\": {\"line\": %zu, \"column\": %zu, \"message\": ", first->line,
+			      first->column);
+		json_string(state, first->message, strlen(first->message));
+		strbuf_printf(state, "}, \"rejected\": %zu}", first->count);
+	}
+	fprintf(out, "%s\n", strbuf_text(state));
+}
+
+/* Close the trace and flush out; a failed write says which file and why, and makes the status 1. */
+static int finish_outputs(const struct batch_options *options, FILE *trace, FILE *out, FILE *err, int status,
+			  struct write_errors *errors)
+{
+	if (trace && trace != out) {
+		errno = 0;
+		if (fclose(trace) != 0 && !errors->trace)
+			errors->trace = errno ? errno : EIO;
+		if (errors->trace) {
+			report_write_failure(err, options->trace_json, errors->trace);
+			status = EXIT_FILE;
+		}
+	}
+	errno = 0;
+	if (fflush(out) != 0)
+		watch_writes(errors, NULL, out);
+	if (errors->out || (trace == out && errors->trace)) {
+		report_write_failure(err, "-", errors->out ? errors->out : errors->trace);
+		status = EXIT_FILE;
+	}
+	return status;
 }
 
 /* --- --compare: the same commands on one heap per policy ------------------------------ */
@@ -285,16 +429,18 @@ static void print_compare_table(FILE *out, const struct compare *compare)
 
 /* {"compare": [trace line, trace line, ...]}: each member's line as --trace-json writes it for one heap. */
 static void write_compare_trace_line(FILE *trace, const struct compare *compare, const char *source,
-				     const struct compare_report *report)
+				     const struct compare_report *report, struct trace_memories *memories,
+				     struct write_errors *errors)
 {
 	struct strbuf line;
+	bool ok = true;
 	strbuf_init(&line);
 	strbuf_puts(&line, "{\"compare\": [");
 	for (size_t i = 0; i < compare_count(compare); i++) {
 		if (i)
 			strbuf_puts(&line, ", ");
 		if (!report) {
-			json_trace_line(&line, compare_session(compare, i), NULL, NULL);
+			ok = trace_record(&line, compare_session(compare, i), NULL, NULL, memories->heaps[i]) && ok;
 			continue;
 		}
 		struct session_report stand_in;
@@ -308,8 +454,10 @@ static void write_compare_trace_line(FILE *trace, const struct compare *compare,
 			stand_in.error = report->error;
 			stand_in.kind = report->kind;
 		}
-		json_trace_line(&line, compare_session(compare, i), source, one);
+		ok = trace_record(&line, compare_session(compare, i), source, one, memories->heaps[i]) && ok;
 	}
+	if (!ok && !errors->trace)
+		errors->trace = ENOMEM;
 	strbuf_puts(&line, "]}");
 	for (size_t i = 0; i < line.len; i++)
 		if (line.text[i] == '\n')
@@ -336,11 +484,17 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 		compare_destroy(compare);
 		return EXIT_FILE;
 	}
+	struct write_errors written = { 0, 0 };
+	struct trace_memories memories;
+	if (!trace_memories_create(&memories, options, compare_count(compare)))
+		written.trace = ENOMEM;
 	if (trace)
-		write_compare_trace_line(trace, compare, NULL, NULL);
+		write_compare_trace_line(trace, compare, NULL, NULL, &memories, &written);
 
 	int status = EXIT_OK;
 	bool rejected = false, quit = false;
+	struct first_error first;
+	memset(&first, 0, sizeof first);
 	for (size_t i = 0; i < script->count && !quit; i++) {
 		const struct script_line *line = &script->lines[i];
 		struct compare_report report;
@@ -352,13 +506,15 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 			compare_run(compare, &line->command, line->source, &report);
 		}
 		if (trace)
-			write_compare_trace_line(trace, compare, line->source, &report);
+			write_compare_trace_line(trace, compare, line->source, &report, &memories, &written);
+		watch_writes(&written, trace, out);
 		if (!report.ok) {
 			rejected = true;
 			struct session_report as_session;
 			memset(&as_session, 0, sizeof as_session);
 			as_session.error = report.error;
-			report_rejection(err, options->file, line, &as_session);
+			note_error(&first, line, &report.error);
+			report_rejection(out, err, options->file, line, &as_session);
 			compare_report_release(&report);
 			if (!options->keep_going)
 				break;
@@ -367,31 +523,27 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 		quit = report.quit;
 		if (!options->json && trace != out)
 			print_compare_step_line(out, compare, line->source, &report);
+		watch_writes(&written, trace, out);
 		compare_report_release(&report);
 	}
-	if (!rejected || options->keep_going) {
-		if (options->json) {
-			struct strbuf state;
-			strbuf_init(&state);
-			strbuf_puts(&state, "{\"compare\": [\n");
-			for (size_t i = 0; i < compare_count(compare); i++) {
-				if (i)
-					strbuf_puts(&state, ",\n");
-				json_state(&state, compare_session(compare, i));
-			}
-			strbuf_puts(&state, "]}");
-			fprintf(out, "%s\n", strbuf_text(&state));
-			strbuf_release(&state);
-		} else if (trace != out) {
-			print_compare_table(out, compare);
+	if (options->json) {
+		/* Also after a rejection: the state it stopped at, with the error. */
+		struct strbuf state;
+		strbuf_init(&state);
+		strbuf_puts(&state, "{\"compare\": [\n");
+		for (size_t i = 0; i < compare_count(compare); i++) {
+			if (i)
+				strbuf_puts(&state, ",\n");
+			json_state(&state, compare_session(compare, i));
 		}
+		strbuf_puts(&state, "]}");
+		print_json_state(out, &state, &first);
+		strbuf_release(&state);
+	} else if ((!rejected || options->keep_going) && trace != out) {
+		print_compare_table(out, compare);
 	}
-	if (trace && trace != out && fclose(trace) != 0) {
-		report_write_failure(err, options->trace_json);
-		status = EXIT_FILE;
-	}
-	if (fflush(out) != 0)
-		status = EXIT_FILE;
+	status = finish_outputs(options, trace, out, err, status, &written);
+	trace_memories_destroy(&memories);
 	compare_destroy(compare);
 	if (status == EXIT_OK && rejected)
 		status = EXIT_USAGE;
@@ -423,10 +575,16 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 		script_release(&script);
 		return EXIT_FILE;
 	}
+	struct write_errors written = { 0, 0 };
+	struct trace_memories memories;
+	if (!trace_memories_create(&memories, options, 1))
+		written.trace = ENOMEM;
 	if (trace)
-		write_trace_line(trace, session, NULL, NULL);
+		write_trace_line(trace, session, NULL, NULL, &memories, &written);
 
-	bool rejected = false, quit = false;
+	bool rejected = false, quit = false, export_failed = false;
+	struct first_error first;
+	memset(&first, 0, sizeof first);
 	for (size_t i = 0; i < script.count && !quit; i++) {
 		const struct script_line *line = &script.lines[i];
 		struct session_report report;
@@ -436,47 +594,63 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 		} else {
 			session_run(session, &line->command, line->source, &report);
 		}
+		if (report.ok && report.export_path) {
+			struct strbuf problem;
+			strbuf_init(&problem);
+			if (!export_snapshot(session, report.export_path, &report, &problem)) {
+				reject_export(line, &report, &problem);
+				export_failed = true;
+			}
+			strbuf_release(&problem);
+		}
 		if (trace)
-			write_trace_line(trace, session, line->source, &report);
+			write_trace_line(trace, session, line->source, &report, &memories, &written);
+		watch_writes(&written, trace, out);
 		if (!report.ok) {
 			rejected = true;
-			report_rejection(err, options->file, line, &report);
+			note_error(&first, line, &report.error);
+			report_rejection(out, err, options->file, line, &report);
 			session_report_release(&report);
 			if (!options->keep_going)
 				break;
 			continue;
 		}
 		quit = report.quit;
-		if (report.export_path && !export_snapshot(session, report.export_path, &report, err)) {
-			status = EXIT_FILE;
-			session_report_release(&report);
-			break;
-		}
 		if (!options->json && trace != out)
 			print_step_line(out, session, line->source, &report);
+		watch_writes(&written, trace, out);
 		session_report_release(&report);
 	}
 
-	if (status == EXIT_OK && options->snapshot && (!rejected || options->keep_going) &&
-	    !export_snapshot(session, options->snapshot, NULL, err))
+	/* A failed export stops the run like an unwritable file (1); with --keep-going it is one more rejected line (2). */
+	if (export_failed && !options->keep_going)
 		status = EXIT_FILE;
-	if (status == EXIT_OK && (!rejected || options->keep_going)) {
-		if (options->json) {
-			struct strbuf state;
-			strbuf_init(&state);
-			json_state(&state, session);
-			fprintf(out, "%s\n", strbuf_text(&state));
-			strbuf_release(&state);
-		} else if (trace != out) {
-			print_final_report(out, session);
+	if (status == EXIT_OK && options->snapshot && (!rejected || options->keep_going)) {
+		struct strbuf problem;
+		strbuf_init(&problem);
+		if (!export_snapshot(session, options->snapshot, NULL, &problem)) {
+			fflush(out);
+			struct strbuf line;
+			strbuf_init(&line);
+			strbuf_printf(&line, "heapviz: %s", strbuf_text(&problem));
+			fprintf(err, "%s\n", strbuf_text(&line));
+			strbuf_release(&line);
+			status = EXIT_FILE;
 		}
+		strbuf_release(&problem);
 	}
-	if (trace && trace != out && fclose(trace) != 0) {
-		report_write_failure(err, options->trace_json);
-		status = EXIT_FILE;
+	if (options->json && (status == EXIT_OK || rejected)) {
+		/* Also after a rejection: the state it stopped at, with the error. */
+		struct strbuf state;
+		strbuf_init(&state);
+		json_state(&state, session);
+		print_json_state(out, &state, &first);
+		strbuf_release(&state);
+	} else if (status == EXIT_OK && (!rejected || options->keep_going) && trace != out) {
+		print_final_report(out, session);
 	}
-	if (fflush(out) != 0)
-		status = EXIT_FILE;
+	status = finish_outputs(options, trace, out, err, status, &written);
+	trace_memories_destroy(&memories);
 	session_destroy(session);
 	script_release(&script);
 	if (status == EXIT_OK && rejected)

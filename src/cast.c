@@ -19,13 +19,30 @@
 struct cast_writer {
 	int fd;
 	bool failed;
+	bool is_stdout;         /* "-": standard output, not closed here */
+	off_t whole;            /* bytes of whole events written: a failed write is cut back to here */
+	char reason[160];       /* why the first failed write failed */
 };
+
+/* Remember the first failure, and cut a partly written event off so the file stays valid. */
+static void fail_write(struct cast_writer *writer, int saved)
+{
+	if (writer->failed)
+		return;
+	writer->failed = true;
+	snprintf(writer->reason, sizeof writer->reason, "write failed: %s", strerror(saved));
+	if (!writer->is_stdout && ftruncate(writer->fd, writer->whole) != 0)
+		snprintf(writer->reason, sizeof writer->reason, "write failed: %s (and cutting the last event off failed: %s)",
+			 strerror(saved), strerror(errno));
+}
 
 static bool write_line(struct cast_writer *writer, struct strbuf *line)
 {
+	if (writer->failed)
+		return false;   /* after a failure nothing more: the file ends at its last whole event */
 	strbuf_putc(line, '\n');
 	if (line->failed) {
-		writer->failed = true;
+		fail_write(writer, ENOMEM);
 		return false;
 	}
 	const char *data = line->text;
@@ -35,12 +52,13 @@ static bool write_line(struct cast_writer *writer, struct strbuf *line)
 		if (done < 0 && errno == EINTR)
 			continue;
 		if (done <= 0) {
-			writer->failed = true;
+			fail_write(writer, done < 0 ? errno : ENOSPC);
 			return false;
 		}
 		data += done;
 		left -= (size_t)done;
 	}
+	writer->whole += (off_t)line->len;
 	return true;
 }
 
@@ -52,7 +70,8 @@ struct cast_writer *cast_open(const char *path, int width, int height, long long
 		snprintf(error, error_size, "out of memory");
 		return NULL;
 	}
-	writer->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	writer->is_stdout = strcmp(path, "-") == 0;
+	writer->fd = writer->is_stdout ? STDOUT_FILENO : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (writer->fd < 0) {
 		snprintf(error, error_size, "cannot write: %s", strerror(errno));
 		free(writer);
@@ -62,13 +81,19 @@ struct cast_writer *cast_open(const char *path, int width, int height, long long
 	strbuf_init(&line);
 	strbuf_printf(&line, "{\"version\": 2, \"width\": %d, \"height\": %d, \"timestamp\": %lld, \"title\": ",
 		      width, height, timestamp);
-	json_string(&line, title, strlen(title));
+	/* The title is a file name: escaped as the screen shows it, so a player never decodes a raw escape sequence. */
+	struct strbuf shown;
+	strbuf_init(&shown);
+	strbuf_put_escaped(&shown, title, strlen(title));
+	json_string(&line, strbuf_text(&shown), shown.len);
+	strbuf_release(&shown);
 	strbuf_puts(&line, ", \"env\": {\"TERM\": \"xterm-256color\"}}");
 	bool ok = write_line(writer, &line);
 	strbuf_release(&line);
 	if (!ok) {
-		snprintf(error, error_size, "cannot write: %s", strerror(errno));
-		close(writer->fd);
+		snprintf(error, error_size, "%s", writer->reason);
+		if (!writer->is_stdout)
+			close(writer->fd);
 		free(writer);
 		return NULL;
 	}
@@ -99,13 +124,26 @@ bool cast_resize(struct cast_writer *writer, double time, int width, int height)
 	return ok;
 }
 
-bool cast_close(struct cast_writer *writer)
+bool cast_failed(const struct cast_writer *writer, const char **reason)
+{
+	if (!writer || !writer->failed)
+		return false;
+	if (reason)
+		*reason = writer->reason;
+	return true;
+}
+
+bool cast_close(struct cast_writer *writer, char *error, size_t error_size)
 {
 	if (!writer)
 		return true;
+	if (!writer->is_stdout && close(writer->fd) != 0 && !writer->failed) {
+		writer->failed = true;   /* too late to cut anything off: the descriptor is gone */
+		snprintf(writer->reason, sizeof writer->reason, "write failed: %s", strerror(errno));
+	}
 	bool ok = !writer->failed;
-	if (close(writer->fd) != 0)
-		ok = false;
+	if (!ok && error)
+		snprintf(error, error_size, "%s", writer->reason);
 	free(writer);
 	return ok;
 }

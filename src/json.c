@@ -1,8 +1,56 @@
 /* json.c - the session's state as JSON, built from the heap walker, the names and the statistics. */
 #include "json.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Length of a well-formed UTF-8 sequence at s (at most len bytes) and its code point, or 0. */
+static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *code_point)
+{
+	unsigned char c = s[0];
+	size_t need = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+	if (need == 0 || need > len)
+		return 0;
+	uint32_t ch = c & (need == 2 ? 0x1f : need == 3 ? 0x0f : 0x07);
+	for (size_t k = 1; k < need; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		ch = ch << 6 | (s[k] & 0x3f);
+	}
+	/* Overlong forms, surrogates and code points past U+10FFFF are not UTF-8. */
+	if ((need == 3 && ch < 0x800) || (ch >= 0xd800 && ch < 0xe000) || (need == 4 && (ch < 0x10000 || ch > 0x10ffff)))
+		return 0;
+	*code_point = ch;
+	return need;
+}
+
+/*
+ * Characters a terminal acts on or that change how text around them reads:
+ * C1 controls (U+0080..U+009F, U+009B is CSI), bidi overrides and isolates,
+ * zero-width characters, line/paragraph separators and the BOM. JSON allows
+ * them raw, but `--trace-json -` goes to a terminal: they are written \uXXXX.
+ */
+static bool json_must_escape(uint32_t ch)
+{
+	return (ch >= 0x80 && ch < 0xa0) || ch == 0xad || ch == 0x061c || ch == 0x180e ||
+	       (ch >= 0x200b && ch <= 0x200f) || (ch >= 0x2028 && ch <= 0x202e) || (ch >= 0x2060 && ch <= 0x206f) ||
+	       ch == 0xfeff || (ch >= 0xfff9 && ch <= 0xfffb);
+}
+
+bool json_is_utf8(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	for (size_t i = 0; i < len;) {
+		uint32_t ch;
+		size_t n = s[i] < 0x80 ? 1 : utf8_decode(s + i, len - i, &ch);
+		if (n == 0)
+			return false;
+		i += n;
+	}
+	return true;
+}
 
 void json_string(struct strbuf *out, const char *text, size_t len)
 {
@@ -25,20 +73,16 @@ void json_string(struct strbuf *out, const char *text, size_t len)
 			strbuf_putc(out, (char)c);
 		} else {
 			/* Copy a well-formed UTF-8 sequence; anything else becomes U+FFFD. */
-			size_t need = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
-			bool ok = need && c < 0xf5 && i + need <= len;
-			for (size_t k = 1; ok && k < need; k++)
-				ok = (s[i + k] & 0xc0) == 0x80;
-			if (ok && need == 3)
-				ok = !(c == 0xe0 && s[i + 1] < 0xa0) && !(c == 0xed && s[i + 1] >= 0xa0);
-			if (ok && need == 4)
-				ok = !(c == 0xf0 && s[i + 1] < 0x90) && !(c == 0xf4 && s[i + 1] >= 0x90);
-			if (ok) {
-				strbuf_append(out, text + i, need);
-				i += need - 1;
-			} else {
+			uint32_t ch = 0;
+			size_t need = utf8_decode(s + i, len - i, &ch);
+			if (need == 0)
 				strbuf_puts(out, "\\ufffd");
-			}
+			else if (json_must_escape(ch))
+				strbuf_printf(out, "\\u%04x", (unsigned)ch);
+			else
+				strbuf_append(out, text + i, need);
+			if (need)
+				i += need - 1;
 		}
 	}
 	strbuf_putc(out, '"');
@@ -66,25 +110,33 @@ struct block_context {
 	bool first;
 };
 
-static bool json_block(const struct block_view *block, void *context)
+/* One element of "blocks" (and of "changed" in the changes form). */
+static void json_block_object(struct strbuf *out, const struct session *session, const struct block_view *block)
 {
 	static const char *const states[] = { "used", "free", "wilderness" };
-	struct block_context *ctx = context;
-	struct strbuf *out = ctx->out;
-	strbuf_puts(out, ctx->first ? "\n  " : ",\n  ");
-	ctx->first = false;
 	strbuf_printf(out, "{\"offset\": %zu, \"size\": %zu, \"state\": \"%s\"", block->offset, block->size,
 		      states[block->state]);
 	if (block->state == BLOCK_USED) {
 		strbuf_printf(out, ", \"payload\": %zu, \"requested\": %zu, \"name\": ", block->payload, block->requested);
-		json_text(out, session_name_at(ctx->session, block->payload));
+		json_text(out, session_name_at(session, block->payload));
 		strbuf_puts(out, ", \"data\": \"");
-		const uint8_t *bytes = heap_bytes(session_heap(ctx->session)) + block->payload;
-		for (size_t i = 0; i < block->requested; i++)
-			strbuf_printf(out, "%02x", bytes[i]);
+		const uint8_t *bytes = heap_bytes(session_heap(session)) + block->payload;
+		static const char hex[] = "0123456789abcdef";
+		for (size_t i = 0; i < block->requested; i++) {
+			char pair[2] = { hex[bytes[i] >> 4], hex[bytes[i] & 15] };
+			strbuf_append(out, pair, 2);
+		}
 		strbuf_putc(out, '"');
 	}
 	strbuf_putc(out, '}');
+}
+
+static bool json_block(const struct block_view *block, void *context)
+{
+	struct block_context *ctx = context;
+	strbuf_puts(ctx->out, ctx->first ? "\n  " : ",\n  ");
+	ctx->first = false;
+	json_block_object(ctx->out, ctx->session, block);
 	return true;
 }
 
@@ -105,7 +157,8 @@ static void json_stats(struct strbuf *out, const struct heap *heap)
 	strbuf_printf(out, ", \"failed_allocs\": %zu}", s.failed_allocs);
 }
 
-static void json_state_fields(struct strbuf *out, const struct session *session)
+/* "step" to "rover": the fields before the blocks. */
+static void json_state_head(struct strbuf *out, const struct session *session)
 {
 	const struct heap *heap = session_heap(session);
 	strbuf_printf(out, "\"step\": %zu, \"policy\": \"%s\", \"heap_size\": %zu, \"alignment\": %u, \"break\": %zu, ",
@@ -114,6 +167,12 @@ static void json_state_fields(struct strbuf *out, const struct session *session)
 	/* Next fit's rover (where the next search starts): an extra field, only for next fit. */
 	if (heap_policy(heap) == POLICY_NEXT_FIT)
 		strbuf_printf(out, "\"rover\": %zu, ", heap_rover(heap));
+}
+
+static void json_state_fields(struct strbuf *out, const struct session *session)
+{
+	const struct heap *heap = session_heap(session);
+	json_state_head(out, session);
 	strbuf_puts(out, "\"blocks\": [");
 	struct block_context ctx = { out, session, true };
 	heap_walk(heap, json_block, &ctx);
@@ -148,13 +207,18 @@ static void json_result(struct strbuf *out, const struct session_report *report)
 	}
 }
 
-void json_trace_line(struct strbuf *out, const struct session *session, const char *source,
-		     const struct session_report *report)
+/* The command's part of a trace line: "command" (and "command_bytes"), "ok", "error", "result", "explain". */
+static void json_trace_tail(struct strbuf *out, const char *source, const struct session_report *report)
 {
-	strbuf_putc(out, '{');
-	json_state_fields(out, session);
 	strbuf_puts(out, ",\n \"command\": ");
 	json_text(out, source);
+	/* Bytes that are not UTF-8 show as U+FFFD in "command": the exact bytes, in hex like "data", keep it recoverable. */
+	if (source && !json_is_utf8(source, strlen(source))) {
+		strbuf_puts(out, ", \"command_bytes\": \"");
+		for (const unsigned char *b = (const unsigned char *)source; *b; b++)
+			strbuf_printf(out, "%02x", *b);
+		strbuf_putc(out, '"');
+	}
 	strbuf_printf(out, ", \"ok\": %s, \"error\": ", report && !report->ok ? "false" : "true");
 	json_text(out, report && !report->ok ? report->error.message : NULL);
 	strbuf_puts(out, ", \"result\": ");
@@ -164,5 +228,161 @@ void json_trace_line(struct strbuf *out, const struct session *session, const ch
 		strbuf_puts(out, "null");
 	strbuf_puts(out, ", \"explain\": ");
 	json_text(out, report && report->explain[0] ? report->explain : NULL);
+}
+
+void json_trace_line(struct strbuf *out, const struct session *session, const char *source,
+		     const struct session_report *report)
+{
+	strbuf_putc(out, '{');
+	json_state_fields(out, session);
+	json_trace_tail(out, source, report);
 	strbuf_putc(out, '}');
+}
+
+/* --- the changes form: only the blocks that differ from the line before ------------- */
+
+/* A block as the previous line left it; its data bytes are kept in json_trace_memory.bytes. */
+struct remembered_block {
+	size_t offset, size, payload, requested;
+	enum block_state state;
+	char name[COMMAND_NAME_MAX + 1];
+};
+
+struct json_trace_memory {
+	struct remembered_block *blocks;   /* the previous line's blocks, in address order */
+	size_t count, capacity;
+	struct remembered_block *next;     /* the blocks being written now */
+	size_t next_count, next_capacity;
+	uint8_t *bytes;                    /* the previous line's heap bytes, correct inside its used blocks */
+	size_t bytes_size;
+	bool failed;                       /* out of host memory: the form cannot go on */
+};
+
+struct json_trace_memory *json_trace_memory_create(void)
+{
+	return calloc(1, sizeof(struct json_trace_memory));
+}
+
+void json_trace_memory_destroy(struct json_trace_memory *memory)
+{
+	if (!memory)
+		return;
+	free(memory->blocks);
+	free(memory->next);
+	free(memory->bytes);
+	free(memory);
+}
+
+struct changes_context {
+	struct strbuf *out;
+	const struct session *session;
+	struct json_trace_memory *memory;
+	size_t previous;      /* index into memory->blocks: the merge walk's position */
+	bool all_changed;     /* the heap was resized: no byte of the line before compares */
+	bool first;
+	struct strbuf removed;
+};
+
+static void note_removed(struct changes_context *ctx, size_t offset)
+{
+	strbuf_printf(&ctx->removed, "%s%zu", ctx->removed.len ? ", " : "", offset);
+}
+
+static bool same_block(const struct json_trace_memory *memory, const struct remembered_block *old,
+		       const struct block_view *block, const char *name, const uint8_t *bytes)
+{
+	if (old->size != block->size || old->state != block->state)
+		return false;
+	if (block->state != BLOCK_USED)
+		return true;
+	return old->payload == block->payload && old->requested == block->requested && strcmp(old->name, name) == 0 &&
+	       block->payload + block->requested <= memory->bytes_size &&
+	       memcmp(memory->bytes + block->payload, bytes + block->payload, block->requested) == 0;
+}
+
+static bool changes_block(const struct block_view *block, void *context)
+{
+	struct changes_context *ctx = context;
+	struct json_trace_memory *memory = ctx->memory;
+	const uint8_t *bytes = heap_bytes(session_heap(ctx->session));
+	const char *name = block->state == BLOCK_USED ? session_name_at(ctx->session, block->payload) : NULL;
+	if (!name)
+		name = "";
+	/* Both lists are in address order: blocks of the line before that start below this one are gone. */
+	while (ctx->previous < memory->count && memory->blocks[ctx->previous].offset < block->offset)
+		note_removed(ctx, memory->blocks[ctx->previous++].offset);
+	bool unchanged = !ctx->all_changed && ctx->previous < memory->count &&
+			 memory->blocks[ctx->previous].offset == block->offset &&
+			 same_block(memory, &memory->blocks[ctx->previous], block, name, bytes);
+	if (ctx->previous < memory->count && memory->blocks[ctx->previous].offset == block->offset)
+		ctx->previous++;
+	if (!unchanged) {
+		strbuf_puts(ctx->out, ctx->first ? "\n  " : ",\n  ");
+		ctx->first = false;
+		json_block_object(ctx->out, ctx->session, block);
+		if (block->state == BLOCK_USED && block->payload + block->requested <= memory->bytes_size)
+			memcpy(memory->bytes + block->payload, bytes + block->payload, block->requested);
+	}
+	if (memory->next_count == memory->next_capacity) {
+		size_t capacity = memory->next_capacity ? memory->next_capacity * 2 : 64;
+		struct remembered_block *grown = realloc(memory->next, capacity * sizeof *grown);
+		if (!grown) {
+			memory->failed = true;
+			return true;
+		}
+		memory->next = grown;
+		memory->next_capacity = capacity;
+	}
+	struct remembered_block *kept = &memory->next[memory->next_count++];
+	kept->offset = block->offset;
+	kept->size = block->size;
+	kept->state = block->state;
+	kept->payload = block->payload;
+	kept->requested = block->requested;
+	snprintf(kept->name, sizeof kept->name, "%s", name);
+	return true;
+}
+
+bool json_trace_changes_line(struct strbuf *out, const struct session *session, const char *source,
+			     const struct session_report *report, struct json_trace_memory *memory)
+{
+	const struct heap *heap = session_heap(session);
+	size_t size = heap_size(heap);
+	bool all_changed = false;
+	if (memory->failed)
+		return false;
+	if (memory->bytes_size != size) {
+		/* The first line, or a new heap size (reset SIZE): every block is written. */
+		uint8_t *bytes = realloc(memory->bytes, size ? size : 1);
+		if (!bytes) {
+			memory->failed = true;
+			return false;
+		}
+		memory->bytes = bytes;
+		memory->bytes_size = size;
+		all_changed = true;
+	}
+	strbuf_putc(out, '{');
+	json_state_head(out, session);
+	strbuf_puts(out, "\"changed\": [");
+	struct changes_context ctx = { out, session, memory, 0, all_changed, true, { NULL, 0, 0, false } };
+	memory->next_count = 0;
+	heap_walk(heap, changes_block, &ctx);
+	while (ctx.previous < memory->count)
+		note_removed(&ctx, memory->blocks[ctx.previous++].offset);
+	strbuf_printf(out, "],\n \"removed\": [%s], \"stats\": ", strbuf_text(&ctx.removed));
+	strbuf_release(&ctx.removed);
+	json_stats(out, heap);
+	json_trace_tail(out, source, report);
+	strbuf_putc(out, '}');
+	/* The blocks just written become the line before. */
+	struct remembered_block *swap = memory->blocks;
+	size_t swap_capacity = memory->capacity;
+	memory->blocks = memory->next;
+	memory->capacity = memory->next_capacity;
+	memory->count = memory->next_count;
+	memory->next = swap;
+	memory->next_capacity = swap_capacity;
+	memory->next_count = 0;
+	return !memory->failed && !out->failed;
 }

@@ -1,4 +1,5 @@
 /* main.c - command-line options: headless batch mode or the interactive screen. */
+#include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -29,8 +30,11 @@ static const char usage_text[] =
 	"      --batch            run FILE (or standard input) without a screen: print one line\n"
 	"                         per step (step number, command, outcome) and a final report\n"
 	"      --json             with --batch: print the final state as one JSON object instead\n"
+	"                         (after a rejected command: that state, with \"error\")\n"
 	"      --trace-json FILE  with --batch: write the state after step 0 (the empty heap) and\n"
 	"                         after every step as JSON Lines (\"-\" = standard output)\n"
+	"      --trace-form FORM  with --trace-json: full (default: every line holds every block)\n"
+	"                         or changes (each line holds only the blocks that changed)\n"
 	"      --keep-going       with --batch: report rejected commands and continue\n"
 	"      --snapshot FILE    with --batch: write the final step's grid, legend and statistics\n"
 	"                         as FILE.svg (for slides and handouts) or FILE.txt\n"
@@ -41,8 +45,8 @@ static const char usage_text[] =
 	"      --record FILE.cast record the screen as an asciicast v2 file while you work\n"
 	"      --render OUT.cast  play FILE's timeline through the screen without a terminal and\n"
 	"                         write the screencast (byte-identical on every run; the header's\n"
-	"                         timestamp is SOURCE_DATE_EPOCH, or 0)\n"
-	"      --size WxH         with --render: the screen size (default 80x24)\n"
+	"                         timestamp is SOURCE_DATE_EPOCH, or 0; \"-\" = standard output)\n"
+	"      --size WxH         with --render: the screen size (default 80x24, each 1 to 1000)\n"
 	"      --step-ms N        with --render: how long each step stays on screen (default 800)\n"
 	"      --compare LIST     run the same commands on one heap per policy, shown side by side:\n"
 	"                         two to five of first,next,best,worst,buddy (like first,best);\n"
@@ -58,7 +62,7 @@ static const char usage_text[] =
 enum long_only {
 	OPT_ALIGN = 256, OPT_BATCH, OPT_JSON, OPT_TRACE_JSON, OPT_KEEP_GOING,
 	OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_RECORD, OPT_RENDER, OPT_SIZE, OPT_STEP_MS, OPT_SNAPSHOT,
-	OPT_COMPARE
+	OPT_COMPARE, OPT_TRACE_FORM
 };
 
 static const struct option long_options[] = {
@@ -68,6 +72,7 @@ static const struct option long_options[] = {
 	{ "batch", no_argument, NULL, OPT_BATCH },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "trace-json", required_argument, NULL, OPT_TRACE_JSON },
+	{ "trace-form", required_argument, NULL, OPT_TRACE_FORM },
 	{ "keep-going", no_argument, NULL, OPT_KEEP_GOING },
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -92,6 +97,7 @@ struct options {
 	bool size_given;
 	bool step_ms_given;
 	bool policy_given;
+	bool trace_form_given;
 	bool comparing;                    /* --compare: one heap per policy */
 	struct compare_policies compare;
 };
@@ -156,6 +162,16 @@ static int unknown_option(char **argv)
 	return usage_error("unknown option ", letter, "");
 }
 
+/* --help and --version: a write that fails (a full disk, a closed pipe) is an error, not a silent success. */
+static int print_to_stdout(const char *text)
+{
+	if (fputs(text, stdout) < 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "heapviz: standard output: write failed: %s\n", strerror(errno));
+		return EXIT_FILE;
+	}
+	return EXIT_OK;
+}
+
 /* After setlocale: is the terminal's character set UTF-8? */
 static bool locale_is_utf8(void)
 {
@@ -190,6 +206,12 @@ static int parse_options(int argc, char **argv, struct options *options)
 		case OPT_BATCH: options->run_batch = true; break;
 		case OPT_JSON: options->batch.json = true; break;
 		case OPT_TRACE_JSON: options->batch.trace_json = optarg; break;
+		case OPT_TRACE_FORM:
+			if (strcmp(optarg, "full") && strcmp(optarg, "changes"))
+				return usage_error("unknown trace form ", optarg, ": use full or changes");
+			options->batch.trace_changes = strcmp(optarg, "changes") == 0;
+			options->trace_form_given = true;
+			break;
 		case OPT_KEEP_GOING: options->batch.keep_going = true; break;
 		case OPT_THEME:
 			if (!theme_parse(optarg, &options->ui.theme))
@@ -207,7 +229,7 @@ static int parse_options(int argc, char **argv, struct options *options)
 		case OPT_RENDER: options->render.output = optarg; break;
 		case OPT_SIZE:
 			if (!parse_dimensions(optarg, &options->render.width, &options->render.height))
-				return usage_error("bad size ", optarg, ": expected WIDTHxHEIGHT like 100x30");
+				return usage_error("bad size ", optarg, ": expected WIDTHxHEIGHT like 100x30, each from 1 to 1000");
 			options->size_given = true;
 			break;
 		case OPT_STEP_MS:
@@ -231,11 +253,9 @@ static int parse_options(int argc, char **argv, struct options *options)
 			break;
 		}
 		case 'h':
-			fputs(usage_text, stdout);
-			return EXIT_OK;
+			return print_to_stdout(usage_text);
 		case 'V':
-			printf("heapviz %s\n", HEAPVIZ_VERSION);
-			return EXIT_OK;
+			return print_to_stdout("heapviz " HEAPVIZ_VERSION "\n");
 		case ':':
 			return usage_error("option ", argv[optind - 1], " needs an argument");
 		default:
@@ -252,8 +272,15 @@ static int parse_options(int argc, char **argv, struct options *options)
 		return usage_error(options->batch.json ? "--json" : options->batch.trace_json ? "--trace-json"
 				   : options->batch.keep_going ? "--keep-going" : "--snapshot",
 				   NULL, " works only with --batch");
+	if (options->trace_form_given && !options->batch.trace_json)
+		return usage_error("--trace-form", NULL, " works only with --trace-json");
 	if (options->run_batch && (options->ui.record || options->render.output))
 		return usage_error(options->ui.record ? "--record" : "--render", NULL, " does not go with --batch");
+	if (options->ui.record && strcmp(options->ui.record, "-") == 0)
+		return usage_error("--record -", NULL, ": the screen is on standard output; name a .cast file");
+	if (options->batch.json && options->batch.trace_json && strcmp(options->batch.trace_json, "-") == 0)
+		return usage_error("--json and --trace-json -", NULL,
+				   " would mix one object and JSON Lines on standard output: give --trace-json a FILE");
 	if (options->ui.record && options->render.output)
 		return usage_error("--record and --render", NULL, " do not go together (--render writes its own recording)");
 	if (options->render.output && !file)

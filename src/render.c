@@ -52,17 +52,26 @@ static unsigned long step_sleep_ms(const struct session *session)
 	return session_step_info(session, session_step(session), &info) ? info.sleep_ms : 0;
 }
 
+/* "heapviz: PATH: REASON", the path shown escaped ("-" is standard output). */
+static void report_failure(FILE *err, const char *path, const char *reason)
+{
+	struct strbuf line;
+	strbuf_init(&line);
+	if (strcmp(path, "-") == 0)
+		strbuf_puts(&line, "standard output");
+	else
+		strbuf_put_escaped(&line, path, strlen(path));
+	fprintf(err, "heapviz: %s: %s\n", strbuf_text(&line), reason);
+	strbuf_release(&line);
+}
+
 static int render_play(const struct render_source *source, const struct render_options *options, FILE *err)
 {
 	char reason[200];
 	struct cast_writer *writer = cast_open(options->output, options->width, options->height, options->timestamp,
 					       options->title, reason, sizeof reason);
 	if (!writer) {
-		struct strbuf line;
-		strbuf_init(&line);
-		strbuf_put_escaped(&line, options->output, strlen(options->output));
-		fprintf(err, "heapviz: %s: %s\n", strbuf_text(&line), reason);
-		strbuf_release(&line);
+		report_failure(err, options->output, reason);
 		return 1;
 	}
 	struct screen screen = { 0 }, previous = { 0 };
@@ -101,8 +110,12 @@ static int render_play(const struct render_source *source, const struct render_o
 	screen_release(&screen);
 	screen_release(&previous);
 	lineedit_release(&editor);
-	if (!cast_close(writer) || !ok) {
-		fprintf(err, "heapviz: writing the recording failed\n");
+	if (!cast_close(writer, reason, sizeof reason)) {
+		report_failure(err, options->output, reason);
+		return 1;
+	}
+	if (!ok) {
+		report_failure(err, options->output, "out of memory while drawing: the recording stops early");
 		return 1;
 	}
 	return 0;

@@ -26,6 +26,7 @@
 
 #define ID_NAME_MAX 99999999999999ULL  /* "id" + 14 digits fills COMMAND_NAME_MAX */
 #define TOKEN_SHOWN 24                 /* bytes of a bad token quoted in a message */
+#define SHOWN_SIZE (TOKEN_SHOWN * 4 + 4) /* ... each perhaps \xNN, then "..." */
 
 #if defined(__GNUC__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
@@ -48,7 +49,11 @@ static void set_error(struct script_error *error, size_t line, size_t column, co
 
 /* --- lines and tokens ------------------------------------------------------ */
 
-/* Walks a buffer line by line; \n, \r\n and a lone \r all end a line. */
+/*
+ * Walks a buffer line by line: \n or \r\n ends a line. A lone \r does not
+ * (it is not a line break anywhere else either): it stays in the line, and
+ * both parsers report it with its column (see lone_cr).
+ */
 struct line_cursor {
 	const char *buffer;
 	size_t len;
@@ -62,15 +67,33 @@ static bool next_line(struct line_cursor *cursor, const char **start, size_t *le
 
 	if (cursor->pos >= cursor->len)
 		return false;
-	end = cursor->pos;
-	while (end < cursor->len && cursor->buffer[end] != '\n' && cursor->buffer[end] != '\r')
-		end++;
+	if (cursor->buffer[cursor->pos] == '\n') {
+		/* An empty line, the common case in a file of blank lines: no call at all. */
+		*start = cursor->buffer + cursor->pos++;
+		*len = 0;
+		cursor->number++;
+		return true;
+	}
+	/* memchr: a long line is one fast scan, not a loop of byte tests. */
+	const char *newline = memchr(cursor->buffer + cursor->pos, '\n', cursor->len - cursor->pos);
+	end = newline ? (size_t)(newline - cursor->buffer) : cursor->len;
 	*start = cursor->buffer + cursor->pos;
 	*len = end - cursor->pos;
+	if (newline && *len > 0 && (*start)[*len - 1] == '\r')
+		(*len)--;    /* CRLF */
 	cursor->number++;
-	if (end < cursor->len && cursor->buffer[end++] == '\r' && end < cursor->len && cursor->buffer[end] == '\n')
-		end++;
-	cursor->pos = end;
+	cursor->pos = newline ? end + 1 : end;
+	return true;
+}
+
+/* A carriage return left inside a line (not part of CRLF): an error at its column, for both formats. */
+static bool lone_cr(const char *line, size_t len, size_t number, struct script_error *error)
+{
+	const char *cr = memchr(line, '\r', len);
+	if (cr == NULL)
+		return false;
+	set_error(error, number, (size_t)(cr - line) + 1,
+		  "a carriage return (\\r) that does not end a line: lines end with \\n or \\r\\n");
 	return true;
 }
 
@@ -132,23 +155,28 @@ static size_t split_tokens(const char *line, size_t len, struct token *tokens, s
 	return count;
 }
 
-/* A token made printable and short enough to quote: NULs and control bytes become '?'. */
+/*
+ * A token made printable and short enough to quote: bytes outside printable
+ * ASCII are written \xNN, as the command parser quotes them (the message is
+ * printed without escaping backslashes again).
+ */
 static void show_token(const struct token *token, char *out, size_t size)
 {
 	size_t n = token->len < TOKEN_SHOWN ? token->len : TOKEN_SHOWN;
-	size_t i;
+	size_t used = 0, i;
 
-	if (n > size - 4)
-		n = size - 4;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && used + 8 <= size; i++) {
 		unsigned char c = (unsigned char)token->text[i];
-		out[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+		if (c >= 0x20 && c < 0x7f)
+			out[used++] = (char)c;
+		else
+			used += (size_t)snprintf(out + used, size - used, "\\x%02x", c);
 	}
-	if (n < token->len) {
-		memcpy(out + n, "...", 3);
-		n += 3;
+	if (i < token->len) {
+		memcpy(out + used, "...", 3);
+		used += 3;
 	}
-	out[n] = '\0';
+	out[used] = '\0';
 }
 
 enum number_status { NUMBER_OK, NUMBER_BAD, NUMBER_TOO_LARGE };
@@ -294,8 +322,25 @@ static bool parse_hv(const char *buffer, size_t len, unsigned flags, struct buil
 	while (next_line(&cursor, &line, &line_len)) {
 		struct command command;
 		struct command_error parse_error;
-		const char *nul = memchr(line, '\0', line_len);
+		const char *nul;
 		size_t start, end;
+
+		/* Blank lines skip the parser (and its zeroing of a command): loading stays linear with a small constant. */
+		if (trimmed_start(line, line_len) == line_len)
+			continue;
+		if (lone_cr(line, line_len, cursor.number, error)) {
+			if (!(flags & SCRIPT_KEEP_GOING))
+				return false;
+			start = trimmed_start(line, line_len);
+			end = trimmed_end(line, line_len);
+			if (!add_bad_line(builder, cursor.number, error->column, error->message, line + start, end - start)) {
+				set_error(error, cursor.number, 1, "out of memory");
+				return false;
+			}
+			memset(error, 0, sizeof *error);
+			continue;
+		}
+		nul = memchr(line, '\0', line_len);
 
 		/* A NUL cannot survive in the source string, and no command is spelled with one. */
 		memset(&parse_error, 0, sizeof parse_error);
@@ -429,7 +474,7 @@ struct rep_parser {
 
 static bool rep_number_error(struct rep_parser *parser, size_t line, const struct token *token, const char *what, enum number_status status)
 {
-	char shown[TOKEN_SHOWN + 4];
+	char shown[SHOWN_SIZE];
 
 	show_token(token, shown, sizeof shown);
 	if (status == NUMBER_TOO_LARGE)
@@ -451,7 +496,7 @@ static bool rep_operation(struct rep_parser *parser, size_t line_number, const c
 	struct token tokens[3];
 	size_t count = split_tokens(line, line_len, tokens, 3);
 	size_t end_column = trimmed_end(line, line_len) + 1;
-	char op, shown[TOKEN_SHOWN + 4];
+	char op, shown[SHOWN_SIZE];
 	size_t id, size = 0, size_column = 0, fields, start;
 	enum number_status status;
 	struct id_slot *slot;
@@ -586,6 +631,8 @@ static bool parse_rep_body(struct rep_parser *parser, const char *buffer, size_t
 	while (next_line(&cursor, &line, &line_len)) {
 		if (trimmed_start(line, line_len) == line_len)
 			continue;
+		if (lone_cr(line, line_len, cursor.number, error))
+			return false;
 		if (in_header) {
 			struct token tokens[5];
 			/* Five tokens are enough: a fifth on one line is an error whatever it is. */
@@ -599,7 +646,7 @@ static bool parse_rep_body(struct rep_parser *parser, const char *buffer, size_t
 				enum number_status status;
 				if (!looks_numeric(token)) {
 					if (i > 0) {
-						char shown[TOKEN_SHOWN + 4];
+						char shown[SHOWN_SIZE];
 						show_token(token, shown, sizeof shown);
 						set_error(error, cursor.number, token->column, "unexpected '%s' in the header: an operation starts its own line", shown);
 						return false;
@@ -743,6 +790,11 @@ bool script_parse_with(const char *name, const char *buffer, size_t len, unsigne
 		name = "-";
 	if (buffer == NULL)
 		len = 0;
+	/* A UTF-8 byte-order mark (some editors save one) is not part of the first command; columns start after it. */
+	if (len >= 3 && memcmp(buffer, "\xef\xbb\xbf", 3) == 0) {
+		buffer += 3;
+		len -= 3;
+	}
 	out->format = script_detect(buffer, len);
 	if (out->format == SCRIPT_REP)
 		ok = parse_rep(name, buffer, len, &builder, error);

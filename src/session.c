@@ -964,11 +964,14 @@ void session_run(struct session *session, const struct command *command, const c
 		break;
 	case CMD_SLEEP:
 		/* Several sleeps on one step add up, to at most an hour: never a wrapped-around pause. */
-		if (command->ms > COMMAND_SLEEP_MAX - session->steps[session->current].sleep_ms)
+		if (command->ms > COMMAND_SLEEP_MAX - session->steps[session->current].sleep_ms) {
 			session->steps[session->current].sleep_ms = COMMAND_SLEEP_MAX;
-		else
+			snprintf(report->message, sizeof report->message,
+				 "sleep %lu ms during playback (playback caps the total pause at 1 h)", command->ms);
+		} else {
 			session->steps[session->current].sleep_ms += command->ms;
-		snprintf(report->message, sizeof report->message, "sleep %lu ms during playback", command->ms);
+			snprintf(report->message, sizeof report->message, "sleep %lu ms during playback", command->ms);
+		}
 		break;
 	case CMD_HELP:
 		help_text(command, report);

@@ -44,6 +44,8 @@ struct recording {
 	struct screen last;       /* the frame the recording shows now, to encode only what changed */
 	struct ansi_style style;
 	long long start_ms;
+	const char *path;         /* for the message when a write fails */
+	bool reported;            /* that message was shown */
 };
 
 struct ui {
@@ -782,10 +784,24 @@ static unsigned handle_key(struct ui *ui, const struct ui_key *key)
 
 /* --- the loop -------------------------------------------------------------- */
 
+/* "PATH: write failed: REASON" for the bar and for stderr; false while the recording is fine. */
+static bool recording_problem(const struct recording *recording, char *text, size_t size)
+{
+	const char *reason;
+	if (!cast_failed(recording->writer, &reason))
+		return false;
+	struct strbuf path;
+	strbuf_init(&path);
+	strbuf_put_escaped(&path, recording->path, strlen(recording->path));
+	snprintf(text, size, "%s: %s", strbuf_text(&path), reason);
+	strbuf_release(&path);
+	return true;
+}
+
 /* Append the frame just painted to the recording; a size change is an "r" event and a full frame. */
 static void record_frame(struct recording *recording, const struct screen *screen, int cursor_row, int cursor_column)
 {
-	if (!recording->writer)
+	if (!recording->writer || cast_failed(recording->writer, NULL))
 		return;
 	double time = (double)(now_ms() - recording->start_ms) / 1000.0;
 	bool first = recording->last.cells == NULL;
@@ -827,6 +843,13 @@ static void show_frame(struct ui *ui, bool full)
 	}
 	ui_painter_show(ui->painter, &ui->screen, cursor_row, cursor_column, full);
 	record_frame(&ui->recording, &ui->screen, cursor_row, cursor_column);
+	char problem[sizeof ui->state.message - 32];
+	if (!ui->recording.reported && recording_problem(&ui->recording, problem, sizeof problem)) {
+		/* Said at once, not at quit: the rest of the session is not being recorded. */
+		ui->recording.reported = true;
+		set_message(ui, ROLE_ERROR, "recording stopped: %s", problem);
+		show_frame(ui, false);
+	}
 }
 
 static int run_loop(struct ui *ui, int *quit_signal)
@@ -901,6 +924,7 @@ static int run_screen(struct session *session, struct compare *compare, const st
 		}
 		ui.recording.style = (struct ansi_style){ options->theme, !caps.monochrome };
 		ui.recording.start_ms = now_ms();
+		ui.recording.path = options->record;
 	}
 	ui.state.focus = FOCUS_BAR;
 	ui.state.ascii = options->ascii || !caps.utf8;
@@ -923,7 +947,20 @@ static int run_screen(struct session *session, struct compare *compare, const st
 
 	ui_term_close();
 	ui_painter_destroy(ui.painter);
-	cast_close(ui.recording.writer);
+	char problem[400];
+	bool recording_failed = recording_problem(&ui.recording, problem, sizeof problem);
+	if (!cast_close(ui.recording.writer, reason, sizeof reason) && !recording_failed) {
+		recording_failed = true;   /* close(2) itself failed: the last events may be lost */
+		struct strbuf path;
+		strbuf_init(&path);
+		strbuf_put_escaped(&path, options->record, strlen(options->record));
+		snprintf(problem, sizeof problem, "%s: %s", strbuf_text(&path), reason);
+		strbuf_release(&path);
+	}
+	if (recording_failed) {
+		fprintf(stderr, "heapviz: recording stopped: %s\n", problem);
+		status = 1;
+	}
 	screen_release(&ui.recording.last);
 	screen_release(&ui.screen);
 	lineedit_release(&ui.editor);

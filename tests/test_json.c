@@ -617,6 +617,121 @@ static void trace_lines_carry_command_outcome_and_explanation(void **state)
 	session_destroy(session);
 }
 
+static void terminal_acting_and_invisible_characters_are_escaped(void **state)
+{
+	(void)state;
+	struct {
+		const char *bytes;
+		const char *expected;
+	} cases[] = {
+		{ "a\xc2\x9b" "31m", "\"a\\u009b31m\"" },      /* C1 CSI */
+		{ "\xc2\x80\xc2\x9f", "\"\\u0080\\u009f\"" },  /* the ends of the C1 range */
+		{ "\xc2\xa0", "\"\xc2\xa0\"" },                /* no-break space is printable: kept */
+		{ "x\xe2\x80\xaey", "\"x\\u202ey\"" },          /* right-to-left override */
+		{ "\xe2\x80\x8b", "\"\\u200b\"" },              /* zero-width space */
+		{ "\xe2\x81\xa6", "\"\\u2066\"" },              /* left-to-right isolate */
+		{ "\xef\xbb\xbf", "\"\\ufeff\"" },              /* BOM / zero-width no-break space */
+		{ "\xe2\x80\xa8", "\"\\u2028\"" },              /* line separator */
+		{ "\xe2\x82\xac", "\"\xe2\x82\xac\"" },         /* an ordinary character stays as it is */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *json = escaped(cases[i].bytes, strlen(cases[i].bytes));
+		if (strcmp(json, cases[i].expected) != 0)
+			fail_msg("case %zu: got %s, expected %s", i, json, cases[i].expected);
+		assert_valid_json(json);
+		free(json);
+	}
+}
+
+static void invalid_bytes_in_a_command_stay_recoverable(void **state)
+{
+	(void)state;
+	struct session *session = new_session(POLICY_FIRST_FIT, 1024, 8);
+	struct session_report report;
+	const char *source = "note \xff\xc2\x9b!";
+
+	run(session, source, &report, true);
+	char *json = trace_text(session, source, &report);
+	assert_valid_json(json);
+	assert_field_starts(json, "command", "\"note \\ufffd\\u009b!\"");
+	assert_field_starts(json, "command_bytes", "\"6e6f746520ffc29b21\"");
+	session_report_release(&report);
+	free(json);
+	/* Well-formed UTF-8 needs no second copy. */
+	run(session, "note ok", &report, true);
+	json = trace_text(session, "note ok", &report);
+	assert_null(strstr(json, "command_bytes"));
+	session_report_release(&report);
+	free(json);
+	session_destroy(session);
+}
+
+static char *changes_text(const struct session *session, const char *source, const struct session_report *report,
+			  struct json_trace_memory *memory)
+{
+	struct strbuf out;
+	strbuf_init(&out);
+	assert_true(json_trace_changes_line(&out, session, source, report, memory));
+	return strbuf_take(&out);
+}
+
+static void the_changes_form_lists_only_what_a_step_changed(void **state)
+{
+	(void)state;
+	struct session *session = new_session(POLICY_FIRST_FIT, 1024, 8);
+	struct json_trace_memory *memory = json_trace_memory_create();
+	struct session_report report;
+	assert_non_null(memory);
+
+	/* The first line lists every block. */
+	char *json = changes_text(session, NULL, NULL, memory);
+	assert_valid_json(json);
+	assert_null(strstr(json, "\"blocks\""));
+	assert_field_starts(json, "changed", "[\n  {\"offset\": 0, \"size\": 1024, \"state\": \"wilderness\"}],");
+	assert_field_starts(json, "removed", "[],");
+	free(json);
+
+	run(session, "alloc 10 as a", &report, true);
+	free(changes_text(session, "alloc 10 as a", &report, memory));
+	session_report_release(&report);
+	run(session, "alloc 10 as b", &report, true);
+	json = changes_text(session, "alloc 10 as b", &report, memory);
+	/* Only b and the wilderness it was cut from: a is untouched. */
+	assert_field_starts(json, "changed", "[\n  {\"offset\": 24, \"size\": 24, \"state\": \"used\", \"payload\": 32, "
+					      "\"requested\": 10, \"name\": \"b\", \"data\": \"00000000000000000000\"},\n"
+					      "  {\"offset\": 48, \"size\": 976, \"state\": \"wilderness\"}],");
+	assert_field_starts(json, "command", "\"alloc 10 as b\"");
+	session_report_release(&report);
+	free(json);
+
+	/* Writing bytes changes the block's data: it is listed again, whole. */
+	run(session, "write a \"hi\"", &report, true);
+	json = changes_text(session, "write a \"hi\"", &report, memory);
+	assert_field_starts(json, "changed", "[\n  {\"offset\": 0, \"size\": 24, \"state\": \"used\", \"payload\": 8, "
+					      "\"requested\": 10, \"name\": \"a\", \"data\": \"68690000000000000000\"}],");
+	session_report_release(&report);
+	free(json);
+
+	/* A rejected command changes nothing. */
+	run(session, "free nosuch", &report, false);
+	json = changes_text(session, "free nosuch", &report, memory);
+	assert_field_starts(json, "changed", "[],");
+	assert_field_starts(json, "ok", "false");
+	session_report_release(&report);
+	free(json);
+
+	/* Freeing b merges it into the wilderness: the block at 24 grows, the one at 48 is gone. */
+	run(session, "free b", &report, true);
+	json = changes_text(session, "free b", &report, memory);
+	assert_field_starts(json, "changed", "[\n  {\"offset\": 24, \"size\": 1000, \"state\": \"wilderness\"}],");
+	assert_field_starts(json, "removed", "[48],");
+	assert_field_is_number(json, "step");
+	session_report_release(&report);
+	free(json);
+	json_trace_memory_destroy(memory);
+	session_destroy(session);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,6 +744,9 @@ int main(void)
 		cmocka_unit_test(every_byte_sequence_gives_valid_json),
 		cmocka_unit_test(names_and_commands_are_escaped_in_the_output),
 		cmocka_unit_test(trace_lines_carry_command_outcome_and_explanation),
+		cmocka_unit_test(terminal_acting_and_invisible_characters_are_escaped),
+		cmocka_unit_test(invalid_bytes_in_a_command_stay_recoverable),
+		cmocka_unit_test(the_changes_form_lists_only_what_a_step_changed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

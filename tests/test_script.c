@@ -522,7 +522,7 @@ static void embedded_nul_is_an_error_not_a_truncation(void **state)
 	static const char script[] = "alloc 8 as a\nfree\0 a\n";
 
 	(void)state;
-	expect_error(trace, sizeof trace - 1, 5, 3, "bad id '0?': expected a decimal number");
+	expect_error(trace, sizeof trace - 1, 5, 3, "bad id '0\\x00': expected a decimal number");
 	expect_error(script, sizeof script - 1, 2, 5, "NUL byte in a script line");
 }
 
@@ -752,6 +752,78 @@ static void keep_going_keeps_bad_lines_in_place_with_their_errors(void **state)
 	script_release(&script);
 }
 
+static void a_byte_order_mark_is_skipped_and_columns_start_after_it(void **state)
+{
+	struct script script;
+
+	(void)state;
+	parse_ok("\xef\xbb\xbf" "alloc 8 as a\nfree a\n", &script);
+	assert_int_equal(script.format, SCRIPT_HV);
+	assert_int_equal(script.count, 2);
+	assert_int_equal(script.lines[0].command.kind, CMD_ALLOC);
+	assert_string_equal(script.lines[0].source, "alloc 8 as a");
+	assert_int_equal(script.lines[0].command.keyword_column, 1);
+	script_release(&script);
+	/* A trace with a BOM is still recognised as a trace. */
+	parse_ok("\xef\xbb\xbf" "1\n2\n1\n1\na 0 8\n", &script);
+	assert_int_equal(script.format, SCRIPT_REP);
+	assert_int_equal(script.count, 1);
+	script_release(&script);
+	/* Only at the start: later it is an error like any other stray byte. */
+	expect_text_error("alloc 8\n\xef\xbb\xbf" "free p1\n", 2, 1, "unknown command '\\xef\\xbb\\xbffree'");
+}
+
+static void a_lone_carriage_return_is_not_a_line_break(void **state)
+{
+	struct script script;
+
+	(void)state;
+	/* 3 lines, not 4: the error is on line 2, at the CR's column. */
+	expect_text_error("alloc 8\nalloc 2\rfree p1\nalloc 3\n", 2, 8,
+			  "a carriage return (\\r) that does not end a line: lines end with \\n or \\r\\n");
+	expect_text_error("1\n2\n1\n1\na 0 8\rf 0\n", 5, 6,
+			  "a carriage return (\\r) that does not end a line: lines end with \\n or \\r\\n");
+	/* CRLF keeps working, and the line numbers count LF. */
+	parse_ok("alloc 8\r\n\r\nfree p1\r\n", &script);
+	assert_int_equal(script.count, 2);
+	assert_int_equal(script.lines[1].line, 3);
+	assert_string_equal(script.lines[1].source, "free p1");
+	script_release(&script);
+	/* With --keep-going the line is kept in place with its error, and parsing goes on. */
+	struct script_error error;
+	static const char text[] = "alloc 8\nalloc 2\rx\nalloc 3\n";
+	assert_true(script_parse_with("t.hv", text, strlen(text), SCRIPT_KEEP_GOING, &script, &error));
+	assert_int_equal(script.count, 3);
+	assert_non_null(script.lines[1].error);
+	assert_int_equal(script.lines[1].error_column, 8);
+	assert_int_equal(script.lines[2].command.kind, CMD_ALLOC);
+	script_release(&script);
+}
+
+static void trace_errors_show_control_bytes_escaped(void **state)
+{
+	(void)state;
+	expect_text_error("1\n2\n1\n1\nq\x1b[31m 1\n", 5, 1, "unknown operation 'q\\x1b[31m': expected a, r or f");
+	expect_text_error("1\n2\n1\n1\na \x9b" "0 1\n", 5, 3, "bad id '\\x9b0': expected a decimal number");
+}
+
+static void many_blank_lines_are_counted_and_skipped(void **state)
+{
+	struct script script;
+	size_t blank = 100000;
+	char *text = malloc(blank + 32);
+
+	(void)state;
+	assert_non_null(text);
+	memset(text, '\n', blank);
+	strcpy(text + blank, "alloc 8\n \t\n");
+	parse_ok(text, &script);
+	assert_int_equal(script.count, 1);
+	assert_int_equal(script.lines[0].line, blank + 1);
+	script_release(&script);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -794,6 +866,10 @@ int main(void)
 		cmocka_unit_test(unreadable_files_are_errors_at_line_zero),
 		cmocka_unit_test(release_is_safe_twice_and_on_an_empty_script),
 		cmocka_unit_test(keep_going_keeps_bad_lines_in_place_with_their_errors),
+		cmocka_unit_test(a_byte_order_mark_is_skipped_and_columns_start_after_it),
+		cmocka_unit_test(a_lone_carriage_return_is_not_a_line_break),
+		cmocka_unit_test(trace_errors_show_control_bytes_escaped),
+		cmocka_unit_test(many_blank_lines_are_counted_and_skipped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* bench.c - heapviz's allocator core against glibc malloc on real malloc-lab traces, and the cost of goto in a session. */
+/* bench.c - heapviz's allocator core against glibc malloc on real malloc-lab traces, the cost of goto in a session, the loader. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -446,6 +446,29 @@ static void bench_session(const char *dir, const char *name, size_t reps)
 	script_release(&script);
 }
 
+/* The script loader on 100 MB of empty lines (issue 8 measured 7 s): it must stay linear with a small constant. */
+static void bench_loader(void)
+{
+	size_t len = (size_t)100 * 1000 * 1000;
+	char *text = malloc(len);
+	if (!text)
+		die("out of memory for the loader bench");
+	memset(text, '\n', len);
+	struct script script;
+	struct script_error error;
+	double best = 0;
+	for (int run = 0; run < 3; run++) {
+		double begin = now_ns();
+		if (!script_parse("blank.hv", text, len, &script, &error))
+			die("loader bench: %s", error.message);
+		double took = now_ns() - begin;
+		script_release(&script);
+		best = run == 0 || took < best ? took : best;
+	}
+	free(text);
+	printf("\nloader: 100 MB of empty lines parsed in %.0f ms (%.1f ns/line)\n", best / 1e6, best / (double)len);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench [-r REPS] [-d DIR] [-s SESSION_TRACE] [TRACE...]\n"
@@ -502,6 +525,7 @@ int main(int argc, char **argv)
 			       exp(geometric_sum[p] / (double)geometric_count), p + 1 < POLICY_COUNT ? "," : "\n");
 	}
 	bench_session(dir, session_trace, reps);
+	bench_loader();
 	printf("\n(%.1f s; checksum %u)\n", (now_ns() - start) / 1e9, checksum);
 	return 0;
 }

@@ -72,7 +72,9 @@ run_case() {
 		"$bin" --batch --keep-going tests/data/batch_reject.hv
 	expect 2 "^tests/data/batch_reject\.hv:2:6: " "$tag rejected command with --json" -- \
 		"$bin" --batch --json tests/data/batch_reject.hv
-	[ -s "$work/out" ] && fail "$tag rejected command with --json: printed a state after stopping"
+	# The state it stopped at is still printed, with the error (issue 8): step 1, the rejection at 2:6.
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["step"] == 1 and d["error"] == {"line": 2, "column": 6, "message": "no block is named '"'nosuch'"'"}, d' \
+		"$work/out" 2>/dev/null || fail "$tag rejected command with --json: no state with the error: $(head -c 300 "$work/out")"
 	expect 2 "" "$tag rejected command with a trace" -- \
 		"$bin" --batch --trace-json "$work/t.jsonl" tests/data/batch_reject.hv
 	[ "$(wc -l <"$work/t.jsonl")" = 3 ] || fail "$tag rejected command with a trace: expected 3 records (step 0, step 1, the rejection)"
