@@ -7,6 +7,7 @@
 
 #include "compare.h"
 #include "json.h"
+#include "outfile.h"
 #include "session.h"
 #include "snapshot.h"
 #include "strbuf.h"
@@ -176,24 +177,49 @@ static void report_rejection(FILE *err, const char *file, const struct script_li
 	strbuf_release(&text);
 }
 
-/* export FILE (or --snapshot): write the current step as SVG or text; false after saying why on err. */
-static bool export_snapshot(const struct session *session, const char *path, struct session_report *report, FILE *err)
+/* The rules for the batch's writes: the script and the other outputs are never written over. */
+static struct outfile_rules batch_write_rules(const struct batch_options *options, bool from_script)
 {
-	char reason[200];
-	struct strbuf line;
-	strbuf_init(&line);
-	bool ok = snapshot_write(session, path, reason, sizeof reason);
-	if (ok) {
+	struct outfile_rules rules = {
+		.confined = from_script && !options->allow_write,
+		.keep = { { options->file, "the script being run" }, { options->trace_json, "the --trace-json output" } },
+		.keep_stdin = !options->file || strcmp(options->file, "-") == 0,
+	};
+	if (from_script)
+		rules.keep[2] = (struct outfile_keep){ options->snapshot, "the --snapshot output" };
+	return rules;
+}
+
+/*
+ * export FILE (line set) or --snapshot (line NULL): write the current step as SVG or text.
+ * A write the rules refuse turns an export into a rejected command (report->ok false,
+ * the column of the path); a failed write says why on err and returns EXIT_FILE.
+ */
+static int export_snapshot(const struct session *session, const struct batch_options *options, const char *path,
+			   const struct script_line *line, struct session_report *report, FILE *err)
+{
+	char reason[COMMAND_MESSAGE_MAX - 20];
+	struct outfile_rules rules = batch_write_rules(options, line != NULL);
+	enum outfile_status status = snapshot_write(session, path, &rules, reason, sizeof reason);
+	if (status == OUTFILE_OK) {
 		if (report)
 			snprintf(report->message, sizeof report->message, "wrote %.280s", path);
-	} else {
-		strbuf_puts(&line, "heapviz: ");
-		strbuf_put_escaped(&line, path, strlen(path));
-		strbuf_printf(&line, ": %s", reason);
-		fprintf(err, "%s\n", strbuf_text(&line));
+		return EXIT_OK;
 	}
-	strbuf_release(&line);
-	return ok;
+	if (status == OUTFILE_REFUSED && line && report) {
+		report->ok = false;
+		report->error.column = line->command.text_column;
+		snprintf(report->error.message, sizeof report->error.message, "export refused: %s", reason);
+		return EXIT_OK;
+	}
+	struct strbuf text;
+	strbuf_init(&text);
+	strbuf_puts(&text, "heapviz: ");
+	strbuf_put_escaped(&text, path, strlen(path));
+	strbuf_printf(&text, ": %s", reason);
+	fprintf(err, "%s\n", strbuf_text(&text));
+	strbuf_release(&text);
+	return EXIT_FILE;
 }
 
 /* --- --compare: the same commands on one heap per policy ------------------------------ */
@@ -435,6 +461,9 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 			set_line_error(line, &report.error);
 		} else {
 			session_run(session, &line->command, line->source, &report);
+			/* Before the trace line, so a refused export is traced as the rejected command it is. */
+			if (report.ok && report.export_path)
+				status = export_snapshot(session, options, report.export_path, line, &report, err);
 		}
 		if (trace)
 			write_trace_line(trace, session, line->source, &report);
@@ -447,8 +476,7 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 			continue;
 		}
 		quit = report.quit;
-		if (report.export_path && !export_snapshot(session, report.export_path, &report, err)) {
-			status = EXIT_FILE;
+		if (status != EXIT_OK) {
 			session_report_release(&report);
 			break;
 		}
@@ -458,7 +486,7 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 	}
 
 	if (status == EXIT_OK && options->snapshot && (!rejected || options->keep_going) &&
-	    !export_snapshot(session, options->snapshot, NULL, err))
+	    export_snapshot(session, options, options->snapshot, NULL, NULL, err) != EXIT_OK)
 		status = EXIT_FILE;
 	if (status == EXIT_OK && (!rejected || options->keep_going)) {
 		if (options->json) {
