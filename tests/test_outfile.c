@@ -68,18 +68,16 @@ static void write_file(const char *path, const char *text, mode_t mode)
 	close(fd);
 }
 
-/* The file's whole text ("" when missing, which the tests tell apart with exists()). */
-static const char *file_text(const char *path)
+/* The file holds exactly text (a missing file holds nothing). */
+static void assert_file_text(const char *path, const char *text)
 {
-	static char text[256];
-	text[0] = '\0';
+	char got[256] = "";
 	FILE *file = fopen(path, "r");
-	if (!file)
-		return text;
-	size_t got = fread(text, 1, sizeof text - 1, file);
-	text[got] = '\0';
-	fclose(file);
-	return text;
+	if (file) {
+		got[fread(got, 1, sizeof got - 1, file)] = '\0';
+		fclose(file);
+	}
+	assert_string_equal(got, text);
 }
 
 static bool exists(const char *path)
@@ -123,8 +121,8 @@ static void script_writes_new_file_below_cwd(void **state)
 	assert_int_equal(mkdir("sub", 0755), 0);
 	assert_int_equal(write_text("fresh.txt", &confined, reason), OUTFILE_OK);
 	assert_int_equal(write_text("sub/deeper.txt", &confined, reason), OUTFILE_OK);
-	assert_string_equal(file_text("fresh.txt"), "NEW\n");
-	assert_string_equal(file_text("sub/deeper.txt"), "NEW\n");
+	assert_file_text("fresh.txt", "NEW\n");
+	assert_file_text("sub/deeper.txt", "NEW\n");
 	assert_int_equal(entries_in("."), 2);
 }
 
@@ -168,7 +166,7 @@ static void script_symlinked_folder_leading_out_refused(void **state)
 	assert_int_equal(mkdir("real", 0755), 0);
 	assert_int_equal(symlink("real", "alias"), 0);
 	assert_int_equal(write_text("alias/ok.txt", &confined, reason), OUTFILE_OK);
-	assert_string_equal(file_text("real/ok.txt"), "NEW\n");
+	assert_file_text("real/ok.txt", "NEW\n");
 }
 
 static void symlink_at_target_refused_for_everyone(void **state)
@@ -187,7 +185,7 @@ static void symlink_at_target_refused_for_everyone(void **state)
 	assert_int_equal(symlink(missing, "dangling.txt"), 0);
 	assert_int_equal(write_text("dangling.txt", &typed, reason), OUTFILE_REFUSED);
 	assert_false(exists(missing));
-	assert_string_equal(file_text(victim), "OLD\n");
+	assert_file_text(victim, "OLD\n");
 	struct stat st;
 	assert_int_equal(lstat("snap.txt", &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
@@ -201,7 +199,7 @@ static void script_never_replaces_existing_file(void **state)
 	write_file("evil.txt", "OLD\n", 0644);
 	assert_int_equal(write_text("evil.txt", &confined, reason), OUTFILE_REFUSED);
 	assert_non_null(strstr(reason, "exists"));
-	assert_string_equal(file_text("evil.txt"), "OLD\n");
+	assert_file_text("evil.txt", "OLD\n");
 	assert_int_equal(entries_in("."), 1);
 	assert_int_equal(outfile_check("evil.txt", &confined, reason, sizeof reason), OUTFILE_REFUSED);
 }
@@ -213,11 +211,11 @@ static void allow_write_lifts_both_rules(void **state)
 	write_file("old.txt", "OLD\n", 0644);
 	/* --allow-write is the rules a typed command has: anywhere, replacing. */
 	assert_int_equal(write_text("old.txt", &typed, reason), OUTFILE_OK);
-	assert_string_equal(file_text("old.txt"), "NEW\n");
+	assert_file_text("old.txt", "NEW\n");
 	assert_int_equal(write_text("../outside/up.txt", &typed, reason), OUTFILE_OK);
 	snprintf(path, sizeof path, "%s/abs.txt", box->outside);
 	assert_int_equal(write_text(path, &typed, reason), OUTFILE_OK);
-	assert_string_equal(file_text(path), "NEW\n");
+	assert_file_text(path, "NEW\n");
 	assert_int_equal(entries_in(box->outside), 2);
 	assert_int_equal(entries_in("."), 1);
 }
@@ -228,7 +226,7 @@ static void replacing_keeps_a_private_mode(void **state)
 	char reason[200];
 	write_file("secret.txt", "OLD\n", 0600);
 	assert_int_equal(write_text("secret.txt", &typed, reason), OUTFILE_OK);
-	assert_string_equal(file_text("secret.txt"), "NEW\n");
+	assert_file_text("secret.txt", "NEW\n");
 	assert_int_equal(mode_of("secret.txt"), 0600);
 	write_file("shared.txt", "OLD\n", 0664);
 	mode_t old = umask(077);
@@ -244,7 +242,7 @@ static void read_only_target_refused(void **state)
 	write_file("keep.txt", "OLD\n", 0444);
 	assert_int_equal(write_text("keep.txt", &typed, reason), OUTFILE_REFUSED);
 	assert_non_null(strstr(reason, "read-only"));
-	assert_string_equal(file_text("keep.txt"), "OLD\n");
+	assert_file_text("keep.txt", "OLD\n");
 	assert_int_equal(mode_of("keep.txt"), 0444);
 	assert_int_equal(entries_in("."), 1);
 }
@@ -257,8 +255,8 @@ static void hard_linked_target_refused(void **state)
 	assert_int_equal(link("one.txt", "two.txt"), 0);
 	assert_int_equal(write_text("one.txt", &typed, reason), OUTFILE_REFUSED);
 	assert_non_null(strstr(reason, "2 hard links"));
-	assert_string_equal(file_text("one.txt"), "OLD\n");
-	assert_string_equal(file_text("two.txt"), "OLD\n");
+	assert_file_text("one.txt", "OLD\n");
+	assert_file_text("two.txt", "OLD\n");
 	assert_int_equal(entries_in("."), 2);
 }
 
@@ -275,7 +273,7 @@ static void same_inode_as_input_refused(void **state)
 	assert_int_equal(link("lesson.hv", "alias.txt"), 0);
 	assert_int_equal(write_text("alias.txt", &rules, reason), OUTFILE_REFUSED);
 	assert_non_null(strstr(reason, "the script being run"));
-	assert_string_equal(file_text("lesson.hv"), "alloc 10\n");
+	assert_file_text("lesson.hv", "alloc 10\n");
 	/* An output that does not exist yet, by its resolved name. */
 	assert_int_equal(mkdir("sub", 0755), 0);
 	struct outfile_rules later = { .keep = { { "sub/final.svg", "the --snapshot output" } } };
