@@ -168,6 +168,15 @@ status=$?
 [ "$status" = 2 ] || fail "export over its own script: exit $status, expected 2"
 grep -q '^self.txt:2:8: export refused: that is the script being run' "$LOGS/err" || fail "export over its own script: $(cat "$LOGS/err")"
 cmp -s self.txt self.orig || fail "the script was overwritten by its own export"
+# Typed in the bar too: an export over the lesson loaded into the screen is refused.
+cp s.txt s.orig
+start_in_tmux 80 24 -- bash -c 'cd "$1" && exec "$2" s.txt' run "$WORK" "$HEAPVIZ"
+wait_for_heapviz
+run_command "export s.txt"
+wait_for "the script loaded"
+send_keys C-d
+[ "$(pane_exit_status)" = 0 ] || fail "the screen did not quit cleanly"
+cmp -s s.txt s.orig || fail "a typed export overwrote the loaded lesson"
 pass "no output may be an input"
 
 # The .cast rule: --force writes another name; "-" is a stream, not checked.
