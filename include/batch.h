@@ -19,6 +19,7 @@ struct batch_options {
 	bool keep_going;           /* report rejected commands and continue */
 	const char *snapshot;      /* --snapshot: write the final step as SVG or text here, or NULL */
 	const struct compare_policies *compare; /* --compare: one heap per policy, or NULL for one heap */
+	bool allow_write;          /* --allow-write: the script's exports may go anywhere and replace files */
 };
 
 /* Exit statuses, as documented in --help and the man page. */

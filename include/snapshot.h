@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "outfile.h"
 #include "screen.h"
 #include "session.h"
 #include "strbuf.h"
@@ -19,10 +20,13 @@ bool snapshot_compose(const struct session *session, struct screen *screen);
 void snapshot_svg(struct strbuf *out, const struct screen *screen);
 void snapshot_text(struct strbuf *out, const struct screen *screen);
 /*
- * Write a snapshot to path: into a temporary file beside it, then renamed into
- * place, so a failure never leaves half a file where a good one was. On
- * failure returns false with a one-line reason in error.
+ * Write a snapshot to path under rules (outfile.h: where a script may write,
+ * never over an input, never through a symbolic link): into a temporary file
+ * beside it, then renamed into place, so a failure never leaves half a file
+ * where a good one was. Otherwise returns REFUSED or FAILED with a one-line
+ * reason in error.
  */
-bool snapshot_write(const struct session *session, const char *path, char *error, size_t error_size);
+enum outfile_status snapshot_write(const struct session *session, const char *path, const struct outfile_rules *rules,
+				   char *error, size_t error_size);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "compare.h"
 #include "json.h"
+#include "outfile.h"
 #include "session.h"
 #include "snapshot.h"
 #include "strbuf.h"
@@ -264,20 +265,42 @@ static void report_rejection(FILE *out, FILE *err, const char *file, const struc
 	strbuf_release(&text);
 }
 
-/* export FILE (or --snapshot): write the current step as SVG or text; false with "PATH: reason" in problem. */
-static bool export_snapshot(const struct session *session, const char *path, struct session_report *report,
-			    struct strbuf *problem)
+/* The rules for the batch's writes: the script and the other outputs are never written over. */
+static struct outfile_rules batch_write_rules(const struct batch_options *options, bool from_script)
 {
-	char reason[200];
-	bool ok = snapshot_write(session, path, reason, sizeof reason);
-	if (ok) {
+	struct outfile_rules rules = {
+		.confined = from_script && !options->allow_write,
+		.keep = { { options->file, "the script being run" }, { options->trace_json, "the --trace-json output" } },
+		.keep_stdin = !options->file || strcmp(options->file, "-") == 0,
+	};
+	if (from_script)
+		rules.keep[2] = (struct outfile_keep){ options->snapshot, "the --snapshot output" };
+	return rules;
+}
+
+/*
+ * export FILE (from_script) or --snapshot: write the current step as SVG or
+ * text. Not OUTFILE_OK: problem holds the one-line reason — "export refused:
+ * ..." when the rules forbid the write, "PATH: cannot write: ..." (the path
+ * cut and escaped) when the system failed it.
+ */
+static enum outfile_status export_snapshot(const struct session *session, const struct batch_options *options,
+					   const char *path, bool from_script, struct session_report *report,
+					   struct strbuf *problem)
+{
+	char reason[COMMAND_MESSAGE_MAX - 20];
+	struct outfile_rules rules = batch_write_rules(options, from_script);
+	enum outfile_status status = snapshot_write(session, path, &rules, reason, sizeof reason);
+	if (status == OUTFILE_OK) {
 		if (report)
 			snprintf(report->message, sizeof report->message, "wrote %.280s", path);
+	} else if (status == OUTFILE_REFUSED && from_script) {
+		strbuf_printf(problem, "export refused: %s", reason);
 	} else {
 		put_path(problem, path);
 		strbuf_printf(problem, ": %s", reason);
 	}
-	return ok;
+	return status;
 }
 
 /* A script's export that failed: rejected like a command, at the path's column, the path cut and escaped. */
@@ -594,12 +617,15 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 		} else {
 			session_run(session, &line->command, line->source, &report);
 		}
+		/* Before the trace line, so a refused or failed export is traced as the rejected command it is. */
 		if (report.ok && report.export_path) {
 			struct strbuf problem;
 			strbuf_init(&problem);
-			if (!export_snapshot(session, report.export_path, &report, &problem)) {
+			enum outfile_status written_status =
+				export_snapshot(session, options, report.export_path, true, &report, &problem);
+			if (written_status != OUTFILE_OK) {
 				reject_export(line, &report, &problem);
-				export_failed = true;
+				export_failed |= written_status == OUTFILE_FAILED;
 			}
 			strbuf_release(&problem);
 		}
@@ -628,7 +654,7 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 	if (status == EXIT_OK && options->snapshot && (!rejected || options->keep_going)) {
 		struct strbuf problem;
 		strbuf_init(&problem);
-		if (!export_snapshot(session, options->snapshot, NULL, &problem)) {
+		if (export_snapshot(session, options, options->snapshot, false, NULL, &problem) != OUTFILE_OK) {
 			fflush(out);
 			struct strbuf line;
 			strbuf_init(&line);

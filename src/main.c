@@ -10,6 +10,7 @@
 
 #include "batch.h"
 #include "compare.h"
+#include "outfile.h"
 #include "render.h"
 #include "snapshot.h"
 #include "command.h"
@@ -51,6 +52,10 @@ static const char usage_text[] =
 	"      --compare LIST     run the same commands on one heap per policy, shown side by side:\n"
 	"                         two to five of first,next,best,worst,buddy (like first,best);\n"
 	"                         in the screen, with --batch (a table per policy) and --render\n"
+	"      --allow-write      let FILE's export commands write anywhere and replace files\n"
+	"                         (a script may otherwise write only new files below the\n"
+	"                         current directory): only for a script you trust\n"
+	"      --force            let --record and --render write a name not ending in .cast\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
@@ -62,7 +67,7 @@ static const char usage_text[] =
 enum long_only {
 	OPT_ALIGN = 256, OPT_BATCH, OPT_JSON, OPT_TRACE_JSON, OPT_KEEP_GOING,
 	OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_RECORD, OPT_RENDER, OPT_SIZE, OPT_STEP_MS, OPT_SNAPSHOT,
-	OPT_COMPARE, OPT_TRACE_FORM
+	OPT_COMPARE, OPT_TRACE_FORM, OPT_ALLOW_WRITE, OPT_FORCE
 };
 
 static const struct option long_options[] = {
@@ -84,6 +89,8 @@ static const struct option long_options[] = {
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "step-ms", required_argument, NULL, OPT_STEP_MS },
 	{ "compare", required_argument, NULL, OPT_COMPARE },
+	{ "allow-write", no_argument, NULL, OPT_ALLOW_WRITE },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -99,6 +106,7 @@ struct options {
 	bool policy_given;
 	bool trace_form_given;
 	bool comparing;                    /* --compare: one heap per policy */
+	bool force;                        /* --force: --record/--render may write a name without .cast */
 	struct compare_policies compare;
 };
 
@@ -179,6 +187,45 @@ static bool locale_is_utf8(void)
 	return codeset && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
 }
 
+/* An output's name, unless it is a stream ("-") or not given. */
+static const char *output_file(const char *name)
+{
+	return name && strcmp(name, "-") != 0 ? name : NULL;
+}
+
+/*
+ * No output may be an input or another output: `--record l.hv` (the output
+ * name forgotten) or `--trace-json s.hv s.hv` would destroy the lesson. A
+ * recording must be named .cast unless --force. Returns -1 to go on, or an
+ * exit status.
+ */
+static int check_outputs(const struct options *options)
+{
+	const struct { const char *option; const char *name; } outputs[] = {
+		{ "--record ", output_file(options->ui.record) },
+		{ "--render ", output_file(options->render.output) },
+		{ "--trace-json ", output_file(options->batch.trace_json) },
+		{ "--snapshot ", output_file(options->batch.snapshot) },
+	};
+	size_t count = sizeof outputs / sizeof outputs[0];
+	const char *file = output_file(options->batch.file);
+	for (size_t i = 0; i < count; i++) {
+		const char *name = outputs[i].name;
+		if (!name)
+			continue;
+		if (i < 2 && !options->force && !outfile_is_cast_name(name))
+			return usage_error(outputs[i].option, name, " does not end in .cast: is it the output? (--force writes it anyway)");
+		if (file && outfile_same_file(name, file))
+			return usage_error(outputs[i].option, name, " is FILE itself: heapviz never writes over its input");
+		if (!file && outfile_is_open_as(name, STDIN_FILENO))
+			return usage_error(outputs[i].option, name, " is the script on standard input: heapviz never writes over its input");
+		for (size_t j = 0; j < i; j++)
+			if (outputs[j].name && outfile_same_file(name, outputs[j].name))
+				return usage_error(outputs[i].option, name, " is also another output of this run");
+	}
+	return -1;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct options *options)
 {
@@ -252,6 +299,8 @@ static int parse_options(int argc, char **argv, struct options *options)
 			options->batch.compare = &options->compare;
 			break;
 		}
+		case OPT_ALLOW_WRITE: options->batch.allow_write = true; break;
+		case OPT_FORCE: options->force = true; break;
 		case 'h':
 			return print_to_stdout(usage_text);
 		case 'V':
@@ -287,6 +336,9 @@ static int parse_options(int argc, char **argv, struct options *options)
 		return usage_error("--render needs a FILE to play", NULL, "");
 	if (!options->render.output && (options->size_given || options->step_ms_given))
 		return usage_error(options->size_given ? "--size" : "--step-ms", NULL, " works only with --render");
+	int status = check_outputs(options);
+	if (status >= 0)
+		return status;
 	if (options->comparing) {
 		if (options->policy_given)
 			return usage_error("--policy and --compare", NULL, " do not go together (--compare names the policies)");
@@ -311,7 +363,25 @@ static int parse_options(int argc, char **argv, struct options *options)
 struct timeline_target {
 	struct session *session;
 	struct compare *compare;
+	struct outfile_rules write_rules;  /* what the file's exports are checked against */
 };
+
+/*
+ * A loaded timeline's `export` writes nothing (the screen and --render show
+ * the lesson; --batch writes its snapshots), but a lesson that asks for a
+ * write its rules forbid is refused at load like any rejected command, as
+ * --batch would refuse it.
+ */
+static bool timeline_export_allowed(const struct timeline_target *target, const struct script_line *line,
+				    const char *path, struct command_error *error)
+{
+	char reason[160];
+	if (outfile_check(path, &target->write_rules, reason, sizeof reason) != OUTFILE_REFUSED)
+		return true;
+	error->column = line->command.text_column;
+	snprintf(error->message, sizeof error->message, "export refused: %s", reason);
+	return false;
+}
 
 static bool timeline_run(struct timeline_target *target, const struct script_line *line, struct command_error *error)
 {
@@ -327,6 +397,8 @@ static bool timeline_run(struct timeline_target *target, const struct script_lin
 		session_run(target->session, &line->command, line->source, &report);
 		ok = report.ok;
 		*error = report.error;
+		if (ok && report.export_path)
+			ok = timeline_export_allowed(target, line, report.export_path, error);
 		session_report_release(&report);
 	}
 	return ok;
@@ -382,6 +454,13 @@ static bool target_create(const struct options *options, struct timeline_target 
 		fprintf(stderr, "heapviz: %s\n", heap_status_message(status));
 		return false;
 	}
+	const char *file = options->batch.file;
+	target->write_rules = (struct outfile_rules){
+		.confined = !options->batch.allow_write,
+		.keep = { { file, "the script loaded" }, { options->ui.record, "the --record output" },
+			  { options->render.output, "the --render output" } },
+		.keep_stdin = file && strcmp(file, "-") == 0,
+	};
 	return true;
 }
 

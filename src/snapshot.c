@@ -1,12 +1,9 @@
 /* snapshot.c - SVG and text snapshots drawn from the same logical screen as the terminal. */
 #include "snapshot.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "theme.h"
 #include "view.h"
@@ -173,62 +170,22 @@ void snapshot_text(struct strbuf *out, const struct screen *screen)
 	}
 }
 
-/* Write data to path through a temporary file in the same directory and a rename. */
-static bool write_atomically(const char *path, const char *data, size_t len, char *error, size_t error_size)
-{
-	size_t path_len = strlen(path);
-	char *temporary = malloc(path_len + 16);
-	if (!temporary) {
-		snprintf(error, error_size, "out of memory");
-		return false;
-	}
-	snprintf(temporary, path_len + 16, "%s.tmp.XXXXXX", path);
-	int fd = mkstemp(temporary);
-	if (fd < 0) {
-		snprintf(error, error_size, "cannot write: %s", strerror(errno));
-		free(temporary);
-		return false;
-	}
-	/* mkstemp makes the file private; a snapshot is an ordinary file (0666 less the umask). */
-	mode_t mask = umask(0);
-	umask(mask);
-	bool ok = fchmod(fd, 0666 & ~mask) == 0;
-	for (size_t done = 0; ok && done < len;) {
-		ssize_t wrote = write(fd, data + done, len - done);
-		if (wrote < 0 && errno == EINTR)
-			continue;
-		ok = wrote > 0;
-		if (ok)
-			done += (size_t)wrote;
-	}
-	int saved = errno;
-	if (close(fd) != 0 && ok) {
-		ok = false;
-		saved = errno;
-	}
-	if (ok && rename(temporary, path) != 0) {
-		ok = false;
-		saved = errno;
-	}
-	if (!ok) {
-		snprintf(error, error_size, "cannot write: %s", strerror(saved));
-		unlink(temporary);
-	}
-	free(temporary);
-	return ok;
-}
-
-bool snapshot_write(const struct session *session, const char *path, char *error, size_t error_size)
+enum outfile_status snapshot_write(const struct session *session, const char *path, const struct outfile_rules *rules,
+				   char *error, size_t error_size)
 {
 	enum snapshot_format format;
 	if (!snapshot_format_of(path, &format)) {
 		snprintf(error, error_size, "a snapshot is a .svg or a .txt file");
-		return false;
+		return OUTFILE_REFUSED;
 	}
+	/* Refused before composing: a script's forbidden write costs nothing and says why at once. */
+	enum outfile_status status = outfile_check(path, rules, error, error_size);
+	if (status != OUTFILE_OK)
+		return status;
 	struct screen screen = { 0 };
 	if (!snapshot_compose(session, &screen)) {
 		snprintf(error, error_size, "out of memory");
-		return false;
+		return OUTFILE_FAILED;
 	}
 	struct strbuf out;
 	strbuf_init(&out);
@@ -237,11 +194,12 @@ bool snapshot_write(const struct session *session, const char *path, char *error
 	else
 		snapshot_text(&out, &screen);
 	screen_release(&screen);
-	bool ok = !out.failed;
-	if (!ok)
+	if (out.failed) {
 		snprintf(error, error_size, "out of memory");
-	else
-		ok = write_atomically(path, out.text, out.len, error, error_size);
+		status = OUTFILE_FAILED;
+	} else {
+		status = outfile_write(path, rules, out.text, out.len, error, error_size);
+	}
 	strbuf_release(&out);
-	return ok;
+	return status;
 }

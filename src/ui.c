@@ -15,6 +15,7 @@
 #include "compare.h"
 #include "lineedit.h"
 #include "names.h"
+#include "outfile.h"
 #include "screen.h"
 #include "session.h"
 #include "snapshot.h"
@@ -58,6 +59,7 @@ struct ui {
 	char *overlay_text;   /* help or check text shown in the overlay (owned), NULL for the key help */
 	long long next_tick_ms;  /* timeline playback: when the next step is due (monotonic clock) */
 	struct recording recording;
+	struct outfile_rules write_rules;  /* for exports typed in the bar: anywhere, but never over the lesson or the recording */
 };
 
 /* Timeline playback: one step every PLAY_INTERVAL_MS at 100 %, plus the step's own sleep. */
@@ -178,7 +180,7 @@ static unsigned show_report(struct ui *ui, struct session_report *report)
 		return REACT_QUIT;
 	if (report->export_path) {
 		char reason[200];
-		if (snapshot_write(ui->session, report->export_path, reason, sizeof reason))
+		if (snapshot_write(ui->session, report->export_path, &ui->write_rules, reason, sizeof reason) == OUTFILE_OK)
 			set_message(ui, ROLE_OK, "wrote %s", report->export_path);
 		else
 			set_message(ui, ROLE_ERROR, "%s: %s", report->export_path, reason);
@@ -893,6 +895,9 @@ static int run_screen(struct session *session, struct compare *compare, const st
 	memset(&ui, 0, sizeof ui);
 	ui.session = session;
 	ui.compare = compare;
+	/* Typed in the bar: the user's own command, so not confined (a loaded file's exports were checked at load). */
+	ui.write_rules.keep[0] = (struct outfile_keep){ options->file, "the script loaded" };
+	ui.write_rules.keep[1] = (struct outfile_keep){ options->record, "the --record output" };
 	lineedit_init(&ui.editor);
 	if (!ui_term_open(options, &caps, reason, sizeof reason)) {
 		fprintf(stderr, "heapviz: %s\n", reason);

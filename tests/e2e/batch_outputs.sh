@@ -108,18 +108,20 @@ Try 'heapviz --help'." -- "$bin" --batch --trace-form changes tests/data/batch_b
 Try 'heapviz --help'." -- "$bin" --batch --trace-json - --trace-form delta tests/data/batch_basic.hv
 
 	# --- (c) errors ---------------------------------------------------------------------------------
+	# These exports fail in the system (no such folder), so --allow-write lets them past the
+	# confinement of scripts (write_safety.sh tests that) to reach the write itself.
 	printf 'alloc 10 as a\nexport %s/no-such-dir/x.txt\nalloc 5\n' "$work" >"$work/export.hv"
 	expect_err "$tag failed export" 1 "$work/export.hv:2:8: $work/no-such-dir/x.txt: cannot write: No such file or directory" -- \
-		"$bin" --batch "$work/export.hv"
+		"$bin" --batch --allow-write "$work/export.hv"
 	[ "$(cat "$work/out")" = "step 1: alloc 10 as a -> a = 0x008 (24 B block at 0x000)" ] ||
 		fail "$tag failed export: the run did not stop there: $(cat "$work/out")"
 	expect_err "$tag failed export, keep going" 2 "$work/export.hv:2:8: $work/no-such-dir/x.txt: cannot write: No such file or directory" -- \
-		"$bin" --batch --keep-going "$work/export.hv"
+		"$bin" --batch --allow-write --keep-going "$work/export.hv"
 	grep -qx 'step 2: alloc 5 -> p1 = 0x020 (24 B block at 0x018)' "$work/out" ||
 		fail "$tag failed export, keep going: the run did not go on: $(head -3 "$work/out")"
 	long=$(head -c 1048576 /dev/zero | tr '\0' a)
 	printf 'export %s/no-such-dir/%s.txt\n' "$work" "$long" >"$work/long.hv"
-	"$bin" --batch "$work/long.hv" >/dev/null 2>"$work/err"
+	"$bin" --batch --allow-write "$work/long.hv" >/dev/null 2>"$work/err"
 	[ "$(wc -c <"$work/err")" -lt 300 ] || fail "$tag 1 MB export path echoed whole ($(wc -c <"$work/err") bytes)"
 	grep -q '^'"$work"'/long\.hv:1:8: .*aaa\.\.\.: cannot write: ' "$work/err" || fail "$tag 1 MB export path: $(head -c 300 "$work/err")"
 	expect_err "$tag --size out of range" 2 "heapviz: bad size '1001x24': expected WIDTHxHEIGHT like 100x30, each from 1 to 1000
