@@ -122,6 +122,18 @@ grep -q '^step 2: alloc 20 as b' "$work/out" || fail "export into a missing dire
 [ -e "$d/no" ] && fail "export into a missing directory created $d/no"
 ls "$d" | grep -q '^\.\?x\.svg' && fail "export into a missing directory left a file in $d"
 
+# 6. The hostile files through the sanitizer build: no report, the same exit statuses.
+if [ -n "${HEAPVIZ_SAN:-}" ] && [ -x "$HEAPVIZ_SAN" ]; then
+	for entry in 1:missing.hv 1:/dev/zero 2:garbage.bin 2:elf.bin 2:short.rep 2:id-high.rep 2:id-negative.rep \
+		2:id-huge.rep 2:id-never.rep 2:header-ids.rep 2:header-ops.rep 2:size-huge.rep 0:long.rep; do
+		want=${entry%%:*} file=${entry#*:}
+		(cd "$d" && "$HEAPVIZ_SAN" --batch --keep-going "$file" >/dev/null 2>"$work/san.err" </dev/null)
+		check_status "sanitizer build: $file" "$want" $?
+		grep -Eq 'runtime error|AddressSanitizer|LeakSanitizer' "$work/san.err" &&
+			fail "sanitizer build: $file: $(grep -E 'runtime error|Sanitizer' "$work/san.err" | head -2)"
+	done
+fi
+
 if [ $failures -gt 0 ]; then
 	echo "hostile_files: $failures failure(s)"
 	exit 1

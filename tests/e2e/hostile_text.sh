@@ -94,6 +94,20 @@ grep -qF "'a\\x1b]0;PWNED\\x07'" "$work/err.txt" || fail "hostile names: the OSC
 check_status "hostile names --json" 2 $?
 check_clean json "$work/names.json" || fail "hostile names: --json output is not clean JSON"
 
+# 7. The same hostile inputs through the sanitizer build: no report, the same exit statuses.
+if [ -n "${HEAPVIZ_SAN:-}" ] && [ -x "$HEAPVIZ_SAN" ]; then
+	for args in "--batch $lesson" "--batch --json $lesson" "--batch --trace-json $work/san.jsonl $lesson" \
+		"--batch --snapshot $work/san.svg $lesson" "--batch --snapshot $work/san.txt $lesson" \
+		"--render $work/san.cast --size 100x30 --step-ms 10 $lesson" "--batch --keep-going $work/names.hv"; do
+		"$HEAPVIZ_SAN" $args >/dev/null 2>"$work/san.err"
+		status=$?
+		case $args in *names.hv) want=2 ;; *) want=0 ;; esac
+		check_status "sanitizer build: $args" $want $status
+		grep -Eq 'runtime error|AddressSanitizer|LeakSanitizer' "$work/san.err" &&
+			fail "sanitizer build: $args: $(grep -E 'runtime error|Sanitizer' "$work/san.err" | head -2)"
+	done
+fi
+
 if [ $failures -gt 0 ]; then
 	echo "hostile_text: $failures failure(s)"
 	exit 1
