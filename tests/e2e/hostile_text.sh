@@ -94,7 +94,46 @@ grep -qF "'a\\x1b]0;PWNED\\x07'" "$work/err.txt" || fail "hostile names: the OSC
 check_status "hostile names --json" 2 $?
 check_clean json "$work/names.json" || fail "hostile names: --json output is not clean JSON"
 
-# 7. The same hostile inputs through the sanitizer build: no report, the same exit statuses.
+# 7. Lines of a megabyte: a name, a path, written bytes or escape bytes that are rejected give one
+# error line that quotes a cut of the text, never all of it; a megabyte note is kept and printed clean.
+python3 - "$work" <<'PY'
+import sys
+work, mb = sys.argv[1], 1 << 20
+shapes = {
+    "name": "alloc 10 as " + "n" * mb,
+    "path": "export " + "p" * mb + ".txt",
+    "bytes": 'write p1 "' + "w" * mb + '"',
+    "escapes": "\x1b" * mb,
+    "c1": "alloc 10 as " + "\u009b" * (mb // 2),
+}
+for label, line in shapes.items():
+    with open("%s/mb-%s.hv" % (work, label), "w", encoding="utf-8") as out:
+        out.write("alloc 10\n" + line + "\n")
+with open(work + "/mb-note.hv", "w") as out:
+    out.write("alloc 10\nnote " + "x" * mb + "\x1b]0;PWNED\x07\n")
+PY
+for label in name path bytes escapes c1; do
+	(cd "$work" && "$HEAPVIZ" --batch "mb-$label.hv" >"$work/out.txt" 2>"$work/err.txt")
+	status=$?
+	[ "$status" -ne 0 ] || fail "a megabyte $label line: exit status 0"
+	[ "$(wc -l <"$work/err.txt")" -eq 1 ] || fail "a megabyte $label line: $(wc -l <"$work/err.txt") error lines, expected 1"
+	grep -q "^mb-$label\.hv:2:[0-9]*: " "$work/err.txt" || fail "a megabyte $label line: no FILE:LINE:COL: error"
+	size=$(wc -c <"$work/err.txt")
+	[ "$size" -le 1000 ] || fail "a megabyte $label line: the error is $size bytes (the text is not cut)"
+	check_clean text "$work/err.txt" >/dev/null || fail "a megabyte $label line: the error holds raw control characters"
+done
+"$HEAPVIZ" --batch "$work/mb-note.hv" >"$work/out.txt" 2>"$work/err.txt"
+check_status "a megabyte note" 0 $?
+check_clean text "$work/out.txt" >/dev/null || fail "a megabyte note: the batch text holds raw control characters"
+"$HEAPVIZ" --batch --json "$work/mb-note.hv" >"$work/out.json" 2>"$work/err.txt"
+check_status "a megabyte note, --json" 0 $?
+check_clean json "$work/out.json" || fail "a megabyte note: --json is not clean JSON"
+"$HEAPVIZ" --batch --snapshot "$work/mb.svg" "$work/mb-note.hv" >/dev/null 2>"$work/err.txt"
+check_status "a megabyte note, SVG snapshot" 0 $?
+xmllint --noout "$work/mb.svg" 2>/dev/null || fail "a megabyte note: the SVG snapshot is not well-formed"
+check_clean text "$work/mb.svg" >/dev/null || fail "a megabyte note: the SVG snapshot holds raw control characters"
+
+# 8. The same hostile inputs through the sanitizer build: no report, the same exit statuses.
 if [ -n "${HEAPVIZ_SAN:-}" ] && [ -x "$HEAPVIZ_SAN" ]; then
 	for args in "--batch $lesson" "--batch --json $lesson" "--batch --trace-json $work/san.jsonl $lesson" \
 		"--batch --snapshot $work/san.svg $lesson" "--batch --snapshot $work/san.txt $lesson" \
