@@ -2,40 +2,13 @@
 # hostile_history.sh - a million steps, then goto 0, the end and back: every state reached equals a fresh
 # replay (the --json state), and the million-line run stays within generous time and memory bounds.
 source "$(dirname "$0")/batch_lib.sh"
+source "$(dirname "$0")/hostile_lib.sh"
 
 STEPS=1000000
 MIDDLE=618034
-# Bounds that only a pathology crosses (measured: about 5 s and 800 MB here); never tight timings.
-MAX_SECONDS=180
-MAX_MEGABYTES=2048
+# measure's bounds (hostile_lib.sh) are ones only a pathology crosses: measured here about 5 s and
+# 760 MB for the million steps; never tight timings.
 
-# measure LABEL OUT -- COMMAND...: run COMMAND with stdout to OUT; print its wall time and peak
-# memory (getrusage of the child: /usr/bin/time is not among make test's packages, python3 is),
-# and fail when either is past its bound or the command fails.
-measure() {
-	local label=$1 out=$2
-	shift 3
-	python3 - "$label" "$out" "$MAX_SECONDS" "$MAX_MEGABYTES" "$@" <<'PY'
-import resource, subprocess, sys, time
-label, out, max_seconds, max_megabytes, command = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), sys.argv[5:]
-start = time.monotonic()
-with open(out, "wb") as stdout:
-    status = subprocess.run(command, stdout=stdout).returncode
-seconds = time.monotonic() - start
-megabytes = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print("%s: %.1f s, %.0f MB peak (exit %d)" % (label, seconds, megabytes, status))
-problems = []
-if status != 0:
-    problems.append("exit status %d" % status)
-if seconds > max_seconds:
-    problems.append("took %.0f s (bound %.0f s)" % (seconds, max_seconds))
-if megabytes > max_megabytes:
-    problems.append("used %.0f MB (bound %.0f MB)" % (megabytes, max_megabytes))
-for problem in problems:
-    print("FAIL: %s: %s" % (label, problem))
-sys.exit(1 if problems else 0)
-PY
-}
 
 # A seeded history where every step changes the heap: allocations, frees, reallocs (some moving)
 # and writes over four names, so two different steps rarely have the same state.

@@ -91,6 +91,35 @@ check_clean_text() {
 	return 0
 }
 
+# measure LABEL OUT -- COMMAND...: run COMMAND with stdout to OUT; print its wall time and peak
+# memory (getrusage of the child: /usr/bin/time is not among make test's packages, python3 is),
+# and fail (status 1) when either is past its bound (MAX_SECONDS, default 180, MAX_MEGABYTES,
+# default 2048: generous, to catch a pathology, not to time anything) or the command fails.
+measure() {
+	local label=$1 out=$2
+	shift 3
+	python3 - "$label" "$out" "${MAX_SECONDS:-180}" "${MAX_MEGABYTES:-2048}" "$@" <<'PY'
+import resource, subprocess, sys, time
+label, out, max_seconds, max_megabytes, command = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), sys.argv[5:]
+start = time.monotonic()
+with open(out, "wb") as stdout:
+    status = subprocess.run(command, stdout=stdout).returncode
+seconds = time.monotonic() - start
+megabytes = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print("%s: %.1f s, %.0f MB peak (exit %d)" % (label, seconds, megabytes, status))
+problems = []
+if status != 0:
+    problems.append("exit status %d" % status)
+if seconds > max_seconds:
+    problems.append("took %.0f s (bound %.0f s)" % (seconds, max_seconds))
+if megabytes > max_megabytes:
+    problems.append("used %.0f MB (bound %.0f MB)" % (megabytes, max_megabytes))
+for problem in problems:
+    print("FAIL: %s: %s" % (label, problem))
+sys.exit(1 if problems else 0)
+PY
+}
+
 # proc_children PID: the pids whose parent is PID, from /proc (no pgrep: procps is not on a minimal machine).
 proc_children() {
 	local stat rest
