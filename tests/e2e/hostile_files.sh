@@ -92,13 +92,7 @@ with open(sys.argv[1], "w") as out:
 PY
 [ "$(wc -l <"$d/million.hv")" -eq 1000000 ] || fail "the million-line script is $(wc -l <"$d/million.hv") lines"
 expect_error 2 '^million\.hv:1000000:12: ' "a million lines, the last one bad" -- --batch million.hv
-# The same script with its last line fixed runs every line: time and peak memory printed and bounded.
-sed '$d' "$d/million.hv" >"$d/million-ok.hv"
-echo 'alloc 10 as z' >>"$d/million-ok.hv"
-measure "a million-line script (500,001 steps)" "$work/out" -- "$HEAPVIZ" --batch --json "$d/million-ok.hv" ||
-	fail "the million-line script"
-python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["step"] == 500001, s["step"]' "$work/out" ||
-	fail "the million-line script did not run every step"
+# (A million-line script that runs whole, with its time and peak memory, is hostile_history.sh's.)
 
 # 5. Output paths that cannot be written: in a directory that does not exist, and unwritable ones.
 # Tests run as root in CI, where permission bits do not stop a write, so "unwritable" is a path in
