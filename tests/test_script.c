@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "script.h"
@@ -224,22 +223,16 @@ static void corners_trace_translates_realloc_variants_and_free_null(void **state
 	script_release(&script);
 }
 
-static void needle_trace_loads_quickly(void **state)
+/* The largest trace loads whole. How fast is not asserted here: the project's rule is no timed
+ * assertions in unit tests (a 3 s bound failed at 4.6 s under ASan on a loaded two-core machine). */
+static void needle_trace_loads_every_line(void **state)
 {
 	struct script script;
-	struct timespec start, end;
-	double seconds;
 
 	(void)state;
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	load_trace("needle.rep", &script);
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	seconds = (double)(end.tv_sec - start.tv_sec) + (double)(end.tv_nsec - start.tv_nsec) / 1e9;
 	assert_int_equal(script.count, 301350);
 	script_release(&script);
-	/* Well under a second in an optimised build; the bound leaves room for sanitizers. */
-	if (seconds > 3.0)
-		fail_msg("needle.rep took %.2f s", seconds);
 }
 
 /* --- translations ------------------------------------------------------------------ */
@@ -758,7 +751,7 @@ int main(void)
 		cmocka_unit_test(every_malloclab_trace_loads_with_its_operation_count),
 		cmocka_unit_test(the_trace_directory_holds_exactly_the_known_traces),
 		cmocka_unit_test(corners_trace_translates_realloc_variants_and_free_null),
-		cmocka_unit_test(needle_trace_loads_quickly),
+		cmocka_unit_test(needle_trace_loads_every_line),
 		cmocka_unit_test(alloc_realloc_free_become_named_commands_with_columns),
 		cmocka_unit_test(realloc_of_a_never_allocated_id_is_an_alloc),
 		cmocka_unit_test(realloc_after_free_is_an_alloc_again),
