@@ -45,6 +45,8 @@ command -v debootstrap >/dev/null 2>&1 || {
 
 mkdir -p "$dir/logs" "$dir/apt-archives/partial" || die "cannot create $dir"
 dir=$(cd "$dir" && pwd)
+exec 9>"$dir/lock"
+flock -n 9 || die "another bare-machine run is using $dir"
 root=$dir/root
 log=$dir/logs/$(date -u +%Y%m%dT%H%M%SZ).log
 exec > >(tee "$log") 2>&1
@@ -168,14 +170,14 @@ cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
 end
 
 # --- the clone -------------------------------------------------------------------------
-begin "git clone ${branch:-HEAD} of $repo"
+if [ -d "$repo" ] && [ -z "$branch" ]; then
+	branch=$(git -C "$repo" symbolic-ref -q --short HEAD || echo HEAD)
+	[ -n "$(git -C "$repo" status --porcelain --untracked-files=no 2>/dev/null)" ] &&
+		say "note: $repo has uncommitted changes; only committed work is cloned"
+fi
+begin "git clone ${branch:-(default branch)} of $repo"
 if [ -d "$repo" ]; then
 	# A bundle carries the commits into the chroot, from a worktree or a bare repository alike.
-	if [ -z "$branch" ]; then
-		branch=$(git -C "$repo" symbolic-ref -q --short HEAD || echo HEAD)
-		[ -n "$(git -C "$repo" status --porcelain --untracked-files=no 2>/dev/null)" ] &&
-			say "note: $repo has uncommitted changes; only committed work is cloned"
-	fi
 	ref=$branch
 	git -C "$repo" show-ref -q --verify "refs/heads/$branch" && ref=refs/heads/$branch
 	git -C "$repo" bundle create "$root/tmp/heapviz.bundle" "$ref" 2>/dev/null ||
