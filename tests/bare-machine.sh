@@ -198,7 +198,9 @@ results=()
 run_step() {  # run_step LABEL COMMAND: a shell command in the clone, as root
 	local label=$1 status
 	begin "$label"
-	in_chroot bash -c "cd /root/heapviz && $2"
+	# In the background, so a TERM or INT to this script is handled at once (cleanup ends the rest).
+	in_chroot bash -c "cd /root/heapviz && $2" </dev/null &
+	wait $!
 	status=$?
 	end
 	results+=("$(printf '%-40s %s' "$label" "$([ $status -eq 0 ] && echo pass || echo "FAIL (exit $status)")")")
