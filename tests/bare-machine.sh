@@ -25,9 +25,9 @@ packages="build-essential git pkg-config ca-certificates"
 usage() { sed -n '4,5p' "$0" | sed 's/^# *//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--dir) dir=$2; shift 2 ;;
-	--repo) repo=$2; shift 2 ;;
-	--branch) branch=$2; shift 2 ;;
+	--dir) [ $# -ge 2 ] || usage; dir=$2; shift 2 ;;
+	--repo) [ $# -ge 2 ] || usage; repo=$2; shift 2 ;;
+	--branch) [ $# -ge 2 ] || usage; branch=$2; shift 2 ;;
 	--fresh-base) fresh_base=1; shift ;;
 	--keep) keep=1; shift ;;
 	*) usage ;;
@@ -40,7 +40,8 @@ die() { printf 'bare-machine: %s\n' "$*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot and mounts): run it as root, e.g. sudo $0 $*"
 command -v debootstrap >/dev/null 2>&1 || {
 	say "installing debootstrap on this machine"
-	apt-get install -y -qq debootstrap >/dev/null || die "cannot install debootstrap"
+	{ apt-get install -y -qq debootstrap || { apt-get update -qq && apt-get install -y -qq debootstrap; }; } >/dev/null ||
+		die "cannot install debootstrap"
 }
 
 mkdir -p "$dir/logs" "$dir/apt-archives/partial" || die "cannot create $dir"
