@@ -99,6 +99,13 @@ check-layers:
 # tests drive: tmux (the screen tests), clang, valgrind, asciinema, xmllint,
 # rsvg-convert, and npm for svg-term (installed under build/npm, not globally).
 BUILD_PACKAGES = build-essential pkg-config libncurses-dev libcmocka-dev
+# Why each test package is there (tests/bare-machine.sh checks the list on a minbase chroot):
+#   clang: make check's clang build     tmux: the screen tests     valgrind: e2e/valgrind.sh
+#   asciinema: plays the recordings     libxml2-utils: xmllint     librsvg2-bin: rsvg-convert
+#   bsdutils: script, a pty for asciinema cat    python3: the JSON checks in the e2e scripts
+#   groff-base: the man page check (e2e/install.sh)    locales: de_DE's source for e2e/locale.sh
+# All else the tests call comes with every Debian (coreutils, grep, sed, mawk, diffutils,
+# ncurses-bin's tput and infocmp); processes are looked up in /proc, so no procps.
 TEST_PACKAGES  = $(BUILD_PACKAGES) clang tmux valgrind asciinema libxml2-utils librsvg2-bin bsdutils python3 groff-base locales
 SVG_TERM = build/npm/node_modules/.bin/svg-term
 

@@ -85,8 +85,8 @@ timeout 60 "$SVG_TERM" --in "$E2E_DIR/live.cast" --out "$E2E_DIR/live.svg" >/dev
 start_heapviz 80 24 -- --record "$E2E_DIR/killed.cast"
 run_command "alloc 64 as survivor"
 wait_for "step 1 / 1"
-pid=$(pgrep -f -- "^$HEAPVIZ --record $E2E_DIR/killed.cast" | head -1)
-[ -n "$pid" ] || fail "cannot find the recording heapviz"
+pid=$(pane_child_pid)
+[ -n "$pid" ] && [ "$(pid_command "$pid")" = heapviz ] || fail "cannot find the recording heapviz"
 kill -KILL "$pid"
 wait_until "heapviz to die" pane_dead
 check_header "$E2E_DIR/killed.cast" 80 24

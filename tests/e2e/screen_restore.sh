@@ -62,7 +62,7 @@ expect_restored "Ctrl-D after clearing the bar"
 
 launch
 pid=$(shell_child_pid) || fail "cannot find the heapviz process"
-[ "$(ps -o comm= -p "$pid")" = heapviz ] || fail "pid $pid is not heapviz"
+[ "$(pid_command "$pid")" = heapviz ] || fail "pid $pid is not heapviz"
 kill -TERM "$pid"
 expect_restored "SIGTERM"
 
@@ -72,7 +72,7 @@ expect_restored "Ctrl-C (SIGINT)"
 
 launch
 pid=$(shell_child_pid) || fail "cannot find the heapviz process"
-[ "$(ps -o comm= -p "$pid")" = heapviz ] || fail "pid $pid is not heapviz"
+[ "$(pid_command "$pid")" = heapviz ] || fail "pid $pid is not heapviz"
 kill -HUP "$pid"
 expect_restored "SIGHUP"
 
@@ -80,7 +80,7 @@ launch
 run_command "alloc 24"
 wait_for "step 1 / 1"
 pid=$(shell_child_pid) || fail "cannot find the heapviz process"
-[ "$(ps -o comm= -p "$pid")" = heapviz ] || fail "pid $pid is not heapviz"
+[ "$(pid_command "$pid")" = heapviz ] || fail "pid $pid is not heapviz"
 kill -TSTP "$pid"
 wait_until "the shell after a suspend" screen_matches "^$SHELL_TAG\$"
 type_text "fg"

@@ -272,10 +272,39 @@ batch_block_bytes() {
 
 screen_is() { [ "$(screen_text)" = "$1" ]; }
 
+# child_pids PID [NAME]: PID's children (only those whose command name is NAME), lowest pid first.
+# Read from /proc rather than with pgrep, so the tests need no procps (not on a minimal Debian).
+child_pids() {
+	local stat line fields
+	for stat in /proc/[0-9]*/stat; do
+		IFS= read -r line 2>/dev/null <"$stat" || continue
+		# "PID (COMMAND) STATE PPID ...": COMMAND may hold spaces and parentheses, so cut at the last ')'.
+		read -r -a fields <<<"${line##*) }"
+		[ "${fields[1]}" = "$1" ] || continue
+		if [ -n "${2:-}" ]; then
+			line=${line#*(}
+			[ "${line%) *}" = "$2" ] || continue
+		fi
+		echo "${stat//[^0-9]/}"
+	done | sort -n
+}
+
+# The command name of PID (what `ps -o comm=` prints), empty when there is no such process.
+pid_command() {
+	cat "/proc/$1/comm" 2>/dev/null
+}
+
+# The pid of the program in the pane (heapviz started by start_heapviz), a child of the pane's sh.
+pane_child_pid() {
+	local top
+	top=$(tm display-message -p -t "$TARGET" '#{pane_pid}')
+	[ -n "$top" ] && child_pids "$top" | head -n 1
+}
+
 # The pid of the program the pane's shell is running (heapviz started from start_shell's bash).
 shell_child_pid() {
 	local top shell
 	top=$(tm display-message -p -t "$TARGET" '#{pane_pid}')
-	shell=$(pgrep -P "$top" -x bash | head -n 1)
-	[ -n "$shell" ] && pgrep -P "$shell" | head -n 1
+	shell=$(child_pids "$top" bash | head -n 1)
+	[ -n "$shell" ] && child_pids "$shell" | head -n 1
 }
