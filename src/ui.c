@@ -737,30 +737,31 @@ static void paste_message(struct ui *ui, const struct line_paste *paste)
 static unsigned paste_key(struct ui *ui, const struct ui_key *key)
 {
 	if (!ui->pasting) {
-		if (key->paste_end)
+		if (key->paste_end && key->text_len == 0)
 			return REACT_NONE;  /* an empty paste */
 		lineedit_paste_begin(&ui->editor, &ui->paste);
 		ui->pasting = true;
 	}
-	if (key->paste_end) {
-		ui->pasting = false;
-		lineedit_paste_end(&ui->editor, &ui->paste);
-		if (ui->state.show_help)
-			close_help(ui);
-		ui->state.focus = FOCUS_BAR;
-		ui->state.error_column = 0;
-		paste_message(ui, &ui->paste);
-		return REACT_REDRAW;
-	}
-	if (key->function || key->unknown || key->mouse || key->code >= 0x110000) {
-		lineedit_paste_skip(&ui->paste, 1);  /* an escape sequence inside the paste: not text */
-	} else {
+	if (key->text_len > 0) {
+		lineedit_paste_add(&ui->paste, key->text, key->text_len);
+	} else if (key->pasted && (key->function || key->unknown || key->mouse || key->code >= 0x110000)) {
+		lineedit_paste_skip(&ui->paste, 1);  /* a key inside the paste: not text */
+	} else if (key->pasted) {
 		char bytes[4];
 		size_t len = screen_encode_utf8(key->code, bytes);
 
 		lineedit_paste_add(&ui->paste, bytes, len);
 	}
-	return REACT_NONE;
+	if (!key->paste_end)
+		return REACT_NONE;  /* one frame when the paste ends */
+	ui->pasting = false;
+	lineedit_paste_end(&ui->editor, &ui->paste);
+	if (ui->state.show_help)
+		close_help(ui);
+	ui->state.focus = FOCUS_BAR;
+	ui->state.error_column = 0;
+	paste_message(ui, &ui->paste);
+	return REACT_REDRAW;
 }
 
 /* --- keys that mean the same everywhere ------------------------------------ */

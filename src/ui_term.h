@@ -41,6 +41,9 @@ void ui_term_continue(void);
 /* After ui_term_close: end the process with the signal that asked to quit, as if never caught. */
 void ui_term_reraise(int signal_number);
 
+/* Bytes of a paste handed over at once: small enough that the rest of a read can go back to curses. */
+#define UI_PASTE_CHUNK 128
+
 /* One key or mouse event; function keys and characters kept apart (their codes overlap). */
 struct ui_key {
 	bool function;      /* code is a curses KEY_* value; otherwise a Unicode code point */
@@ -50,6 +53,8 @@ struct ui_key {
 	int mouse_row, mouse_column;
 	enum { MOUSE_NONE, MOUSE_CLICK, MOUSE_WHEEL_UP, MOUSE_WHEEL_DOWN } mouse_action;
 	bool pasted;        /* part of a bracketed paste: text for the bar, never a command key */
+	char text[UI_PASTE_CHUNK]; /* pasted: many bytes at once as the terminal sent them (then code is unused) */
+	size_t text_len;
 	bool paste_end;     /* the paste is over (its closing sequence came, or it stopped arriving) */
 };
 /* Wait up to timeout_ms for input; false when none came (a signal may have arrived). */
