@@ -159,9 +159,13 @@ static void prepare_restore(void)
 /* A key code curses has not bound, for a sequence of our own. */
 static int unbound_code(int from)
 {
-	for (int code = from; code < from + 200; code++)
-		if (keybound(code, 0) == NULL)
+	for (int code = from; code < from + 200; code++) {
+		char *bound = keybound(code, 0);  /* a copy the caller frees */
+
+		if (!bound)
 			return code;
+		free(bound);
+	}
 	return 0;
 }
 
