@@ -72,7 +72,10 @@
  *    SIGTSTP, and the stop happens then - or not at all if a SIGCONT overtook
  *    it meanwhile. Catching SIGTSTP and raising it again later cannot do this:
  *    raising a stop signal discards a SIGCONT not yet delivered, so a CONT
- *    landing just then would be lost and heapviz left stopped.
+ *    landing just then would be lost and heapviz left stopped. (Only a
+ *    SIGTSTP caught during the milliseconds of start-up is raised again into
+ *    the held state - unless a SIGCONT was counted after it - and keeps that
+ *    small window.)
  *
  * 8. After any SIGCONT heapviz may be in the background (`bg`, or `kill -CONT`
  *    after the shell took the terminal back). It must not touch the terminal
