@@ -57,6 +57,35 @@ void lineedit_clear(struct line_editor *editor);
  * Always leaves history browsing, whether or not the line was kept.
  */
 void lineedit_remember(struct line_editor *editor, const char *line);
+/*
+ * A paste, which a terminal delivers a character at a time: the pieces are
+ * cleaned and kept here, then inserted at the cursor as one edit, so a paste
+ * costs O(its length) however long it is. Line breaks and tabs become spaces
+ * (CR LF is one break) - a paste never runs a line; other control characters
+ * and invalid bytes are dropped; once a character does not fit in the room the
+ * line had, it and everything after it are dropped (so the text kept is the
+ * paste's beginning, never a splice).
+ */
+struct line_paste {
+	char text[LINEEDIT_MAX];  /* the cleaned text to insert */
+	size_t len;
+	size_t room;              /* bytes free in the line when the paste began */
+	size_t pasted;            /* bytes that arrived */
+	size_t dropped;           /* bytes dropped for want of room */
+	size_t controls;          /* control characters and invalid bytes dropped */
+	size_t breaks;            /* line breaks turned into spaces */
+	bool full;                /* a character did not fit: the rest is dropped too */
+	bool after_cr;            /* the last byte was a CR: an LF now is the same break */
+};
+/* Start a paste into the line as it is now. */
+void lineedit_paste_begin(const struct line_editor *editor, struct line_paste *paste);
+/* Add the next len bytes of the paste (whole characters or not). */
+void lineedit_paste_add(struct line_paste *paste, const char *bytes, size_t len);
+/* Count n things the terminal sent that are not text (function keys) as dropped controls. */
+void lineedit_paste_skip(struct line_paste *paste, size_t n);
+/* Insert what was kept at the cursor (one edit); the counts stay in *paste for the caller's message. */
+void lineedit_paste_end(struct line_editor *editor, struct line_paste *paste);
+
 /* Display column (0-based, in characters - wide CJK glyphs count as one) of the cursor. */
 size_t lineedit_cursor_column(const struct line_editor *editor);
 

@@ -312,6 +312,70 @@ void lineedit_remember(struct line_editor *editor, const char *line)
 	editor->history_pos = editor->history_count;
 }
 
+void lineedit_paste_begin(const struct line_editor *editor, struct line_paste *paste)
+{
+	memset(paste, 0, sizeof *paste);
+	paste->room = LINEEDIT_MAX - editor->len;
+}
+
+static void paste_keep(struct line_paste *paste, const unsigned char *bytes, size_t len)
+{
+	if (paste->full || len > paste->room - paste->len) {
+		paste->full = true;
+		paste->dropped += len;
+		return;
+	}
+	memcpy(paste->text + paste->len, bytes, len);
+	paste->len += len;
+}
+
+/*
+ * A character cut between two pieces is not rejoined: the terminal layer
+ * hands over whole characters, and a stray part is an invalid byte anyway.
+ */
+void lineedit_paste_add(struct line_paste *paste, const char *bytes, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)bytes;
+
+	paste->pasted += len;
+	while (len > 0) {
+		size_t length = accepted_char_length(s, len);
+		bool line_feed_after_cr = *s == '\n' && paste->after_cr;
+
+		paste->after_cr = *s == '\r';
+		if (line_feed_after_cr) {
+			length = 1;  /* the LF of a CR LF: one break, already a space */
+		} else if (*s == '\r' || *s == '\n' || *s == '\t') {
+			if (*s != '\t')
+				paste->breaks++;
+			paste_keep(paste, (const unsigned char *)" ", 1);
+			length = 1;
+		} else if (length == 0) {
+			paste->controls++;
+			length = 1;
+		} else {
+			paste_keep(paste, s, length);
+		}
+		s += length;
+		len -= length;
+	}
+}
+
+void lineedit_paste_skip(struct line_paste *paste, size_t n)
+{
+	paste->controls += n;
+	paste->after_cr = false;
+}
+
+void lineedit_paste_end(struct line_editor *editor, struct line_paste *paste)
+{
+	/* Cleaned and sized against the room at the start: this insert cannot be refused. */
+	if (paste->len > LINEEDIT_MAX - editor->len || !lineedit_insert(editor, paste->text, paste->len)) {
+		paste->dropped += paste->len;
+		paste->len = 0;
+	}
+}
+
 size_t lineedit_cursor_column(const struct line_editor *editor)
 {
 	size_t column = 0;

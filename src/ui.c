@@ -60,7 +60,13 @@ struct ui {
 	long long next_tick_ms;  /* timeline playback: when the next step is due (monotonic clock) */
 	struct recording recording;
 	struct outfile_rules write_rules;  /* for exports typed in the bar: anywhere, but never over the lesson or the recording */
+	struct line_paste paste; /* a bracketed paste on its way into the bar */
+	bool pasting;
+	size_t typed_dropped;    /* characters typed into a full bar since it filled */
 };
+
+/* A burst of keys (a paste) is drawn at least this often. */
+#define BURST_FRAME_MS 100
 
 /* Timeline playback: one step every PLAY_INTERVAL_MS at 100 %, plus the step's own sleep. */
 #define PLAY_INTERVAL_MS 800
@@ -82,6 +88,22 @@ static void set_message(struct ui *ui, enum style_role role, const char *format,
 	va_end(args);
 	ui->state.message_role = role;
 	ui->state.error_column = 0;
+}
+
+/* n with thousands separators ("1,047,552"), whatever the locale, in buffer. */
+static const char *group_digits(size_t n, char *buffer, size_t size)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof digits, "%zu", n);
+	size_t used = 0;
+
+	for (int i = 0; i < len && used + 2 < size; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buffer[used++] = ',';
+		buffer[used++] = digits[i];
+	}
+	buffer[used] = '\0';
+	return buffer;
 }
 
 static void clear_message(struct ui *ui)
@@ -628,6 +650,7 @@ static unsigned bar_edit(struct ui *ui, enum edit_action action)
 {
 	lineedit_apply(&ui->editor, action);
 	ui->state.error_column = 0;
+	ui->typed_dropped = 0;
 	return REACT_REDRAW;
 }
 
@@ -672,16 +695,79 @@ static unsigned bar_key(struct ui *ui, const struct ui_key *key)
 		size_t len = screen_encode_utf8(key->code, bytes);
 		if (lineedit_insert(&ui->editor, bytes, len)) {
 			ui->state.error_column = 0;
+			ui->typed_dropped = 0;
 			return REACT_REDRAW;
 		}
-		/* Never drop typing silently: say why the character was not taken. */
-		if (ui->editor.len + len > LINEEDIT_MAX)
-			set_message(ui, ROLE_ERROR, "the command line is full (%d bytes): nothing more is taken", LINEEDIT_MAX);
-		else
+		/* Never drop typing silently: say why the character was not taken, and how much was lost. */
+		if (ui->editor.len + len > LINEEDIT_MAX) {
+			char count[32];
+
+			ui->typed_dropped += len;
+			set_message(ui, ROLE_ERROR, "the command line is full (%d bytes): %s bytes dropped", LINEEDIT_MAX,
+				    group_digits(ui->typed_dropped, count, sizeof count));
+		} else
 			set_message(ui, ROLE_ERROR, "U+%04X cannot be typed into the command bar", key->code);
 		return REACT_REDRAW;
 	}
 	return REACT_NONE;
+}
+
+/* --- pasting into the bar ---------------------------------------------------- */
+
+/* The status line after a paste: what the bar kept, and what it could not. */
+static void paste_message(struct ui *ui, const struct line_paste *paste)
+{
+	char pasted[32], kept[32], dropped[32], controls[32];
+
+	group_digits(paste->pasted, pasted, sizeof pasted);
+	group_digits(paste->len, kept, sizeof kept);
+	group_digits(paste->dropped, dropped, sizeof dropped);
+	group_digits(paste->controls, controls, sizeof controls);
+	if (paste->dropped > 0)
+		set_message(ui, ROLE_ERROR, "the bar holds %d bytes: %s pasted bytes were dropped (%s kept%s%s%s)",
+			    LINEEDIT_MAX, dropped, kept, paste->controls ? ", " : "", paste->controls ? controls : "",
+			    paste->controls ? " control bytes dropped too" : "");
+	else if (paste->controls > 0)
+		set_message(ui, ROLE_NOTE, "pasted %s bytes: %s control characters or invalid bytes were dropped", pasted, controls);
+	else if (paste->breaks > 0)
+		set_message(ui, ROLE_NOTE, "pasted %s bytes: line breaks became spaces (Enter runs the line)", pasted);
+	else
+		clear_message(ui);
+}
+
+/*
+ * A bracketed paste goes into the bar as text, whatever has the focus: each
+ * character is kept aside in O(1) and the whole paste becomes one edit (and
+ * one frame) when it ends, so a megabyte paste costs what reading it costs.
+ */
+static unsigned paste_key(struct ui *ui, const struct ui_key *key)
+{
+	if (!ui->pasting) {
+		if (key->paste_end && key->text_len == 0)
+			return REACT_NONE;  /* an empty paste */
+		lineedit_paste_begin(&ui->editor, &ui->paste);
+		ui->pasting = true;
+	}
+	if (key->text_len > 0) {
+		lineedit_paste_add(&ui->paste, key->text, key->text_len);
+	} else if (key->pasted && (key->function || key->unknown || key->mouse || key->code >= 0x110000)) {
+		lineedit_paste_skip(&ui->paste, 1);  /* a key inside the paste: not text */
+	} else if (key->pasted) {
+		char bytes[4];
+		size_t len = screen_encode_utf8(key->code, bytes);
+
+		lineedit_paste_add(&ui->paste, bytes, len);
+	}
+	if (!key->paste_end)
+		return REACT_NONE;  /* one frame when the paste ends */
+	ui->pasting = false;
+	lineedit_paste_end(&ui->editor, &ui->paste);
+	if (ui->state.show_help)
+		close_help(ui);
+	ui->state.focus = FOCUS_BAR;
+	ui->state.error_column = 0;
+	paste_message(ui, &ui->paste);
+	return REACT_REDRAW;
 }
 
 /* --- keys that mean the same everywhere ------------------------------------ */
@@ -747,6 +833,8 @@ static unsigned mouse_event(struct ui *ui, const struct ui_key *key)
 
 static unsigned handle_key(struct ui *ui, const struct ui_key *key)
 {
+	if (key->pasted || key->paste_end)
+		return paste_key(ui, key);
 	if (key->function && key->code == KEY_RESIZE)
 		return REACT_REDRAW;
 	if (!key->function && key->code == KEY_CTRL('L'))
@@ -864,22 +952,31 @@ static int run_loop(struct ui *ui, int *quit_signal)
 
 		if (events & (TERM_EVENT_QUIT | TERM_EVENT_LOST))
 			return 1;  /* a signal (re-raised by the caller) or a hung-up terminal */
-		if (events & TERM_EVENT_SUSPEND) {
-			ui_term_suspend();
+		if (events & (TERM_EVENT_SUSPEND | TERM_EVENT_CONTINUE)) {
+			if (events & TERM_EVENT_SUSPEND)
+				ui_term_suspend();
+			else
+				ui_term_continue();
 			reaction |= REACT_FULL;
+			continue;  /* a quit signal may have come while stopped: look again before drawing */
 		}
-		if (events & TERM_EVENT_CONTINUE)
-			reaction |= REACT_FULL;
 		if (reaction & REACT_QUIT)
 			return 0;
 		if (reaction & (REACT_REDRAW | REACT_FULL))
 			show_frame(ui, (reaction & REACT_FULL) != 0);
 		reaction = REACT_NONE;
-		/* Take every key already typed (a paste) before drawing again: one frame per burst. */
-		for (int burst = 0; burst < 256 && !(reaction & REACT_QUIT) &&
-				   ui_term_read(&key, burst ? 0 : input_timeout_ms(ui));
-		     burst++)
+		/*
+		 * Take every key already typed (a paste without brackets) before
+		 * drawing again: one frame per burst, and one at least every
+		 * BURST_FRAME_MS so a long burst still shows progress.
+		 */
+		long long frame_due = now_ms() + BURST_FRAME_MS;
+		for (unsigned burst = 0; !(reaction & REACT_QUIT) && ui_term_read(&key, burst ? 0 : input_timeout_ms(ui));
+		     burst++) {
 			reaction |= handle_key(ui, &key);
+			if (burst % 256 == 255 && now_ms() >= frame_due)
+				break;
+		}
 		reaction |= play_tick(ui);
 	}
 }

@@ -13,81 +13,33 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "ui_signal.h"
 
 /* Non-NULL while curses owns the terminal. */
 static SCREEN *term_screen;
 static bool atexit_registered;
 
-/* Set by the handlers, read by the loop: a handler never draws (kilo's mistake). */
-static volatile sig_atomic_t pending_quit;     /* the signal number, 0 = none */
-static volatile sig_atomic_t pending_suspend;
-static volatile sig_atomic_t pending_continue;
-
 /* Polls in a row where input was ready but nothing could be read: the tty is gone. */
 static int dead_reads;
 
-static void on_quit_signal(int signal_number)
-{
-	pending_quit = signal_number;
-}
-
-static void on_suspend_signal(int signal_number)
-{
-	(void)signal_number;
-	pending_suspend = 1;
-}
-
-static void on_continue_signal(int signal_number)
-{
-	(void)signal_number;
-	pending_continue = 1;
-}
-
-/* Catch signal_number unless it was ignored when we started (nohup, shells without job control). */
-static void catch_signal(int signal_number, void (*handler)(int))
-{
-	struct sigaction old, action;
-
-	if (sigaction(signal_number, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-		return;
-	memset(&action, 0, sizeof action);
-	action.sa_handler = handler;
-	sigemptyset(&action.sa_mask);
-	action.sa_flags = 0;  /* no SA_RESTART: a signal wakes the input wait at once */
-	sigaction(signal_number, &action, NULL);
-}
-
-static void default_signal(int signal_number)
-{
-	struct sigaction old, action;
-
-	if (sigaction(signal_number, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-		return;
-	memset(&action, 0, sizeof action);
-	action.sa_handler = SIG_DFL;
-	sigemptyset(&action.sa_mask);
-	sigaction(signal_number, &action, NULL);
-}
-
-/* Installed before curses starts, so ncurses leaves these signals to us (it only takes SIG_DFL ones). */
-static void catch_signals(void)
-{
-	catch_signal(SIGINT, on_quit_signal);
-	catch_signal(SIGTERM, on_quit_signal);
-	catch_signal(SIGHUP, on_quit_signal);
-	catch_signal(SIGTSTP, on_suspend_signal);
-	catch_signal(SIGCONT, on_continue_signal);
-}
-
-static void release_signals(void)
-{
-	default_signal(SIGINT);
-	default_signal(SIGTERM);
-	default_signal(SIGHUP);
-	default_signal(SIGTSTP);
-	default_signal(SIGCONT);
-}
+/*
+ * Bracketed paste: the terminal wraps a paste in two sequences, which become
+ * these key codes (chosen among those curses leaves unbound), so a paste is
+ * taken as text and never runs a line. paste_on/paste_off are the terminal's
+ * own strings to switch the mode (terminfo's BE/BD), NULL when it has none.
+ */
+static int paste_begin_code, paste_end_code;
+static const char *paste_on, *paste_off;
+static bool in_paste;
+static char paste_carry[16];      /* the start of a character or closing sequence cut off by the last read */
+static const char *paste_end_sequence = "\033[201~";
+static size_t paste_carry_len;
+static long long paste_heard_ms;  /* when the paste last sent something */
+#define PASTE_SILENCE_MS 1000      /* a paste quiet this long has lost its end: close it */
+static bool mouse_on;
 
 /*
  * cbreak keeps Ctrl-C as SIGINT, but the keys we bind must reach us: Ctrl-Z
@@ -157,6 +109,111 @@ static bool no_color_requested(const struct ui_options *options)
 	return options->no_color || (env && *env);
 }
 
+/* A terminfo string capability, or NULL when the terminal has none. */
+static const char *capability(const char *name)
+{
+	char copy[16];
+	const char *value;
+
+	snprintf(copy, sizeof copy, "%s", name);
+	value = tigetstr(copy);
+	return value == NULL || value == (const char *)-1 || !*value ? NULL : value;
+}
+
+static void append(char *buffer, size_t size, size_t *used, const char *text)
+{
+	size_t len = text ? strlen(text) : 0;
+
+	if (*used + len < size) {
+		memcpy(buffer + *used, text, len);
+		*used += len;
+	}
+}
+
+/*
+ * What a signal handler writes to give the terminal back (see ui_signal.c): the
+ * strings endwin would send, in its order, computed now because a handler may
+ * not call tparm. CAN first ends any escape sequence curses was half way
+ * through. Mouse and paste strings are added once those modes are on.
+ */
+static void prepare_restore(void)
+{
+	char bytes[512];
+	size_t used = 0;
+
+	append(bytes, sizeof bytes, &used, "\030");
+	if (mouse_on) {
+		const char *xterm_mouse = capability("XM");
+
+		append(bytes, sizeof bytes, &used, xterm_mouse ? tiparm(xterm_mouse, 0) : "\033[?1000l");
+	}
+	if (paste_on)
+		append(bytes, sizeof bytes, &used, paste_off);
+	append(bytes, sizeof bytes, &used, capability("sgr0"));
+	append(bytes, sizeof bytes, &used, capability("cnorm"));
+	append(bytes, sizeof bytes, &used, capability("rmcup"));
+	append(bytes, sizeof bytes, &used, capability("rmkx"));
+	ui_signal_set_restore(bytes, used);
+}
+
+/* A key code curses has not bound, for a sequence of our own. */
+static int unbound_code(int from)
+{
+	for (int code = from; code < from + 200; code++) {
+		char *bound = keybound(code, 0);  /* a copy the caller frees */
+
+		if (!bound)
+			return code;
+		free(bound);
+	}
+	return 0;
+}
+
+/* Whether the terminal brackets pastes, and how to ask it to (terminfo's BE/BD). */
+static void find_bracketed_paste(void)
+{
+	paste_on = capability("BE");
+	paste_off = capability("BD");
+	in_paste = false;
+	if (!paste_on || !paste_off)
+		paste_on = paste_off = NULL;
+}
+
+/* The sequences around a paste (PS/PE, or xterm's) as two keys of our own; after keypad() set up the rest. */
+static void bind_paste_keys(void)
+{
+	const char *begin = capability("PS"), *end = capability("PE");
+
+	if (!paste_on)
+		return;
+	paste_begin_code = unbound_code(KEY_MAX + 64);
+	define_key(begin ? begin : "\033[200~", paste_begin_code);
+	paste_end_code = unbound_code(paste_begin_code + 1);
+	paste_end_sequence = end && strlen(end) < sizeof paste_carry ? end : "\033[201~";
+	define_key(paste_end_sequence, paste_end_code);
+	if (!paste_begin_code || !paste_end_code)
+		paste_on = paste_off = NULL;
+}
+
+/* Switch bracketed paste on or off: a mode of its own, so the order against curses' output does not matter. */
+static void bracketed_paste(bool on)
+{
+	const char *sequence = on ? paste_on : paste_off;
+	size_t left = sequence ? strlen(sequence) : 0;
+
+	fflush(stdout);
+	while (left > 0) {
+		ssize_t done = write(STDOUT_FILENO, sequence, left);
+
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done <= 0)
+			return;
+		sequence += done;
+		left -= (size_t)done;
+	}
+}
+
 bool ui_term_open(const struct ui_options *options, struct ui_term_caps *caps, char *reason, size_t size)
 {
 	memset(caps, 0, sizeof *caps);
@@ -172,27 +229,39 @@ bool ui_term_open(const struct ui_options *options, struct ui_term_caps *caps, c
 		atexit(ui_term_close);
 		atexit_registered = true;
 	}
-	pending_quit = pending_suspend = pending_continue = 0;
 	dead_reads = 0;
-	catch_signals();
+	mouse_on = false;
+	paste_on = paste_off = NULL;
+	/* In the background: wait for `fg` before touching the terminal (ui_signal.c, steps 1 and 2). */
+	ui_signal_wait_for_foreground_at_start();
+	ui_signal_take();
 
 	set_escdelay(25);  /* Esc acts at once (nnn); sequences still arrive within 25 ms */
 	term_screen = newterm(NULL, stdout, stdin);
 	if (!term_screen) {
 		const char *term = getenv("TERM");
 
-		release_signals();
+		ui_signal_release();
 		snprintf(reason, size, "cannot use the terminal type '%s'", term ? term : "(unset)");
 		return false;
 	}
 	set_term(term_screen);
+	/*
+	 * The restore covers every mode about to be switched on before any is:
+	 * a signal between a mode's escape going out and a later update would
+	 * otherwise leave it on (switching off one never on does no harm).
+	 * newterm's own output is still in curses' buffer here.
+	 */
+	find_bracketed_paste();
+	mouse_on = !options->no_mouse;
+	prepare_restore();
 	if (!can_address_cursor()) {
 		const char *term = getenv("TERM");
 
 		endwin();
 		delscreen(term_screen);
 		term_screen = NULL;
-		release_signals();
+		ui_signal_release();
 		snprintf(reason, size, "the terminal type '%s' cannot move the cursor", term ? term : "(unset)");
 		return false;
 	}
@@ -204,6 +273,7 @@ bool ui_term_open(const struct ui_options *options, struct ui_term_caps *caps, c
 	leaveok(stdscr, FALSE);
 	free_bound_keys();
 	define_common_keys();
+	bind_paste_keys();
 
 	caps->monochrome = true;
 	if (!no_color_requested(options) && has_colors() && start_color() == OK && COLORS >= 8 && COLOR_PAIRS >= 8) {
@@ -217,7 +287,11 @@ bool ui_term_open(const struct ui_options *options, struct ui_term_caps *caps, c
 #endif
 		mouseinterval(0);  /* report presses at once rather than waiting to see a click */
 		caps->mouse = mousemask(wanted, NULL) != 0;
+		mouse_on = caps->mouse;
 	}
+	bracketed_paste(true);
+	prepare_restore();
+	ui_signal_screen_up();
 	return true;
 }
 
@@ -225,33 +299,33 @@ void ui_term_close(void)
 {
 	if (!term_screen)
 		return;
-	if (!isendwin()) {
+	/* In the background the terminal is the shell's (it put its modes back): touching it would stop us. */
+	if (!isendwin() && ui_signal_in_foreground()) {
+		bracketed_paste(false);
 		curs_set(1);
 		endwin();
 	}
+	ui_signal_screen_down();
 	delscreen(term_screen);
 	term_screen = NULL;
-	release_signals();
+	ui_signal_release();
 	fflush(stdout);
 }
 
 unsigned ui_term_take_events(int *quit_signal)
 {
+	struct ui_signal_events signals = ui_signal_take_events();
 	unsigned events = TERM_EVENT_NONE;
 
-	if (pending_quit) {
+	if (signals.quit) {
 		events |= TERM_EVENT_QUIT;
 		if (quit_signal)
-			*quit_signal = pending_quit;
+			*quit_signal = signals.quit;
 	}
-	if (pending_suspend) {
-		pending_suspend = 0;
+	if (signals.suspend)
 		events |= TERM_EVENT_SUSPEND;
-	}
-	if (pending_continue) {
-		pending_continue = 0;
+	if (signals.resumed)
 		events |= TERM_EVENT_CONTINUE;
-	}
 	if (dead_reads > 20)
 		events |= TERM_EVENT_LOST;
 	return events;
@@ -267,40 +341,47 @@ static void follow_terminal_size(void)
 		resizeterm(size.ws_row, size.ws_col);
 }
 
-void ui_term_suspend(void)
+/* Back in the foreground after a stop: our modes again, and a full repaint at the next frame. */
+static void take_terminal_again(void)
 {
-	sigset_t stop, old;
-
-	if (!term_screen)
-		return;
-	endwin();
-	fflush(stdout);
-	default_signal(SIGTSTP);
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTSTP);
-	sigprocmask(SIG_UNBLOCK, &stop, &old);
-	raise(SIGTSTP);  /* stops here until SIGCONT */
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	catch_signal(SIGTSTP, on_suspend_signal);
-	pending_continue = 0;
+	ui_signal_screen_taking();
 	reset_prog_mode();
+	bracketed_paste(true);
 	follow_terminal_size();
 	clearok(curscr, TRUE);
+	prepare_restore();
+	ui_signal_screen_up();
+}
+
+void ui_term_suspend(void)
+{
+	if (!term_screen || isendwin())
+		return;
+	if (ui_signal_in_foreground()) {  /* else the terminal is not ours to give back (ui_term_close) */
+		bracketed_paste(false);
+		endwin();
+		fflush(stdout);
+	}
+	ui_signal_screen_down();
+	ui_signal_stop();  /* until SIGCONT, unless one came after the SIGTSTP */
+	if (!ui_signal_wait_for_foreground())
+		return;  /* a quit signal came while stopped: the loop leaves, the terminal stays given back */
+	take_terminal_again();
+}
+
+void ui_term_continue(void)
+{
+	if (!term_screen || isendwin())
+		return;
+	/* A SIGSTOP and `bg` (or `kill -CONT` after the shell took the terminal): wait for `fg` first. */
+	if (!ui_signal_in_foreground() && !ui_signal_wait_for_foreground())
+		return;
+	take_terminal_again();
 }
 
 void ui_term_reraise(int signal_number)
 {
-	struct sigaction action;
-	sigset_t set;
-
-	memset(&action, 0, sizeof action);
-	action.sa_handler = SIG_DFL;
-	sigemptyset(&action.sa_mask);
-	sigaction(signal_number, &action, NULL);
-	sigemptyset(&set);
-	sigaddset(&set, signal_number);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(signal_number);
+	ui_signal_reraise(signal_number);
 }
 
 /* Translate one mouse event; only clicks and the wheel mean anything here. */
@@ -360,20 +441,147 @@ static bool input_at_end(void)
 	       pending == 0;
 }
 
-bool ui_term_read(struct ui_key *key, int timeout_ms)
+static long long monotonic_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* Mark key as part of a bracketed paste, or as one of its two bracketing sequences. */
+static void follow_paste(struct ui_key *key)
+{
+	if (paste_on && key->function && (int)key->code == paste_begin_code) {
+		in_paste = true;
+		paste_carry_len = 0;
+		paste_heard_ms = monotonic_ms();
+		key->unknown = true;  /* the paste's characters come next, marked pasted */
+		return;
+	}
+	if (paste_on && key->function && (int)key->code == paste_end_code) {
+		in_paste = false;
+		key->paste_end = true;
+		return;
+	}
+	key->pasted = in_paste;
+}
+
+/* Bytes at the end of text[0..len) that begin a UTF-8 character not yet complete. */
+static size_t incomplete_tail(const char *text, size_t len)
+{
+	for (size_t back = 1; back <= 3 && back <= len; back++) {
+		unsigned char byte = (unsigned char)text[len - back];
+
+		if ((byte & 0xC0) == 0x80)
+			continue;  /* a continuation: look further back for the lead */
+		size_t need = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
+		return need > back ? back : 0;
+	}
+	return 0;
+}
+
+/*
+ * The body of a bracketed paste, read straight from the terminal up to
+ * UI_PASTE_CHUNK bytes at a time instead of a system call and a curses lookup
+ * per byte: a megabyte takes milliseconds, not seconds. The closing sequence
+ * is found here (curses would not decode bytes given back to it: ungetch makes
+ * them finished keys); an Esc that does not open it is pasted text, dropped
+ * and counted as a control byte by the line editor. A closing sequence or a
+ * character cut by the end of a read is carried to the next. Bytes read past
+ * the closing sequence (keys typed at once after the paste) go back to curses
+ * as typed characters; an escape sequence among them is lost.
+ */
+static bool read_paste(struct ui_key *key, int timeout_ms)
 {
 	struct pollfd input = { .fd = STDIN_FILENO, .events = POLLIN, .revents = 0 };
+	char chunk[UI_PASTE_CHUNK];
+	size_t end_len = strlen(paste_end_sequence), len, text_len, at;
+	ssize_t got;
+
+	if (poll(&input, 1, timeout_ms > UI_SIGNAL_CHECK_MS ? UI_SIGNAL_CHECK_MS : timeout_ms) <= 0) {
+		if (monotonic_ms() - paste_heard_ms < PASTE_SILENCE_MS)
+			return false;
+		in_paste = false;  /* its end never came: close it rather than swallow every key after it */
+		key->paste_end = true;
+		return true;
+	}
+	memcpy(chunk, paste_carry, paste_carry_len);
+	got = read(STDIN_FILENO, chunk + paste_carry_len, sizeof chunk - paste_carry_len);
+	if (got <= 0) {
+		if (got == 0 || (errno != EINTR && errno != EAGAIN))
+			dead_reads++;
+		return false;
+	}
+	dead_reads = 0;
+	paste_heard_ms = monotonic_ms();
+	len = paste_carry_len + (size_t)got;
+	paste_carry_len = 0;
+	key->pasted = true;
+	for (at = 0; at < len; at++) {
+		const char *rest = chunk + at;
+		size_t left = len - at;
+
+		if (*rest != paste_end_sequence[0])
+			continue;
+		if (left >= end_len && memcmp(rest, paste_end_sequence, end_len) == 0) {
+			for (size_t i = len; i > at + end_len; i--)
+				ungetch((unsigned char)chunk[i - 1]);
+			in_paste = false;
+			key->paste_end = true;
+			break;
+		}
+		if (left < end_len && memcmp(rest, paste_end_sequence, left) == 0) {
+			memcpy(paste_carry, rest, left);  /* perhaps the closing sequence, cut */
+			paste_carry_len = left;
+			break;
+		}
+	}
+	text_len = at;
+	if (!key->paste_end && paste_carry_len == 0) {
+		paste_carry_len = incomplete_tail(chunk, text_len);
+		text_len -= paste_carry_len;
+		memcpy(paste_carry, chunk + text_len, paste_carry_len);
+	}
+	memcpy(key->text, chunk, text_len);
+	key->text_len = text_len;
+	return true;
+}
+
+bool ui_term_read(struct ui_key *key, int timeout_ms)
+{
+	struct pollfd input[2] = {
+		{ .fd = STDIN_FILENO, .events = POLLIN, .revents = 0 },
+		{ .fd = ui_signal_wake_fd(), .events = POLLIN, .revents = 0 },
+	};
 	wint_t code;
 	int got, ready;
 
 	memset(key, 0, sizeof *key);
+	if (ui_signal_pending())
+		return false;  /* a signal first: even in the middle of a long paste */
+	if (in_paste)
+		return read_paste(key, timeout_ms);
 	/* ncurses may hold bytes it read ahead (an Esc then a letter): ask it before waiting. */
 	nodelay(stdscr, TRUE);
 	got = wget_wch(stdscr, &code);
 	if (got == ERR) {
-		ready = poll(&input, 1, timeout_ms);
-		if (ready <= 0)
+		/* A held SIGTSTP wakes nothing: come back to the loop often enough to see it (ui_signal.c, 7). */
+		ready = poll(input, input[1].fd >= 0 ? 2 : 1,
+			     timeout_ms < 0 || timeout_ms > UI_SIGNAL_CHECK_MS ? UI_SIGNAL_CHECK_MS : timeout_ms);
+		if (ready > 0 && input[1].revents) {
+			ui_signal_drain_wake();
+			return false;  /* a handler ran: the loop looks at its flags */
+		}
+		if (ready <= 0) {
+			/* A paste whose end never came (a lost sequence): end it rather than swallow every key after it. */
+			if (ready == 0 && in_paste && monotonic_ms() - paste_heard_ms >= PASTE_SILENCE_MS) {
+				in_paste = false;
+				key->paste_end = true;
+				return true;
+			}
 			return false;  /* timeout, or a signal (EINTR) for the loop to look at */
+		}
 		got = wget_wch(stdscr, &code);
 		if (got == ERR) {
 			/*
@@ -383,7 +591,7 @@ bool ui_term_read(struct ui_key *key, int timeout_ms)
 			 * character (an 8-bit Meta key, Latin-1 in a UTF-8 locale):
 			 * they are dropped, and heapviz goes on.
 			 */
-			if ((input.revents & (POLLHUP | POLLERR | POLLNVAL)) || input_at_end())
+			if ((input[0].revents & (POLLHUP | POLLERR | POLLNVAL)) || input_at_end())
 				dead_reads++;
 			return false;
 		}
@@ -395,6 +603,7 @@ bool ui_term_read(struct ui_key *key, int timeout_ms)
 		read_mouse(key);
 	else if (!key->function && code == 0x1b)
 		read_after_escape(key);
+	follow_paste(key);
 	return true;
 }
 

@@ -705,6 +705,116 @@ static void complete_that_does_not_fit_leaves_the_line(void **state)
 	assert_memory_equal(editor->text + LINEEDIT_MAX - 4, " al", 4);
 }
 
+/* --- pasting ---------------------------------------------------------------- */
+
+/* Paste text in pieces of `piece` bytes, as the terminal layer hands them over. */
+static struct line_paste *paste_in_pieces(struct line_editor *editor, const char *text, size_t len, size_t piece)
+{
+	struct line_paste *paste = malloc(sizeof *paste);
+
+	assert_non_null(paste);
+	lineedit_paste_begin(editor, paste);
+	for (size_t at = 0; at < len; at += piece)
+		lineedit_paste_add(paste, text + at, len - at < piece ? len - at : piece);
+	lineedit_paste_end(editor, paste);
+	return paste;
+}
+
+static void paste_goes_in_at_the_cursor_as_one_edit(void **state)
+{
+	struct line_editor *editor = *state;
+	type(editor, "alloc  as x");
+	press(editor, EDIT_LEFT, 5);
+	struct line_paste *paste = paste_in_pieces(editor, "100", 3, 1);
+	assert_string_equal(editor->text, "alloc 100 as x");
+	assert_int_equal(editor->cursor, 9);
+	assert_int_equal(paste->pasted, 3);
+	assert_int_equal(paste->len, 3);
+	assert_int_equal(paste->dropped + paste->controls + paste->breaks, 0);
+	free(paste);
+}
+
+static void paste_of_a_megabyte_keeps_the_first_bytes_and_counts_the_rest(void **state)
+{
+	struct line_editor *editor = *state;
+	size_t size = 1024 * 1024;
+	char *big = malloc(size);
+	assert_non_null(big);
+	memset(big, 'x', size);
+	big[0] = 'a';
+	struct line_paste *paste = paste_in_pieces(editor, big, size, 128);
+	assert_int_equal(editor->len, LINEEDIT_MAX);
+	assert_int_equal(editor->text[0], 'a');
+	assert_int_equal(paste->pasted, size);
+	assert_int_equal(paste->len, LINEEDIT_MAX);
+	assert_int_equal(paste->dropped, size - LINEEDIT_MAX);  /* 1,047,552: what the bar says */
+	free(paste);
+	free(big);
+}
+
+static void paste_into_a_partly_full_line_gets_only_the_room_left(void **state)
+{
+	struct line_editor *editor = *state;
+	type(editor, "note ");
+	char text[LINEEDIT_MAX];
+	memset(text, 'y', sizeof text);
+	struct line_paste *paste = paste_in_pieces(editor, text, sizeof text, 100);
+	assert_int_equal(editor->len, LINEEDIT_MAX);
+	assert_memory_equal(editor->text, "note y", 6);
+	assert_int_equal(paste->len, LINEEDIT_MAX - 5);
+	assert_int_equal(paste->dropped, 5);
+	free(paste);
+}
+
+static void paste_line_breaks_become_spaces_and_crlf_is_one(void **state)
+{
+	struct line_editor *editor = *state;
+	const char *text = "alloc 1\r\nalloc 2\nalloc 3\ralloc\t4";
+	/* In pieces of one byte, so the CR and the LF of a CR LF arrive apart. */
+	struct line_paste *paste = paste_in_pieces(editor, text, strlen(text), 1);
+	assert_string_equal(editor->text, "alloc 1 alloc 2 alloc 3 alloc 4");
+	assert_int_equal(paste->breaks, 3);
+	assert_int_equal(paste->controls, 0);
+	free(paste);
+}
+
+static void paste_drops_and_counts_control_bytes_and_invalid_utf8(void **state)
+{
+	struct line_editor *editor = *state;
+	const char text[] = "a\x1b]0;t\x07" "b\xff\xc2\x9b" "c";
+	struct line_paste *paste = paste_in_pieces(editor, text, sizeof text - 1, 4);
+	assert_string_equal(editor->text, "a]0;tbc");
+	assert_int_equal(paste->controls, 5);  /* ESC, BEL, 0xff and the two bytes of U+009B (C1) */
+	assert_int_equal(paste->dropped, 0);
+	free(paste);
+}
+
+static void paste_never_splices_after_a_character_that_did_not_fit(void **state)
+{
+	struct line_editor *editor = *state;
+	char fill[LINEEDIT_MAX - 1];
+	memset(fill, 'f', sizeof fill);
+	assert_true(lineedit_insert(editor, fill, sizeof fill));
+	/* One byte of room: "é" (2 bytes) does not fit, so the "z" after it is dropped too. */
+	struct line_paste *paste = paste_in_pieces(editor, "\xc3\xa9z", 3, 3);
+	assert_int_equal(editor->len, LINEEDIT_MAX - 1);
+	assert_int_equal(paste->len, 0);
+	assert_int_equal(paste->dropped, 3);
+	free(paste);
+}
+
+static void paste_skip_counts_keys_that_are_not_text(void **state)
+{
+	struct line_editor *editor = *state;
+	struct line_paste paste;
+	lineedit_paste_begin(editor, &paste);
+	lineedit_paste_add(&paste, "ab", 2);
+	lineedit_paste_skip(&paste, 2);
+	lineedit_paste_end(editor, &paste);
+	assert_string_equal(editor->text, "ab");
+	assert_int_equal(paste.controls, 2);
+}
+
 #define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -761,6 +871,14 @@ int main(void)
 		TEST(complete_cuts_the_common_prefix_to_a_whole_character),
 		TEST(complete_skips_null_candidates),
 		TEST(complete_that_does_not_fit_leaves_the_line),
+		TEST(paste_goes_in_at_the_cursor_as_one_edit),
+		TEST(paste_of_a_megabyte_keeps_the_first_bytes_and_counts_the_rest),
+		TEST(paste_into_a_partly_full_line_gets_only_the_room_left),
+		TEST(paste_line_breaks_become_spaces_and_crlf_is_one),
+		TEST(paste_drops_and_counts_control_bytes_and_invalid_utf8),
+		TEST(paste_never_splices_after_a_character_that_did_not_fit),
+		TEST(paste_skip_counts_keys_that_are_not_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
+
