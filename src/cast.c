@@ -62,7 +62,12 @@ struct cast_writer *cast_open(const char *path, int width, int height, long long
 	strbuf_init(&line);
 	strbuf_printf(&line, "{\"version\": 2, \"width\": %d, \"height\": %d, \"timestamp\": %lld, \"title\": ",
 		      width, height, timestamp);
-	json_string(&line, title, strlen(title));
+	/* The title is user text (a file name): escaped as everywhere else, so a player never shows a raw control. */
+	struct strbuf shown;
+	strbuf_init(&shown);
+	strbuf_put_printable(&shown, title, strlen(title));
+	json_string(&line, strbuf_text(&shown), shown.len);
+	strbuf_release(&shown);
 	strbuf_puts(&line, ", \"env\": {\"TERM\": \"xterm-256color\"}}");
 	bool ok = write_line(writer, &line);
 	strbuf_release(&line);
