@@ -30,6 +30,14 @@ CORE_OBJ  = $(CORE_SRC:src/%.c=$(BUILD)/%.o)
 UI_OBJ    = $(UI_SRC:src/%.c=$(BUILD)/%.o)
 MAIN_OBJ  = $(BUILD)/main.o
 TEST_BINS = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+# Each fuzz harness (tests/fuzz) is also linked with tests/fuzz/replay.c instead
+# of libFuzzer, so `make check` replays its seeds and findings with any compiler.
+FUZZ_TARGETS = command script session cast output
+REPLAY_BINS  = $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
+REPLAY_OBJ   = $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz_%.o) $(BUILD)/tests/replay.o
+# The harnesses read JSON back with json-c and SVG with libxml2: real parsers.
+FUZZ_LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags json-c libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+FUZZ_LIBS       = $(shell $(PKG_CONFIG) --libs json-c libxml-2.0 2>/dev/null || echo -ljson-c -lxml2)
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -56,6 +64,12 @@ $(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(CORE_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
 
+$(REPLAY_OBJ): $(BUILD)/tests/%.o: tests/fuzz/%.c | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(FUZZ_LIB_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(REPLAY_BINS): $(BUILD)/tests/replay_%: $(BUILD)/tests/fuzz_%.o $(BUILD)/tests/replay.o $(CORE_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(FUZZ_LIBS) -lm
+
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
 
@@ -67,18 +81,22 @@ run: deps
 	./heapviz $(ARGS)
 
 # Install missing dependencies, build, run every test: unit tests, the same
-# under ASan+UBSan, a clang build, the layering rule and end-to-end tests.
+# under ASan+UBSan, a clang build, the layering rule and end-to-end tests,
+# the fuzz corpora and findings replayed, and each fuzz target run briefly
+# (FUZZ_BRIEF_SECONDS) where clang's libFuzzer runtime links.
 test: test-deps
 	$(MAKE) --no-print-directory check
 
-check: all $(TEST_BINS) check-layers
+check: all $(TEST_BINS) $(REPLAY_BINS) check-layers
 	$(MAKE) --no-print-directory BUILD=build/san CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" bins
 	$(MAKE) --no-print-directory BUILD=build/clang CC=clang bins
-	tests/run-tests.sh $(BUILD) build/san
+	@fuzz=; if $(FUZZ_PROBE); then $(MAKE) --no-print-directory fuzz-bins || exit 1; fuzz=$(FUZZ_DIR); \
+	else echo "no libFuzzer runtime ($(FUZZ_CC) -fsanitize=fuzzer does not link): the fuzz targets are only replayed"; fi; \
+	HEAPVIZ_FUZZ=$$fuzz HEAPVIZ_FUZZ_SECONDS=$(FUZZ_BRIEF_SECONDS) tests/run-tests.sh $(BUILD) build/san
 
 # The binary and every test program in $(BUILD): how check builds the sanitizer and clang variants.
 .PHONY: bins
-bins: $(BUILD)/heapviz $(TEST_BINS)
+bins: $(BUILD)/heapviz $(TEST_BINS) $(REPLAY_BINS)
 
 unit: $(TEST_BINS)
 	@for t in $(TEST_BINS); do $$t || exit 1; done
@@ -107,6 +125,10 @@ BUILD_PACKAGES = build-essential pkg-config libncurses-dev libcmocka-dev
 # All else the tests call comes with every Debian (coreutils, grep, sed, mawk, diffutils,
 # ncurses-bin's tput and infocmp); processes are looked up in /proc, so no procps.
 TEST_PACKAGES  = $(BUILD_PACKAGES) clang tmux valgrind asciinema libxml2-utils librsvg2-bin bsdutils python3 groff-base locales
+# The fuzz harnesses, replayed by make test, parse heapviz's JSON with json-c
+# and its SVG with libxml2 (tests/fuzz/fuzz_output.c). Where libclang-rt-dev
+# (FUZZ_PACKAGES) is also installed, make test runs each fuzz target briefly.
+TEST_PACKAGES += libjson-c-dev libxml2-dev
 SVG_TERM = build/npm/node_modules/.bin/svg-term
 
 deps:
@@ -155,19 +177,25 @@ $(BENCH_OBJ): $(BENCH_DIR)/%.o: src/%.c | $(BENCH_DIR)
 	$(CC) $(CPPFLAGS) $(BENCH_FLAGS) -c -o $@ $<
 
 # `make fuzz`: libFuzzer harnesses (clang) for the command parser, the script
-# loader and whole sessions, each run FUZZ_SECONDS on its seed corpus and
+# loader, whole sessions, the asciicast/ANSI encoder and the JSON/SVG/text
+# writers, each run FUZZ_SECONDS by tests/fuzz/run.sh on its seed corpus and
 # dictionary; new inputs go to build/fuzz/corpus, crashes to build/fuzz/crashes
 # and fail the target. libclang-rt-dev is Debian's package for the default
 # clang's libFuzzer runtime (libclang-rt-14-dev with clang 14).
 FUZZ_CC       = clang
 FUZZ_DIR      = build/fuzz
 FUZZ_SECONDS ?= 60
+# FUZZ_RUNS=N: run each target for N executions instead (the campaigns in README).
+FUZZ_RUNS    ?=
+FUZZ_BRIEF_SECONDS ?= 20
+# Whether clang's libFuzzer runtime is installed: does a harness link?
+FUZZ_PROBE    = mkdir -p $(FUZZ_DIR) && printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n ? 0 : 0; }\n' | \
+                $(FUZZ_CC) -fsanitize=fuzzer -x c -o $(FUZZ_DIR)/probe - >/dev/null 2>&1
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_FLAGS    = -O1 -g -std=c11 $(WARNINGS) $(FUZZ_SAN)
 FUZZ_OBJ      = $(CORE_SRC:src/%.c=$(FUZZ_DIR)/%.o)
-FUZZ_TARGETS  = command script session
 FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
-FUZZ_PACKAGES = clang libclang-rt-dev
+FUZZ_PACKAGES = clang libclang-rt-dev libjson-c-dev libxml2-dev
 
 .PHONY: fuzz-deps fuzz-bins fuzz-run
 .PRECIOUS: $(FUZZ_DIR)/fuzz_%.o
@@ -180,20 +208,18 @@ fuzz-deps:
 fuzz-bins: $(FUZZ_BINS)
 
 fuzz-run: $(FUZZ_BINS)
-	@mkdir -p $(FUZZ_DIR)/crashes
 	@for t in $(FUZZ_TARGETS); do \
-	  mkdir -p $(FUZZ_DIR)/corpus/$$t; \
-	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
-	  $(FUZZ_DIR)/fuzz_$$t -max_len=4096 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	    -dict=tests/fuzz/$$t.dict -artifact_prefix=$(FUZZ_DIR)/crashes/$$t- \
-	    $(FUZZ_DIR)/corpus/$$t tests/fuzz/corpus/$$t || { echo "fuzz_$$t found a crash: see $(FUZZ_DIR)/crashes"; exit 1; }; \
+	  echo "fuzz_$$t: $(if $(FUZZ_RUNS),$(FUZZ_RUNS) runs,$(FUZZ_SECONDS) s)"; \
+	  tests/fuzz/run.sh $(FUZZ_DIR) $$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) || exit 1; \
 	done
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz_%.o $(FUZZ_OBJ)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(FUZZ_LIBS) -lm
 
+# The harness itself is not instrumented for coverage (only sanitized): its
+# checks are not what the fuzzer should learn from, and they cost time.
 $(FUZZ_DIR)/fuzz_%.o: tests/fuzz/fuzz_%.c | $(FUZZ_DIR)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -c -o $@ $<
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_LIB_CFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
 
 $(FUZZ_OBJ): $(FUZZ_DIR)/%.o: src/%.c | $(FUZZ_DIR)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<

@@ -50,6 +50,32 @@ if [ -n "$san" ]; then
 		run_one "asan+ubsan $(basename "$t")" env ASAN_OPTIONS=detect_leaks=1 HEAPVIZ_TRACE_LIMIT=15000 "$t"
 	done
 fi
+# Every fuzz seed and saved finding through its harness, without libFuzzer
+# (replay_TARGET), in the normal and the sanitizer build; the list of files
+# replayed is shown only when one fails.
+replay() {
+	local program=$1 target=${1##*/replay_} log=$logs/replay.log
+	local paths=("tests/fuzz/corpus/$target")
+	[ -d "tests/fuzz/findings/$target" ] && paths+=("tests/fuzz/findings/$target")
+	ASAN_OPTIONS=detect_leaks=1 "$program" "${paths[@]}" >"$log" 2>&1
+	local status=$?
+	[ $status -eq 0 ] && tail -n 1 "$log" || tail -n 40 "$log"
+	return $status
+}
+for t in "$build"/tests/replay_* ${san:+"$san"/tests/replay_*}; do
+	[ -x "$t" ] && [ "${t%.[od]}" = "$t" ] || continue
+	run_one "fuzz replay $(basename "$(dirname "$(dirname "$t")")")/$(basename "$t")" \
+		replay "$t"
+done
+# Each libFuzzer target for a few seconds, where the runtime is installed (see the Makefile's FUZZ_PROBE).
+if [ -n "${HEAPVIZ_FUZZ:-}" ]; then
+	for f in "$HEAPVIZ_FUZZ"/fuzz_*; do
+		[ -x "$f" ] && [ "${f%.[od]}" = "$f" ] || continue
+		run_one "fuzz ${f##*/} (${HEAPVIZ_FUZZ_SECONDS:-20} s)" \
+			tests/fuzz/run.sh "$HEAPVIZ_FUZZ" "${f##*/fuzz_}" -max_total_time="${HEAPVIZ_FUZZ_SECONDS:-20}"
+	done
+fi
+
 export HEAPVIZ="$PWD/heapviz"
 [ -n "$san" ] && export HEAPVIZ_SAN="$PWD/$san/heapviz"
 for e in tests/e2e/*.sh; do
