@@ -402,8 +402,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 	if (run->count < MAX_EVENTS)
 		emit_frame(run, -1, -1);
-	if (!cast_close(run->writer))
-		violation("cast_close failed", NULL);
+	char reason[256];
+	if (!cast_close(run->writer, reason, sizeof reason))
+		violation("cast_close failed", reason);
 	check_file(recording, run, width, height, title);
 	for (size_t i = 0; i < run->count; i++)
 		free(run->events[i].cells);
