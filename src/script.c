@@ -756,9 +756,19 @@ static bool parse_rep(const char *name, const char *buffer, size_t len, struct b
 
 /* --- public ------------------------------------------------------------------ */
 
+/*
+ * A UTF-8 byte-order mark (some editors save one) is not part of the first
+ * command: both detection and parsing skip it, so they always agree on the
+ * format (fuzz_script found them disagreeing when only the parser did).
+ */
+static size_t byte_order_mark_length(const char *buffer, size_t len)
+{
+	return buffer && len >= 3 && memcmp(buffer, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+}
+
 enum script_format script_detect(const char *buffer, size_t len)
 {
-	size_t i = 0;
+	size_t i = byte_order_mark_length(buffer, len);
 	struct token first;
 
 	while (i < len && (is_blank(buffer[i]) || buffer[i] == '\n' || buffer[i] == '\r'))
@@ -790,10 +800,11 @@ bool script_parse_with(const char *name, const char *buffer, size_t len, unsigne
 		name = "-";
 	if (buffer == NULL)
 		len = 0;
-	/* A UTF-8 byte-order mark (some editors save one) is not part of the first command; columns start after it. */
-	if (len >= 3 && memcmp(buffer, "\xef\xbb\xbf", 3) == 0) {
-		buffer += 3;
-		len -= 3;
+	/* Columns on line 1 count from after a byte-order mark. */
+	size_t mark = byte_order_mark_length(buffer, len);
+	if (mark) {
+		buffer += mark;
+		len -= mark;
 	}
 	out->format = script_detect(buffer, len);
 	if (out->format == SCRIPT_REP)

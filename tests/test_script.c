@@ -744,6 +744,26 @@ static void keep_going_keeps_bad_lines_in_place_with_their_errors(void **state)
 	script_release(&script);
 }
 
+/*
+ * fuzz_script finding tests/fuzz/findings/script/bom-then-blank-then-header:
+ * script_detect read a byte-order mark as the first word (a .hv script)
+ * while script_parse skipped it and found a .rep header.
+ */
+static void detection_and_parsing_agree_after_a_byte_order_mark(void **state)
+{
+	static const char text[] = "\xef\xbb\xbf \t\n0\n1\n1\n1\na 0 8\n";
+	struct script script;
+	struct script_error error;
+
+	(void)state;
+	assert_int_equal(script_detect(text, sizeof text - 1), SCRIPT_REP);
+	assert_true(script_parse("bom.rep", text, sizeof text - 1, &script, &error));
+	assert_int_equal(script.format, SCRIPT_REP);
+	assert_int_equal(script.count, 1);
+	script_release(&script);
+	assert_int_equal(script_detect("\xef\xbb\xbf" "alloc 8", 10), SCRIPT_HV);
+}
+
 static void a_byte_order_mark_is_skipped_and_columns_start_after_it(void **state)
 {
 	struct script script;
@@ -859,6 +879,7 @@ int main(void)
 		cmocka_unit_test(release_is_safe_twice_and_on_an_empty_script),
 		cmocka_unit_test(keep_going_keeps_bad_lines_in_place_with_their_errors),
 		cmocka_unit_test(a_byte_order_mark_is_skipped_and_columns_start_after_it),
+		cmocka_unit_test(detection_and_parsing_agree_after_a_byte_order_mark),
 		cmocka_unit_test(a_lone_carriage_return_is_not_a_line_break),
 		cmocka_unit_test(trace_errors_show_control_bytes_escaped),
 		cmocka_unit_test(many_blank_lines_are_counted_and_skipped),
