@@ -68,11 +68,14 @@ for t in "$build"/tests/replay_* ${san:+"$san"/tests/replay_*}; do
 		replay "$t"
 done
 # Each libFuzzer target for a few seconds, where the runtime is installed (see the Makefile's FUZZ_PROBE).
+# A fixed seed (HEAPVIZ_FUZZ_SEED) makes the run repeatable, so a finding here can be reproduced
+# from the same tree; `make fuzz` explores with fresh seeds and for longer.
 if [ -n "${HEAPVIZ_FUZZ:-}" ]; then
 	for f in "$HEAPVIZ_FUZZ"/fuzz_*; do
 		[ -x "$f" ] && [ "${f%.[od]}" = "$f" ] || continue
 		run_one "fuzz ${f##*/} (${HEAPVIZ_FUZZ_SECONDS:-20} s)" \
-			tests/fuzz/run.sh "$HEAPVIZ_FUZZ" "${f##*/fuzz_}" -max_total_time="${HEAPVIZ_FUZZ_SECONDS:-20}"
+			tests/fuzz/run.sh "$HEAPVIZ_FUZZ" "${f##*/fuzz_}" -max_total_time="${HEAPVIZ_FUZZ_SECONDS:-20}" \
+			-seed="${HEAPVIZ_FUZZ_SEED:-1}"
 	done
 fi
 
