@@ -120,34 +120,3 @@ sys.exit(1 if problems else 0)
 PY
 }
 
-# proc_children PID: the pids whose parent is PID, from /proc (no pgrep: procps is not on a minimal machine).
-proc_children() {
-	local stat rest
-	for stat in /proc/[0-9]*/stat; do
-		{ read -r rest <"$stat"; } 2>/dev/null || continue
-		# Field 4 is the parent; the command (field 2) is in parentheses and may hold spaces.
-		rest=${rest##*) }
-		set -- $rest
-		if [ "${2:-}" = "$PROC_PARENT" ]; then
-			rest=${stat#/proc/}
-			echo "${rest%/stat}"
-		fi
-	done
-}
-
-# proc_descendant PID NAME: the first process named NAME (its /proc comm) below PID, searched breadth first.
-proc_descendant() {
-	local queue=("$1") name=$2 pid child
-	while [ ${#queue[@]} -gt 0 ]; do
-		pid=${queue[0]}
-		queue=("${queue[@]:1}")
-		for child in $(PROC_PARENT=$pid proc_children); do
-			if [ "$(cat "/proc/$child/comm" 2>/dev/null)" = "$name" ]; then
-				echo "$child"
-				return 0
-			fi
-			queue+=("$child")
-		done
-	done
-	return 1
-}

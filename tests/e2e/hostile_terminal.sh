@@ -21,7 +21,7 @@ random_pause() {
 
 # heapviz's pid: the process so named below the pane's shell, from /proc.
 heapviz_pid() {
-	proc_descendant "$(tm display-message -p -t "$TARGET" '#{pane_pid}')" heapviz
+	descendant_named "$(tm display-message -p -t "$TARGET" '#{pane_pid}')" heapviz
 }
 
 # The state letter of a process (R, S, T for stopped, ...), from /proc.
@@ -153,7 +153,7 @@ start_heapviz 80 24 -- --record "$E2E_DIR/closed.cast" "$lesson"
 send_keys F5
 wait_for "▶" "playback"
 random_pause 800
-pid=$(proc_descendant "$(tm display-message -p -t "$TARGET" '#{pane_pid}')" heapviz) ||
+pid=$(descendant_named "$(tm display-message -p -t "$TARGET" '#{pane_pid}')" heapviz) ||
 	fail "cannot find the heapviz process"
 tm kill-pane -t "$TARGET"
 gone() { [ ! -d "/proc/$pid" ] || [ "$(proc_state "$pid")" = Z ]; }

@@ -9,29 +9,8 @@ source "$(dirname "$0")/tmux_lib.sh"
 
 # --- processes, from /proc only (no procps on a minimal machine) ----------------------------------
 
-children_of() {
-	cat /proc/"$1"/task/*/children 2>/dev/null
-}
-
-# The first process named heapviz below PID (breadth first), or nothing.
-heapviz_below() {
-	local queue=("$1") pid child
-	while [ ${#queue[@]} -gt 0 ]; do
-		pid=${queue[0]}
-		queue=("${queue[@]:1}")
-		for child in $(children_of "$pid"); do
-			if [ "$(cat /proc/"$child"/comm 2>/dev/null)" = heapviz ]; then
-				echo "$child"
-				return 0
-			fi
-			queue+=("$child")
-		done
-	done
-	return 1
-}
-
 pane_heapviz_pid() {
-	heapviz_below "$(tm display-message -p -t "$TARGET" '#{pane_pid}')"
+	descendant_named "$(tm display-message -p -t "$TARGET" '#{pane_pid}')" heapviz
 }
 
 # The state letter of PID (R, S, T, ...) from /proc/PID/stat; nothing once it is gone.

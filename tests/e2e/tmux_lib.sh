@@ -289,6 +289,23 @@ child_pids() {
 	done | sort -n
 }
 
+# descendant_named PID NAME: the first process named NAME below PID, searched breadth first.
+descendant_named() {
+	local queue=("$1") pid child
+	while [ ${#queue[@]} -gt 0 ]; do
+		pid=${queue[0]}
+		queue=("${queue[@]:1}")
+		for child in $(child_pids "$pid"); do
+			if [ "$(pid_command "$child")" = "$2" ]; then
+				echo "$child"
+				return 0
+			fi
+			queue+=("$child")
+		done
+	done
+	return 1
+}
+
 # The command name of PID (what `ps -o comm=` prints), empty when there is no such process.
 pid_command() {
 	cat "/proc/$1/comm" 2>/dev/null
