@@ -6,10 +6,10 @@
 
 #include "screen.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "theme.h"
 
 struct ansi_style {
-	enum ui_theme theme;
+	enum theme_id theme;
 	bool color;          /* false: monochrome, attributes only */
 };
 

@@ -7,8 +7,9 @@
 #include <stdint.h>
 
 #include "heap.h"
+#include "names.h"
 
-#define COMMAND_NAME_MAX 16   /* identifier length limit for `as NAME` */
+#define COMMAND_NAME_MAX NAMES_NAME_MAX  /* identifier length limit for `as NAME` */
 #define COMMAND_MESSAGE_MAX 200
 #define COMMAND_SLEEP_MAX 3600000ul  /* sleep MS: at most an hour */
 

@@ -54,7 +54,7 @@ struct heap_config {
 enum block_state { BLOCK_USED, BLOCK_FREE, BLOCK_WILDERNESS };
 
 /* One block as the walker reports it; the only window outside code has onto blocks. */
-struct block_view {
+struct heap_block {
 	size_t offset;      /* first byte of the block (its header) */
 	size_t size;        /* total bytes, metadata included */
 	enum block_state state;
@@ -147,12 +147,12 @@ enum heap_status heap_write(struct heap *heap, size_t address, size_t offset, co
 enum heap_status heap_fill(struct heap *heap, size_t address, uint8_t value);
 
 /* Visit every block in address order (the wilderness last); the visitor returns false to stop. */
-typedef bool (*heap_visitor)(const struct block_view *block, void *context);
+typedef bool (*heap_visitor)(const struct heap_block *block, void *context);
 void heap_walk(const struct heap *heap, heap_visitor visit, void *context);
 /* The block containing address; false when address is outside the heap. */
-bool heap_block_at(const struct heap *heap, size_t address, struct block_view *block);
+bool heap_block_at(const struct heap *heap, size_t address, struct heap_block *block);
 /* The live allocation whose payload starts at address; false if there is none. */
-bool heap_find_allocation(const struct heap *heap, size_t address, struct block_view *block);
+bool heap_find_allocation(const struct heap *heap, size_t address, struct heap_block *block);
 
 /* Check every invariant; writes up to max problems and returns how many were found. */
 size_t heap_check(const struct heap *heap, struct heap_problem *problems, size_t max);

@@ -5,7 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "command.h"
+/* The longest name (`as NAME`); the command language takes its limit from here. */
+#define NAMES_NAME_MAX 16
 
 /* The payload of a name bound to C's NULL (a failed or zero-size request). */
 #define NAMES_NULL ((size_t)-1)

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "session.h"
-#include "ui.h"
+#include "theme.h"
 
 struct render_options {
 	const char *output;        /* the .cast file */
@@ -15,7 +15,7 @@ struct render_options {
 	unsigned step_ms;          /* --step-ms: how long each step stays on screen */
 	bool ascii;
 	bool no_color;
-	enum ui_theme theme;
+	enum theme_id theme;
 	const char *title;         /* shown in the title bar and the cast header */
 	long long timestamp;       /* SOURCE_DATE_EPOCH, or 0: the file must not depend on the clock */
 };

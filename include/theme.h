@@ -6,7 +6,9 @@
 #include <stdint.h>
 
 #include "screen.h"
-#include "ui.h"
+
+/* The colour themes (--theme); the terminal, ANSI, SVG and render all draw with one of them. */
+enum theme_id { THEME_DEFAULT, THEME_LIGHT, THEME_HIGH_CONTRAST, THEME_COLORBLIND, THEME_COUNT };
 
 /* A colour as an xterm-256 index, or -1 for the terminal's default. */
 struct theme_colors {
@@ -20,14 +22,14 @@ struct theme_colors {
  * takes the hue's colour, ROLE_BLOCK_META and ROLE_BLOCK_PADDING a darker shade
  * of it; other roles ignore the hue. Out-of-range arguments give the defaults.
  */
-struct theme_colors theme_colors(enum ui_theme theme, enum style_role role, uint8_t hue);
+struct theme_colors theme_colors(enum theme_id theme, enum style_role role, uint8_t hue);
 /* Attributes that carry a role on a monochrome terminal (reverse, bold, underline). */
 uint8_t theme_mono_flags(enum style_role role);
 /* 24-bit RGB (0xRRGGBB) of an xterm-256 index, for SVG and other file backends; 0 for -1 or out of range. */
 uint32_t theme_rgb(int color256);
 /* Parse a theme name ("default", "light", "high-contrast", "colorblind", and a few aliases). */
-bool theme_parse(const char *name, enum ui_theme *theme);
+bool theme_parse(const char *name, enum theme_id *theme);
 /* The canonical name of a theme. */
-const char *theme_name(enum ui_theme theme);
+const char *theme_name(enum theme_id theme);
 
 #endif

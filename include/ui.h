@@ -5,14 +5,13 @@
 #include <stdbool.h>
 
 #include "session.h"
-
-enum ui_theme { THEME_DEFAULT, THEME_LIGHT, THEME_HIGH_CONTRAST, THEME_COLORBLIND, THEME_COUNT };
+#include "theme.h"
 
 struct ui_options {
 	bool no_color;        /* --no-color or NO_COLOR set */
 	bool ascii;           /* --ascii, or the locale is not UTF-8 */
 	bool no_mouse;        /* --no-mouse */
-	enum ui_theme theme;  /* --theme */
+	enum theme_id theme;  /* --theme */
 	const char *file;     /* the script loaded as a timeline (for the title), or NULL */
 	const char *record;   /* --record: write an asciicast of every frame here, or NULL */
 };

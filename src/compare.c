@@ -173,7 +173,7 @@ void compare_keep_branches(struct compare *compare, bool keep)
 /* --- will a member accept a heap command? ------------------------------------ */
 
 /* The live allocation a target names in one heap; false when it names none (NULL, freed, unknown, not a payload). */
-static bool live_target(const struct session *session, const struct command_target *target, struct block_view *block)
+static bool live_target(const struct session *session, const struct command_target *target, struct heap_block *block)
 {
 	size_t payload = target->address;
 	if (target->is_name && !names_lookup(session_names(session), target->name, &payload))
@@ -197,7 +197,7 @@ static bool target_binding(const struct session *session, const struct command_t
  */
 static bool surely_accepted(const struct session *session, const struct command *command)
 {
-	struct block_view block;
+	struct heap_block block;
 	size_t payload;
 	switch (command->kind) {
 	case CMD_ALLOC:

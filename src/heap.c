@@ -624,7 +624,7 @@ enum heap_status heap_fill(struct heap *heap, size_t address, uint8_t value)
 
 /* --- walking -------------------------------------------------------------- */
 
-static void view_block(const struct heap *heap, size_t block, struct block_view *view)
+static void describe_block(const struct heap *heap, size_t block, struct heap_block *view)
 {
 	bool used = block_is_used(heap, block);
 
@@ -637,7 +637,7 @@ static void view_block(const struct heap *heap, size_t block, struct block_view 
 	view->requested = used ? block_requested(heap, block) : 0;
 }
 
-static void view_wilderness(const struct heap *heap, struct block_view *view)
+static void describe_wilderness(const struct heap *heap, struct heap_block *view)
 {
 	memset(view, 0, sizeof *view);
 	view->offset = heap->brk;
@@ -655,36 +655,36 @@ static bool block_walkable(const struct heap *heap, size_t block)
 
 void heap_walk(const struct heap *heap, heap_visitor visit, void *context)
 {
-	struct block_view view;
+	struct heap_block view;
 	size_t block = 0;
 
 	while (block < heap->brk && block_walkable(heap, block)) {
-		view_block(heap, block, &view);
+		describe_block(heap, block, &view);
 		if (!visit(&view, context))
 			return;
 		block += view.size;
 	}
 	if (heap->brk < heap->size) {
-		view_wilderness(heap, &view);
+		describe_wilderness(heap, &view);
 		visit(&view, context);
 	}
 }
 
-bool heap_block_at(const struct heap *heap, size_t address, struct block_view *view)
+bool heap_block_at(const struct heap *heap, size_t address, struct heap_block *view)
 {
 	size_t block = 0;
 
 	if (address >= heap->size)
 		return false;
 	if (address >= heap->brk) {
-		view_wilderness(heap, view);
+		describe_wilderness(heap, view);
 		return true;
 	}
 	while (block < heap->brk && block_walkable(heap, block)) {
 		size_t next = block + block_size(heap, block);
 
 		if (address < next) {
-			view_block(heap, block, view);
+			describe_block(heap, block, view);
 			return true;
 		}
 		block = next;
@@ -692,13 +692,13 @@ bool heap_block_at(const struct heap *heap, size_t address, struct block_view *v
 	return false;
 }
 
-bool heap_find_allocation(const struct heap *heap, size_t address, struct block_view *view)
+bool heap_find_allocation(const struct heap *heap, size_t address, struct heap_block *view)
 {
 	size_t block;
 
 	if (locate_allocation(heap, address, &block) != HEAP_OK)
 		return false;
-	view_block(heap, block, view);
+	describe_block(heap, block, view);
 	return true;
 }
 

@@ -111,7 +111,7 @@ struct block_context {
 };
 
 /* One element of "blocks" (and of "changed" in the changes form). */
-static void json_block_object(struct strbuf *out, const struct session *session, const struct block_view *block)
+static void json_block_object(struct strbuf *out, const struct session *session, const struct heap_block *block)
 {
 	static const char *const states[] = { "used", "free", "wilderness" };
 	strbuf_printf(out, "{\"offset\": %zu, \"size\": %zu, \"state\": \"%s\"", block->offset, block->size,
@@ -131,7 +131,7 @@ static void json_block_object(struct strbuf *out, const struct session *session,
 	strbuf_putc(out, '}');
 }
 
-static bool json_block(const struct block_view *block, void *context)
+static bool json_block(const struct heap_block *block, void *context)
 {
 	struct block_context *ctx = context;
 	strbuf_puts(ctx->out, ctx->first ? "\n  " : ",\n  ");
@@ -289,7 +289,7 @@ static void note_removed(struct changes_context *ctx, size_t offset)
 }
 
 static bool same_block(const struct json_trace_memory *memory, const struct remembered_block *old,
-		       const struct block_view *block, const char *name, const uint8_t *bytes)
+		       const struct heap_block *block, const char *name, const uint8_t *bytes)
 {
 	if (old->size != block->size || old->state != block->state)
 		return false;
@@ -300,7 +300,7 @@ static bool same_block(const struct json_trace_memory *memory, const struct reme
 	       memcmp(memory->bytes + block->payload, bytes + block->payload, block->requested) == 0;
 }
 
-static bool changes_block(const struct block_view *block, void *context)
+static bool changes_block(const struct heap_block *block, void *context)
 {
 	struct changes_context *ctx = context;
 	struct json_trace_memory *memory = ctx->memory;

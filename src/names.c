@@ -12,7 +12,7 @@
  */
 struct name_slot {
 	bool used;
-	char name[COMMAND_NAME_MAX + 1];
+	char name[NAMES_NAME_MAX + 1];
 	size_t payload;
 };
 
@@ -180,7 +180,7 @@ void names_unbind(struct names *names, const char *name)
 
 bool names_bind(struct names *names, const char *name, size_t payload)
 {
-	if (strlen(name) > COMMAND_NAME_MAX)
+	if (strlen(name) > NAMES_NAME_MAX)
 		return false;
 	names_unbind(names, name);
 	if ((names->count + 1) * 4 > names->capacity * 3 && !grow(names))
@@ -189,7 +189,7 @@ bool names_bind(struct names *names, const char *name, size_t payload)
 		/* A payload carries one name: a stale binding to the same address goes. */
 		const char *old = names_at(names, payload);
 		if (old) {
-			char copy[COMMAND_NAME_MAX + 1];
+			char copy[NAMES_NAME_MAX + 1];
 			strcpy(copy, old);
 			names_unbind(names, copy);
 		}

@@ -369,7 +369,7 @@ static bool live_target(struct session *session, const struct command *command, 
 		set_error(error, command->target.column, "'%s' is NULL (its request was refused)", command->target.name);
 		return false;
 	}
-	struct block_view block;
+	struct heap_block block;
 	if (!heap_find_allocation(session->heap, *payload, &block)) {
 		explain_bad_address(session, &command->target, *payload, HEAP_ERR_NOT_ALLOCATED, error);
 		return false;
@@ -470,7 +470,7 @@ static bool apply_write(struct session *session, const struct command *command,
 	size_t payload;
 	if (!live_target(session, command, &payload, error))
 		return false;
-	struct block_view block;
+	struct heap_block block;
 	heap_find_allocation(session->heap, payload, &block);
 	enum heap_status status;
 	if (command->kind == CMD_WRITE) {

@@ -102,7 +102,7 @@ static const uint8_t mono_flags[ROLE_COUNT] = {
 
 static const struct {
 	const char *name;
-	enum ui_theme theme;
+	enum theme_id theme;
 } theme_names[] = {
 	{"default", THEME_DEFAULT}, {"light", THEME_LIGHT}, {"high-contrast", THEME_HIGH_CONTRAST},
 	{"colorblind", THEME_COLORBLIND},
@@ -111,7 +111,7 @@ static const struct {
 	{"colourblind", THEME_COLORBLIND}, {"okabe-ito", THEME_COLORBLIND},
 };
 
-struct theme_colors theme_colors(enum ui_theme theme, enum style_role role, uint8_t hue)
+struct theme_colors theme_colors(enum theme_id theme, enum style_role role, uint8_t hue)
 {
 	if ((unsigned)theme >= THEME_COUNT || (unsigned)role >= ROLE_COUNT)
 		return (struct theme_colors){DEFAULT_COLOR, DEFAULT_COLOR, 0};
@@ -149,7 +149,7 @@ uint32_t theme_rgb(int color256)
 	return level << 16 | level << 8 | level;
 }
 
-bool theme_parse(const char *name, enum ui_theme *theme)
+bool theme_parse(const char *name, enum theme_id *theme)
 {
 	for (size_t i = 0; name && i < sizeof theme_names / sizeof theme_names[0]; i++) {
 		if (strcmp(name, theme_names[i].name) == 0) {
@@ -160,7 +160,7 @@ bool theme_parse(const char *name, enum ui_theme *theme)
 	return false;
 }
 
-const char *theme_name(enum ui_theme theme)
+const char *theme_name(enum theme_id theme)
 {
 	/* The first THEME_COUNT entries are the canonical names, in enum order. */
 	return (unsigned)theme < THEME_COUNT ? theme_names[theme].name : "default";

@@ -26,7 +26,7 @@ struct pair_slot {
 #define PAIR_SLOTS 512
 
 struct ui_painter {
-	enum ui_theme theme;
+	enum theme_id theme;
 	bool monochrome;
 	bool utf8;
 	int colors;           /* colours the terminal has: 8, 16, 88, 256 ... */
@@ -42,7 +42,7 @@ static const uint32_t ansi_rgb[16] = {
 	0x7f7f7f, 0xff0000, 0x00ff00, 0xffff00, 0x5c5cff, 0xff00ff, 0x00ffff, 0xffffff,
 };
 
-struct ui_painter *ui_painter_create(enum ui_theme theme, const struct ui_term_caps *caps)
+struct ui_painter *ui_painter_create(enum theme_id theme, const struct ui_term_caps *caps)
 {
 	struct ui_painter *painter = calloc(1, sizeof *painter);
 

@@ -64,7 +64,7 @@ void ui_term_size(int *width, int *height);
 
 /* Colours and attributes for painting, chosen per theme and terminal. */
 struct ui_painter;
-struct ui_painter *ui_painter_create(enum ui_theme theme, const struct ui_term_caps *caps);
+struct ui_painter *ui_painter_create(enum theme_id theme, const struct ui_term_caps *caps);
 void ui_painter_destroy(struct ui_painter *painter);
 /*
  * Paint a whole screen and put the terminal cursor at (cursor_row, cursor_column),

@@ -313,7 +313,7 @@ struct painter {
 };
 
 static void paint_range(struct painter *painter, size_t start, size_t end, enum style_role role, uint8_t hue,
-			const struct block_view *block)
+			const struct heap_block *block)
 {
 	size_t view_end = painter->first_byte + painter->count * painter->bytes_per_cell;
 	if (start < painter->first_byte)
@@ -332,7 +332,7 @@ static void paint_range(struct painter *painter, size_t start, size_t end, enum 
 	}
 }
 
-static bool paint_block(const struct block_view *block, void *context)
+static bool paint_block(const struct heap_block *block, void *context)
 {
 	struct painter *painter = context;
 	size_t end = block->offset + block->size;
@@ -386,7 +386,7 @@ static void painter_release(struct painter *painter)
 /* The selected block, if any: the view highlights every cell it owns. */
 static bool selected_block(const struct session *session, const struct view_state *state, size_t *offset)
 {
-	struct block_view block;
+	struct heap_block block;
 	if (!state->has_selection || !heap_block_at(session_heap(session), state->cursor, &block))
 		return false;
 	*offset = block.offset;
@@ -505,7 +505,7 @@ static void place_name(const struct namer *namer, const char *name, int width, s
 }
 
 /* Draw a block's name centred in the first run of its payload cells on one row wide enough to hold it. */
-static bool name_block(const struct block_view *block, void *context)
+static bool name_block(const struct heap_block *block, void *context)
 {
 	struct namer *namer = context;
 	const struct painter *painter = namer->painter;

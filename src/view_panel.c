@@ -317,7 +317,7 @@ static int draw_inspector(struct screen *screen, int row, int column, int width,
 			  const struct session *session, const struct view_state *state)
 {
 	const struct heap *heap = session_heap(session);
-	struct block_view block;
+	struct heap_block block;
 	if (rows < 1)
 		return 0;
 	if (!heap_block_at(heap, state->cursor, &block)) {

@@ -27,12 +27,12 @@ struct expected_block {
 enum { TABLE_MAX = 64 };
 
 struct block_table {
-	struct block_view rows[TABLE_MAX];
+	struct heap_block rows[TABLE_MAX];
 	size_t count;
 	size_t total; /* blocks seen, even beyond TABLE_MAX */
 };
 
-static inline bool table_collect(const struct block_view *block, void *context)
+static inline bool table_collect(const struct heap_block *block, void *context)
 {
 	struct block_table *table = context;
 

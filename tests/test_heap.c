@@ -419,7 +419,7 @@ static void realloc_shrink_gives_a_small_rest_to_the_free_neighbour(void **state
 static void realloc_shrink_keeps_a_small_rest_as_padding(void **state)
 {
 	struct heap *heap = make_default_heap(POLICY_FIRST_FIT);
-	struct block_view view;
+	struct heap_block view;
 	size_t a = alloc_ok(heap, 100);
 
 	(void)state;
@@ -916,7 +916,7 @@ static void forged_header_inside_a_payload_is_no_allocation(void **state)
 		size_t p = alloc_ok(heap, 200);
 		size_t fake = p + 32 + heap_header_size(heap);
 		struct heap *before;
-		struct block_view view;
+		struct heap_block view;
 		uint8_t byte = 1;
 
 		alloc_ok(heap, 20);
@@ -1057,7 +1057,7 @@ static void checker_reports_a_corrupted_index(void **state)
 static void walker_lookups_find_blocks_and_allocations(void **state)
 {
 	struct heap *heap = make_default_heap(POLICY_FIRST_FIT);
-	struct block_view view;
+	struct heap_block view;
 	size_t a = alloc_ok(heap, 20);
 
 	(void)state;

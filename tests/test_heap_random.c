@@ -23,7 +23,7 @@ struct live {
 
 /* The walk as the model sees it, taken fresh where needed. */
 struct walk_summary {
-	struct block_view blocks[LIVE_MAX * 2 + 2];
+	struct heap_block blocks[LIVE_MAX * 2 + 2];
 	size_t count;
 };
 
@@ -75,7 +75,7 @@ static size_t random_request(struct stress *s)
 
 /* --- the model's own view of the heap --------------------------------------- */
 
-static bool summary_collect(const struct block_view *block, void *context)
+static bool summary_collect(const struct heap_block *block, void *context)
 {
 	struct walk_summary *summary = context;
 
@@ -124,7 +124,7 @@ static bool reference_choice(const struct heap *heap, const struct walk_summary 
 
 	for (size_t pass = 0; pass < 2 && !have; pass++) {
 		for (size_t i = 0; i < w->count; i++) {
-			const struct block_view *b = &w->blocks[i];
+			const struct heap_block *b = &w->blocks[i];
 			bool in_pass = policy != POLICY_NEXT_FIT || (pass == 0) == (b->offset >= heap_rover(heap));
 
 			if (b->state != BLOCK_FREE || b->size < need || !in_pass)
@@ -169,7 +169,7 @@ static void check_shadows(const struct stress *s)
 
 	for (size_t i = 0; i < s->live_count; i++) {
 		const struct live *l = &s->live[i];
-		struct block_view view;
+		struct heap_block view;
 
 		assert_true(heap_find_allocation(s->heap, l->payload, &view));
 		assert_int_equal(view.requested, l->size);
@@ -185,7 +185,7 @@ static void check_stats(struct stress *s)
 
 	summarize(s->heap, w);
 	for (size_t i = 0; i < w->count; i++) {
-		const struct block_view *b = &w->blocks[i];
+		const struct heap_block *b = &w->blocks[i];
 
 		if (b->state == BLOCK_USED) {
 			used++;
@@ -314,7 +314,7 @@ static void forget_live(struct stress *s, size_t index)
 /* What free should say about an address that is not a live payload: the documented double-free rule. */
 static enum heap_status expected_stray_status(const struct heap *heap, size_t address)
 {
-	struct block_view view;
+	struct heap_block view;
 
 	if (!heap_block_at(heap, address, &view) || view.state != BLOCK_FREE)
 		return HEAP_ERR_NOT_ALLOCATED;
@@ -361,7 +361,7 @@ static bool reference_in_place(const struct heap *heap, const struct walk_summar
 			       size_t *new_size)
 {
 	size_t i = 0;
-	const struct block_view *b, *next;
+	const struct heap_block *b, *next;
 	size_t minimum = expected_need(heap, 0); /* a block with no payload: the minimum block */
 
 	while (w->blocks[i].payload != payload || w->blocks[i].state != BLOCK_USED)
@@ -426,7 +426,7 @@ static void step_realloc(struct stress *s)
 	{
 		size_t need = expected_need(s->heap, request);
 		size_t new_size = 0, block = 0;
-		struct block_view old;
+		struct heap_block old;
 
 		assert_true(heap_find_allocation(s->before, l->payload, &old));
 		if (reference_in_place(s->before, &s->walk, l->payload, need, &new_size)) {
@@ -471,7 +471,7 @@ static void try_forged_header(struct stress *s, size_t at)
 	size_t payload = at + heap_header_size(s->heap);
 	size_t size = heap_policy(s->heap) == POLICY_BUDDY ? 16u << random_below(s, 4) : 16 + 8 * random_below(s, 8);
 	uint8_t *bytes = heap_bytes_for_testing(s->heap);
-	struct block_view view;
+	struct heap_block view;
 	enum heap_status status;
 
 	if (random_below(s, 4) != 0 || at % heap_alignment(s->heap) != 0 || payload >= heap_size(s->heap))

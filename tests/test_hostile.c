@@ -20,7 +20,7 @@ enum { BLOCKS_MAX = 64 };
 struct state {
 	struct heap *heap;
 	struct names *names;
-	struct block_view blocks[BLOCKS_MAX];
+	struct heap_block blocks[BLOCKS_MAX];
 	size_t block_count;
 	size_t step;
 	size_t last_step;
@@ -28,7 +28,7 @@ struct state {
 	unsigned long sleep_ms;
 };
 
-static bool collect_block(const struct block_view *block, void *context)
+static bool collect_block(const struct heap_block *block, void *context)
 {
 	struct state *state = context;
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "heap.h"
 #include "names.h"
 
 /* --- helpers ----------------------------------------------------------------- */
@@ -158,13 +159,13 @@ static void names_longer_than_the_limit_are_refused(void **state)
 {
 	(void)state;
 	struct names *names = names_create();
-	char longest[COMMAND_NAME_MAX + 1];
-	char too_long[COMMAND_NAME_MAX + 2];
+	char longest[NAMES_NAME_MAX + 1];
+	char too_long[NAMES_NAME_MAX + 2];
 
-	memset(longest, 'x', COMMAND_NAME_MAX);
-	longest[COMMAND_NAME_MAX] = '\0';
-	memset(too_long, 'y', COMMAND_NAME_MAX + 1);
-	too_long[COMMAND_NAME_MAX + 1] = '\0';
+	memset(longest, 'x', NAMES_NAME_MAX);
+	longest[NAMES_NAME_MAX] = '\0';
+	memset(too_long, 'y', NAMES_NAME_MAX + 1);
+	too_long[NAMES_NAME_MAX + 1] = '\0';
 	assert_true(names_bind(names, longest, 64));
 	assert_bound(names, longest, 64);
 	assert_name_at(names, 64, longest);

@@ -336,7 +336,7 @@ static void the_inspector_shows_every_field_whole(void **unused)
 	run(session, "alloc 700000 as abcdefghijklmnop");
 	size_t payload;
 	assert_true(names_lookup(session_names(session), "abcdefghijklmnop", &payload));
-	struct block_view block;
+	struct heap_block block;
 	assert_true(heap_find_allocation(session_heap(session), payload, &block));
 	char offset[32], payload_text[32], size[32], requested[32];
 	snprintf(offset, sizeof offset, "0x%03zx", block.offset);

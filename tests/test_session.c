@@ -619,7 +619,7 @@ static void a_live_name_cannot_be_taken_again(void **state)
 	/* Once freed, the name is free to use. */
 	run_ok(session, "free x");
 	run_ok(session, "alloc 20 as x");
-	assert_int_equal(heap_find_allocation(session_heap(session), lookup(session, "x"), &(struct block_view){0}), true);
+	assert_int_equal(heap_find_allocation(session_heap(session), lookup(session, "x"), &(struct heap_block){0}), true);
 	session_destroy(session);
 }
 
@@ -629,7 +629,7 @@ static void free_by_name_and_by_address(void **state)
 	for (size_t p = 0; p < POLICY_COUNT; p++) {
 		struct session *session = new_session(all_policies[p], 1024, 8);
 		struct session_report report;
-		struct block_view block;
+		struct heap_block block;
 		char line[32];
 
 		run_ok(session, "alloc 10 as a");

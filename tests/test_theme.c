@@ -16,14 +16,14 @@ static void allocation_hues_are_distinct_and_meta_is_a_different_shade(void **st
 	(void)state;
 	for (int theme = 0; theme < THEME_COUNT; theme++) {
 		for (int a = 0; a < SCREEN_HUES; a++) {
-			struct theme_colors payload = theme_colors((enum ui_theme)theme, ROLE_BLOCK_PAYLOAD, (uint8_t)a);
-			struct theme_colors meta = theme_colors((enum ui_theme)theme, ROLE_BLOCK_META, (uint8_t)a);
+			struct theme_colors payload = theme_colors((enum theme_id)theme, ROLE_BLOCK_PAYLOAD, (uint8_t)a);
+			struct theme_colors meta = theme_colors((enum theme_id)theme, ROLE_BLOCK_META, (uint8_t)a);
 			assert_in_range(payload.fg, 0, 255);
 			assert_in_range(meta.fg, 0, 255);
 			assert_int_not_equal(payload.fg, meta.fg);
 			for (int b = a + 1; b < SCREEN_HUES; b++)
 				assert_int_not_equal(payload.fg,
-						     theme_colors((enum ui_theme)theme, ROLE_BLOCK_PAYLOAD, (uint8_t)b).fg);
+						     theme_colors((enum theme_id)theme, ROLE_BLOCK_PAYLOAD, (uint8_t)b).fg);
 		}
 	}
 }
@@ -33,14 +33,14 @@ static void every_role_is_defined_and_states_differ(void **state)
 	(void)state;
 	for (int theme = 0; theme < THEME_COUNT; theme++) {
 		for (int role = 0; role < ROLE_COUNT; role++) {
-			struct theme_colors c = theme_colors((enum ui_theme)theme, (enum style_role)role, 0);
+			struct theme_colors c = theme_colors((enum theme_id)theme, (enum style_role)role, 0);
 			assert_true(c.fg >= -1 && c.fg <= 255);
 			assert_true(c.bg >= -1 && c.bg <= 255);
 		}
-		struct theme_colors free_body = theme_colors((enum ui_theme)theme, ROLE_FREE, 0);
-		struct theme_colors wild = theme_colors((enum ui_theme)theme, ROLE_WILDERNESS, 0);
-		struct theme_colors ok = theme_colors((enum ui_theme)theme, ROLE_OK, 0);
-		struct theme_colors error = theme_colors((enum ui_theme)theme, ROLE_ERROR, 0);
+		struct theme_colors free_body = theme_colors((enum theme_id)theme, ROLE_FREE, 0);
+		struct theme_colors wild = theme_colors((enum theme_id)theme, ROLE_WILDERNESS, 0);
+		struct theme_colors ok = theme_colors((enum theme_id)theme, ROLE_OK, 0);
+		struct theme_colors error = theme_colors((enum theme_id)theme, ROLE_ERROR, 0);
 		assert_int_not_equal(free_body.fg, wild.fg);
 		assert_int_not_equal(ok.fg, error.fg);
 	}
@@ -81,11 +81,11 @@ static void names_round_trip(void **state)
 {
 	(void)state;
 	for (int theme = 0; theme < THEME_COUNT; theme++) {
-		enum ui_theme parsed = THEME_COUNT;
-		assert_true(theme_parse(theme_name((enum ui_theme)theme), &parsed));
+		enum theme_id parsed = THEME_COUNT;
+		assert_true(theme_parse(theme_name((enum theme_id)theme), &parsed));
 		assert_int_equal(parsed, theme);
 	}
-	enum ui_theme t;
+	enum theme_id t;
 	assert_true(theme_parse("high-contrast", &t));
 	assert_int_equal(t, THEME_HIGH_CONTRAST);
 	assert_true(theme_parse("colourblind", &t));

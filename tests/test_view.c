@@ -148,10 +148,10 @@ static const struct cell *grid_cell_at(const struct frame *frame, const struct s
 	return NULL;
 }
 
-static struct block_view allocation(const struct session *session, const char *name)
+static struct heap_block allocation(const struct session *session, const char *name)
 {
 	size_t payload;
-	struct block_view block;
+	struct heap_block block;
 	assert_true(names_lookup(session_names(session), name, &payload));
 	assert_true(heap_find_allocation(session_heap(session), payload, &block));
 	return block;
@@ -244,7 +244,7 @@ static void cells_show_header_payload_padding_free_and_wilderness(void **state)
 	view_render(&frame.screen, session, &frame.state);
 	assert_int_equal(view_grid_geometry(session_heap(session), &frame.state, 130, 30).bytes_per_cell, 1);
 
-	struct block_view b = allocation(session, "b");
+	struct heap_block b = allocation(session, "b");
 	assert_true(b.header_size > 0);
 	assert_int_equal(grid_cell_at(&frame, session, b.offset)->role, ROLE_BLOCK_META);
 	assert_int_equal(grid_cell_at(&frame, session, b.offset)->ch, view_cell_glyph(ROLE_BLOCK_META, false));
@@ -257,7 +257,7 @@ static void cells_show_header_payload_padding_free_and_wilderness(void **state)
 		assert_int_equal(grid_cell_at(&frame, session, b.offset + b.size - 1)->role, ROLE_BLOCK_META);
 
 	/* a was freed: a free block at the start of the heap (its header, then its body). */
-	struct block_view freed;
+	struct heap_block freed;
 	assert_true(heap_block_at(session_heap(session), 0, &freed));
 	assert_int_equal(freed.state, BLOCK_FREE);
 	assert_int_equal(grid_cell_at(&frame, session, 0)->role, ROLE_FREE_META);
@@ -289,7 +289,7 @@ static void header_wins_a_cell_shared_with_payload(void **state)
 	view_render(&frame.screen, session, &frame.state);
 	struct grid_geometry g = view_grid_geometry(session_heap(session), &frame.state, 40, 12);
 	assert_true(g.bytes_per_cell >= 8);
-	struct block_view b = allocation(session, "b");
+	struct heap_block b = allocation(session, "b");
 	assert_true(b.offset % g.bytes_per_cell != 0 || b.offset > 0);
 	assert_int_equal(grid_cell_at(&frame, session, b.offset)->role, ROLE_BLOCK_META);
 	/* A cell with a used block and the wilderness shows the used block. */
@@ -362,7 +362,7 @@ static void selection_highlights_the_block_and_fills_the_inspector(void **state)
 	(void)state;
 	const char *lines[] = {"alloc 100 as a", "alloc 24 as b", NULL};
 	struct session *session = session_with(1024, POLICY_FIRST_FIT, lines);
-	struct block_view b = allocation(session, "b");
+	struct heap_block b = allocation(session, "b");
 	struct frame frame;
 	frame_open(&frame, 80, 30);
 	frame.state.focus = FOCUS_GRID;
@@ -492,7 +492,7 @@ static void control_characters_in_notes_messages_and_the_bar_are_escaped(void **
 	frame.state.show_hex = true;
 	view_render(&frame.screen, session, &frame.state);
 	assert_false(screen_has_control_characters(&frame));
-	struct block_view s = allocation(session, "s");
+	struct heap_block s = allocation(session, "s");
 	size_t per_row = view_hex_bytes_per_row(80);
 	char label[32];
 	snprintf(label, sizeof label, "0x%03zx", s.payload / per_row * per_row);
@@ -513,7 +513,7 @@ static void hex_view_shows_written_bytes_and_header_roles(void **state)
 	frame_open(&frame, 80, 24);
 	frame.state.show_hex = true;
 	view_render(&frame.screen, session, &frame.state);
-	struct block_view s = allocation(session, "s");
+	struct heap_block s = allocation(session, "s");
 	size_t per_row = view_hex_bytes_per_row(80);
 	assert_true(per_row >= 8);
 	assert_true(s.payload % per_row == 0);

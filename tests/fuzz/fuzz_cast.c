@@ -179,7 +179,7 @@ static bool run_op(struct run *run, struct input *in)
 		break;
 	}
 	default:
-		run->style.theme = (enum ui_theme)(next(in) % THEME_COUNT);
+		run->style.theme = (enum theme_id)(next(in) % THEME_COUNT);
 		run->style.color = next(in) & 1;
 	}
 	return true;

@@ -96,7 +96,7 @@ struct block_check {
 	size_t index;
 };
 
-static bool check_block(const struct block_view *block, void *context)
+static bool check_block(const struct heap_block *block, void *context)
 {
 	struct block_check *check = context;
 	if (check->index >= json_object_array_length(check->blocks))
