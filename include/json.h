@@ -2,6 +2,7 @@
 #ifndef HEAPVIZ_JSON_H
 #define HEAPVIZ_JSON_H
 
+#include "jsonstr.h"
 #include "session.h"
 #include "strbuf.h"
 
@@ -22,14 +23,5 @@ void json_trace_memory_destroy(struct json_trace_memory *memory);
 /* Append one changes-form record; false when out of host memory (the form cannot go on). */
 bool json_trace_changes_line(struct strbuf *out, const struct session *session, const char *source,
 			     const struct session_report *report, struct json_trace_memory *memory);
-
-/*
- * Append text as a JSON string literal: control characters, C1 controls and
- * invisible format characters (bidi, zero-width) as \uXXXX; each byte that is
- * not UTF-8 becomes U+FFFD (callers that must keep the bytes add a hex field).
- */
-void json_string(struct strbuf *out, const char *text, size_t len);
-/* True when text is well-formed UTF-8. */
-bool json_is_utf8(const char *text, size_t len);
 
 #endif

@@ -59,4 +59,12 @@ bool outfile_is_open_as(const char *path, int fd);
 /* Whether path ends in .cast (what --record and --render write unless --force). */
 bool outfile_is_cast_name(const char *path);
 
+/*
+ * The snapshot formats `export FILE` and --snapshot write, by the path's
+ * extension (.svg or .txt); false for anything else. Here, below the model,
+ * so the session can refuse a bad `export` before the front end writes.
+ */
+enum export_format { EXPORT_SVG, EXPORT_TEXT };
+bool export_format_of(const char *path, enum export_format *format);
+
 #endif

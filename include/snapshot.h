@@ -10,10 +10,6 @@
 #include "session.h"
 #include "strbuf.h"
 
-enum snapshot_format { SNAPSHOT_SVG, SNAPSHOT_TEXT };
-
-/* The format a path asks for by its extension (.svg or .txt); false for anything else. */
-bool snapshot_format_of(const char *path, enum snapshot_format *format);
 /* Compose the snapshot's screen: the view without the command bar, sized for a page. */
 bool snapshot_compose(const struct session *session, struct screen *screen);
 /* The snapshot as SVG (light theme: readable on white paper) or text. */

@@ -7,11 +7,21 @@
 #include <stdint.h>
 
 #include "heap.h"
-#include "lineedit.h"
 #include "screen.h"
 #include "session.h"
 
 enum view_focus { FOCUS_BAR, FOCUS_GRID };
+
+/*
+ * The command bar as the front end's line editor holds it: text (valid UTF-8,
+ * no controls), its length and the cursor's byte offset. Plain data, so the
+ * view never depends on the editor that lives in the terminal layer.
+ */
+struct view_input {
+	const char *text;
+	size_t len;
+	size_t cursor;
+};
 
 /* Everything the front end knows beyond the session, so a frame is a pure function of both. */
 struct view_state {
@@ -26,7 +36,7 @@ struct view_state {
 	bool has_selection;            /* the block under the cursor is shown in the panel */
 	size_t hex_scroll;             /* first hex row shown (the view clamps it) */
 	size_t grid_scroll;            /* first grid row shown when the heap does not fit (clamped) */
-	const struct line_editor *input;
+	struct view_input input;       /* the command bar (input.text NULL: none drawn) */
 	char message[320];             /* status line: last outcome or result */
 	enum style_role message_role;  /* ROLE_OK, ROLE_REFUSED, ROLE_ERROR, ROLE_NOTE, ROLE_TEXT */
 	size_t error_column;           /* 1-based caret position under the bar for an error, 0 = none */

@@ -269,7 +269,7 @@ static int parse_options(int argc, char **argv, struct options *options)
 		case OPT_NO_MOUSE: options->ui.no_mouse = true; break;
 		case OPT_RECORD: options->ui.record = optarg; break;
 		case OPT_SNAPSHOT:
-			if (!snapshot_format_of(optarg, &(enum snapshot_format){ SNAPSHOT_SVG }))
+			if (!export_format_of(optarg, &(enum export_format){ EXPORT_SVG }))
 				return usage_error("--snapshot ", optarg, ": a snapshot is a .svg or a .txt file");
 			options->batch.snapshot = optarg;
 			break;

@@ -323,3 +323,15 @@ bool outfile_is_cast_name(const char *path)
 	size_t len = strlen(path);
 	return len > 5 && strcmp(path + len - 5, ".cast") == 0;
 }
+
+bool export_format_of(const char *path, enum export_format *format)
+{
+	size_t len = strlen(path);
+	if (len > 4 && strcmp(path + len - 4, ".svg") == 0)
+		*format = EXPORT_SVG;
+	else if (len > 4 && strcmp(path + len - 4, ".txt") == 0)
+		*format = EXPORT_TEXT;
+	else
+		return false;
+	return true;
+}

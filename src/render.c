@@ -6,7 +6,6 @@
 #include "ansi.h"
 #include "cast.h"
 #include "compare.h"
-#include "lineedit.h"
 #include "screen.h"
 #include "strbuf.h"
 #include "view.h"
@@ -75,14 +74,12 @@ static int render_play(const struct render_source *source, const struct render_o
 		return 1;
 	}
 	struct screen screen = { 0 }, previous = { 0 };
-	struct line_editor editor;
-	lineedit_init(&editor);
 	struct view_state state;
 	memset(&state, 0, sizeof state);
 	state.focus = FOCUS_BAR;
 	state.ascii = options->ascii;
 	state.monochrome = options->no_color;
-	state.input = &editor;
+	state.input = (struct view_input){ "", 0, 0 };
 	state.title_file = options->title;
 	state.timeline = true;
 	state.playing = true;
@@ -109,7 +106,6 @@ static int render_play(const struct render_source *source, const struct render_o
 	}
 	screen_release(&screen);
 	screen_release(&previous);
-	lineedit_release(&editor);
 	if (!cast_close(writer, reason, sizeof reason)) {
 		report_failure(err, options->output, reason);
 		return 1;

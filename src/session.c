@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "snapshot.h"
+#include "outfile.h"
 #include "strbuf.h"
 
 /*
@@ -981,7 +981,7 @@ void session_run(struct session *session, const struct command *command, const c
 		break;
 	case CMD_EXPORT:
 		/* Writing files is the caller's business: the core never touches the file system. */
-		if (!snapshot_format_of(command->text ? command->text : "", &(enum snapshot_format){ SNAPSHOT_SVG })) {
+		if (!export_format_of(command->text ? command->text : "", &(enum export_format){ EXPORT_SVG })) {
 			report->ok = false;
 			set_error(&report->error, command->text_column, "export writes a .svg or a .txt file");
 			break;

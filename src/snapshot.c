@@ -15,18 +15,6 @@
 #define CELL_HEIGHT 20
 #define FONT_SIZE 16
 
-bool snapshot_format_of(const char *path, enum snapshot_format *format)
-{
-	size_t len = strlen(path);
-	if (len > 4 && strcmp(path + len - 4, ".svg") == 0)
-		*format = SNAPSHOT_SVG;
-	else if (len > 4 && strcmp(path + len - 4, ".txt") == 0)
-		*format = SNAPSHOT_TEXT;
-	else
-		return false;
-	return true;
-}
-
 bool snapshot_compose(const struct session *session, struct screen *full)
 {
 	struct screen screen = { 0 };
@@ -173,8 +161,8 @@ void snapshot_text(struct strbuf *out, const struct screen *screen)
 enum outfile_status snapshot_write(const struct session *session, const char *path, const struct outfile_rules *rules,
 				   char *error, size_t error_size)
 {
-	enum snapshot_format format;
-	if (!snapshot_format_of(path, &format)) {
+	enum export_format format;
+	if (!export_format_of(path, &format)) {
 		snprintf(error, error_size, "a snapshot is a .svg or a .txt file");
 		return OUTFILE_REFUSED;
 	}
@@ -189,7 +177,7 @@ enum outfile_status snapshot_write(const struct session *session, const char *pa
 	}
 	struct strbuf out;
 	strbuf_init(&out);
-	if (format == SNAPSHOT_SVG)
+	if (format == EXPORT_SVG)
 		snapshot_svg(&out, &screen);
 	else
 		snapshot_text(&out, &screen);

@@ -920,7 +920,7 @@ static void show_frame(struct ui *ui, bool full)
 		return;
 	if ((ui->screen.width != width || ui->screen.height != height) && !screen_resize(&ui->screen, width, height))
 		return;
-	ui->state.input = &ui->editor;
+	ui->state.input = (struct view_input){ ui->editor.text, ui->editor.len, ui->editor.cursor };
 	if (ui->state.cursor >= heap_bytes_total(ui))  /* `reset SIZE` may have shrunk the heap */
 		ui->state.cursor = 0;
 	if (ui->compare)

@@ -285,7 +285,7 @@ static void draw_message(struct screen *screen, const struct session *session, c
 }
 
 /* Byte offset where the visible part of the bar starts so the cursor stays on screen. */
-static size_t bar_scroll(const struct line_editor *input, int room)
+static size_t bar_scroll(const struct view_input *input, int room)
 {
 	size_t start = 0;
 	while (start < input->cursor && (int)screen_text_width(input->text + start, input->cursor - start) >= room) {
@@ -304,7 +304,7 @@ static void draw_bar(struct screen *screen, const struct view_state *state, cons
 	screen_put(screen, row, 0, prompt_width, prompt, state->focus == FOCUS_BAR ? ROLE_KEY : ROLE_DIM);
 	int room = screen->width - prompt_width;
 	size_t start = 0;
-	const struct line_editor *input = state->input;
+	const struct view_input *input = state->input.text ? &state->input : NULL;
 	if (input) {
 		start = bar_scroll(input, room);
 		screen_put_styled(screen, row, prompt_width, room, input->text + start, input->len - start, ROLE_INPUT, 0, 0);
@@ -375,7 +375,7 @@ static int draw_hints(struct screen *screen, int row, int column, const struct v
 
 static void draw_hint_row(struct screen *screen, const struct view_state *state, const struct view_layout *layout)
 {
-	if (state->error_column > 0 && state->input && !state->show_help)
+	if (state->error_column > 0 && state->input.text && !state->show_help)
 		return;   /* the caret owns the row until the line is fixed */
 	const struct key_hint *hints;
 	size_t count;

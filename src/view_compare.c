@@ -434,7 +434,7 @@ static int draw_hints(struct screen *screen, int row, int column, const struct k
 
 static void draw_hint_row(struct screen *screen, const struct view_state *state, int row)
 {
-	if (state->show_help || (state->error_column > 0 && state->input))
+	if (state->show_help || (state->error_column > 0 && state->input.text))
 		return;   /* the help's own hints, or the caret under an error, stay as view_render drew them */
 	screen_fill(screen, row, 0, screen->width, 1, ' ', ROLE_TEXT);
 	int column = state->focus == FOCUS_GRID

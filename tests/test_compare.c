@@ -10,7 +10,6 @@
 #include <cmocka.h>
 
 #include "compare.h"
-#include "lineedit.h"
 #include "names.h"
 #include "screen.h"
 #include "view.h"
@@ -437,15 +436,13 @@ static void first_fit_refuses_what_best_fit_places(void **unused)
 struct frame {
 	struct screen screen;
 	struct view_state state;
-	struct line_editor editor;
 };
 
 static void frame_draw(struct frame *frame, const struct compare *compare, int width, int height, bool ascii)
 {
 	memset(frame, 0, sizeof *frame);
 	assert_true(screen_resize(&frame->screen, width, height));
-	lineedit_init(&frame->editor);
-	frame->state.input = &frame->editor;
+	frame->state.input = (struct view_input){ "", 0, 0 };
 	frame->state.ascii = ascii;
 	view_compare_timeline_message(compare, &frame->state);
 	view_compare_render(&frame->screen, compare, &frame->state);
@@ -460,7 +457,6 @@ static void frame_draw(struct frame *frame, const struct compare *compare, int w
 static void frame_close(struct frame *frame)
 {
 	screen_release(&frame->screen);
-	lineedit_release(&frame->editor);
 }
 
 static const char *row_text(const struct frame *frame, int row)
@@ -685,8 +681,7 @@ static void help_overlay_covers_the_grids(void **unused)
 	struct frame frame;
 	memset(&frame, 0, sizeof frame);
 	assert_true(screen_resize(&frame.screen, 80, 24));
-	lineedit_init(&frame.editor);
-	frame.state.input = &frame.editor;
+	frame.state.input = (struct view_input){ "", 0, 0 };
 	frame.state.show_help = true;
 	view_compare_render(&frame.screen, compare, &frame.state);
 	assert_true(find_row(&frame, "compare: first fit") == 0);

@@ -140,9 +140,7 @@ static void check_panel(const struct session *session, int width, int height, co
 {
 	struct screen screen = {0};
 	assert_true(screen_resize(&screen, width, height));
-	struct line_editor editor;
-	lineedit_init(&editor);
-	struct view_state state = {.input = &editor};
+	struct view_state state = {.input = { "", 0, 0 }};
 	view_render(&screen, session, &state);
 	struct view_layout layout;
 	view_layout(width, height, &layout);
@@ -234,7 +232,6 @@ static void check_panel(const struct session *session, int width, int height, co
 		if (summaries == 0)
 			fail_msg("%s at %dx%d: no summary row starts with used bytes", what, width, height);
 	}
-	lineedit_release(&editor);
 	screen_release(&screen);
 }
 

@@ -43,21 +43,18 @@ static void run(struct session *session, const char *line)
 struct frame {
 	struct screen screen;
 	struct view_state state;
-	struct line_editor editor;
 };
 
 static void frame_open(struct frame *frame, int width, int height)
 {
 	memset(frame, 0, sizeof *frame);
 	assert_true(screen_resize(&frame->screen, width, height));
-	lineedit_init(&frame->editor);
-	frame->state.input = &frame->editor;
+	frame->state.input = (struct view_input){ "", 0, 0 };
 }
 
 static void frame_close(struct frame *frame)
 {
 	screen_release(&frame->screen);
-	lineedit_release(&frame->editor);
 }
 
 static const char *row_text(const struct frame *frame, int row)
@@ -585,10 +582,8 @@ static void bar_cursor_and_error_caret(void **state)
 	struct session *session = session_with(1024, POLICY_FIRST_FIT, NULL);
 	struct frame frame;
 	frame_open(&frame, 80, 24);
-	lineedit_set(&frame.editor, "alloc 1O as x");
-	lineedit_apply(&frame.editor, EDIT_HOME);
-	for (int i = 0; i < 3; i++)
-		lineedit_apply(&frame.editor, EDIT_RIGHT);
+	/* The bar as the line editor hands it over: the text, the cursor three characters in. */
+	frame.state.input = (struct view_input){ "alloc 1O as x", 13, 3 };
 	frame.state.error_column = 7;
 	snprintf(frame.state.message, sizeof frame.state.message, "expected a size");
 	frame.state.message_role = ROLE_ERROR;
@@ -621,7 +616,7 @@ static void long_lines_scroll_to_keep_the_cursor_visible(void **state)
 	char line[200];
 	memset(line, 'n', sizeof line - 1);
 	line[sizeof line - 1] = '\0';
-	lineedit_set(&frame.editor, line);
+	frame.state.input = (struct view_input){ line, strlen(line), strlen(line) };
 	view_render(&frame.screen, session, &frame.state);
 	assert_true(frame.screen.cursor_column < 40);
 	assert_int_equal(frame.screen.cursor_row, 10);
@@ -659,7 +654,7 @@ static void too_small_terminals_get_a_message_and_never_crash(void **state)
 	}
 	/* At the minimum size the screen is still useful: the grid, a summary and the bar. */
 	assert_true(screen_resize(&frame.screen, 40, 12));
-	frame.state = (struct view_state){.input = &frame.editor};
+	frame.state = (struct view_state){.input = { "", 0, 0 }};
 	view_render(&frame.screen, busy, &frame.state);
 	assert_true(find_row(&frame, "0x000") >= 0);
 	struct heap_stats busy_stats;
