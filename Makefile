@@ -10,7 +10,7 @@ CFLAGS     ?= -O2 -g
 WARNINGS = -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wvla -Wundef -Wcast-align -Wpointer-arith
 override CFLAGS   += -std=c11 $(WARNINGS)
-override CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE_EXTENDED -Iinclude -MMD -MP
+override CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE_EXTENDED -MMD -MP
 
 # ncursesw first, plain ncurses as a fallback (nnn's probe).
 CURSES_PC   = $(shell $(PKG_CONFIG) --exists ncursesw && echo ncursesw || echo ncurses)
@@ -19,17 +19,46 @@ CURSES_LIBS   = $(shell $(PKG_CONFIG) --libs $(CURSES_PC) 2>/dev/null || echo -l
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-# Layers: only src/ui*.c may include curses (checked by `make check-layers`).
-UI_SRC   = $(sort $(wildcard src/ui*.c))
-MAIN_SRC = src/main.c
-CORE_SRC = $(filter-out $(UI_SRC) $(MAIN_SRC),$(sort $(wildcard src/*.c)))
-TEST_SRC = $(sort $(wildcard tests/test_*.c))
+# --- layers ------------------------------------------------------------------
+# The architecture, lowest first (README, "Design"): each layer is a folder of
+# src/ and of include/, compiled with the include paths of itself and the
+# layers below only, so an upward #include does not compile; each is a static
+# library, and each unit test (tests/LAYER/test_*.c) links its layer and those
+# below. src/main.c, the program, sits on top of them all.
+#   core   the heap and its allocators, names, text buffers, output files
+#   model  commands, scripts and traces, the session and its history, explanations
+#   view   the logical screen, themes, what each view shows
+#   out    JSON, ANSI, asciicast, snapshots, render, batch
+#   tui    the curses front end and its line editor
+LAYERS    = core model view out tui
+INC_core  = -Iinclude/core
+INC_model = $(INC_core) -Iinclude/model
+INC_view  = $(INC_model) -Iinclude/view
+INC_out   = $(INC_view) -Iinclude/out
+INC_tui   = $(INC_out) -Iinclude/tui
+INC_app   = $(INC_tui)
+# Only the curses front end (and main, which starts it) sees the curses flags.
+LAYER_CFLAGS_tui = $(CURSES_CFLAGS)
+# The layers a layer links, itself first (static libraries: the higher first).
+BELOW_core  = core
+BELOW_model = model $(BELOW_core)
+BELOW_view  = view $(BELOW_model)
+BELOW_out   = out $(BELOW_view)
+BELOW_tui   = tui $(BELOW_out)
 
 BUILD ?= build
-CORE_OBJ  = $(CORE_SRC:src/%.c=$(BUILD)/%.o)
-UI_OBJ    = $(UI_SRC:src/%.c=$(BUILD)/%.o)
-MAIN_OBJ  = $(BUILD)/main.o
-TEST_BINS = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+# $(call OBJ_OF,LAYER,DIR) and $(call LIB_OF,LAYER,DIR): a layer's objects, and
+# the libraries it links, built in DIR ($(BUILD), or bench's and fuzz's own).
+SRC_OF = $(sort $(wildcard src/$(1)/*.c))
+OBJ_OF = $(patsubst src/%.c,$(2)/%.o,$(call SRC_OF,$(1)))
+LIB_OF = $(foreach l,$(BELOW_$(1)),$(2)/lib/libheapviz-$(l).a)
+LIBS   = $(call LIB_OF,tui,$(BUILD))
+MAIN_OBJ = $(BUILD)/main.o
+
+# One test program per tests/LAYER/test_*.c, all in $(BUILD)/tests.
+TEST_LAYER = $(notdir $(patsubst %/,%,$(dir $(1))))
+TEST_SRC   = $(sort $(wildcard $(LAYERS:%=tests/%/test_*.c)))
+TEST_BINS  = $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SRC)))
 # Each fuzz harness (tests/fuzz) is also linked with tests/fuzz/replay.c instead
 # of libFuzzer, so `make check` replays its seeds and findings with any compiler.
 FUZZ_TARGETS = command script session cast output
@@ -41,33 +70,51 @@ FUZZ_LIBS       = $(shell $(PKG_CONFIG) --libs json-c libxml-2.0 2>/dev/null || 
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all run test check unit sanitize e2e clang check-layers deps test-deps install uninstall clean bench fuzz
+.PHONY: all run test check unit sanitize e2e clang check-layers layer-flags deps test-deps install uninstall clean bench fuzz libs
 
 all: heapviz
 
 heapviz: $(BUILD)/heapviz
 	cp $< $@
 
-$(BUILD)/heapviz: $(MAIN_OBJ) $(UI_OBJ) $(CORE_OBJ)
+$(BUILD)/heapviz: $(MAIN_OBJ) $(LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CURSES_LIBS) -lm
 
-# Only the drawing files and main see the curses flags.
-$(UI_OBJ) $(MAIN_OBJ): $(BUILD)/%.o: src/%.c | $(BUILD)
-	$(CC) $(CPPFLAGS) $(CURSES_CFLAGS) $(CFLAGS) -c -o $@ $<
+$(MAIN_OBJ): src/main.c | $(BUILD)
+	$(CC) $(CPPFLAGS) $(INC_app) $(CURSES_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/%.o: src/%.c | $(BUILD)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+libs: $(LIBS)
 
-$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
-	$(CC) $(CPPFLAGS) -Itests $(CMOCKA_CFLAGS) $(CFLAGS) -c -o $@ $<
+# Per layer and build directory: the objects, compiled with the layer's own
+# include paths by COMPILE (the name of a variable: the compiler and its
+# flags), and the layer's library. $(call LAYER_RULES,LAYER,DIR,COMPILE)
+define LAYER_RULES
+$(2)/$(1)/%.o: src/$(1)/%.c | $(2)/$(1)
+	$$($(3)) $$(CPPFLAGS) $$(INC_$(1)) $$(LAYER_CFLAGS_$(1)) -c -o $$@ $$<
+$(2)/lib/libheapviz-$(1).a: $$(call OBJ_OF,$(1),$(2)) | $(2)/lib
+	rm -f $$@
+	$$(AR) rcs $$@ $$^
+$(2)/$(1):
+	mkdir -p $$@
+endef
+COMPILE = $(CC) $(CFLAGS)
+$(foreach l,$(LAYERS),$(eval $(call LAYER_RULES,$(l),$(BUILD),COMPILE)))
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(CORE_OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
+# A test's object goes in $(BUILD)/tests/LAYER, its program in $(BUILD)/tests.
+define TEST_RULES
+$(BUILD)/tests/$(basename $(1)).o: tests/$(1) | $(BUILD)/tests/$(dir $(1))
+	$$(CC) $$(CPPFLAGS) $$(INC_$(call TEST_LAYER,$(1))) -Itests/$(call TEST_LAYER,$(1)) $$(CMOCKA_CFLAGS) $$(CFLAGS) -c -o $$@ $$<
+$(BUILD)/tests/$(basename $(notdir $(1))): $(BUILD)/tests/$(basename $(1)).o $$(call LIB_OF,$(call TEST_LAYER,$(1)),$(BUILD))
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) -lm
+endef
+$(foreach t,$(TEST_SRC:tests/%=%),$(eval $(call TEST_RULES,$(t))))
+$(LAYERS:%=$(BUILD)/tests/%/):
+	mkdir -p $@
 
 $(REPLAY_OBJ): $(BUILD)/tests/%.o: tests/fuzz/%.c | $(BUILD)/tests
-	$(CC) $(CPPFLAGS) $(FUZZ_LIB_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(INC_out) $(FUZZ_LIB_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(REPLAY_BINS): $(BUILD)/tests/replay_%: $(BUILD)/tests/fuzz_%.o $(BUILD)/tests/replay.o $(CORE_OBJ)
+$(REPLAY_BINS): $(BUILD)/tests/replay_%: $(BUILD)/tests/fuzz_%.o $(BUILD)/tests/replay.o $(call LIB_OF,out,$(BUILD))
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(FUZZ_LIBS) -lm
 
 $(BUILD) $(BUILD)/tests:
@@ -107,10 +154,18 @@ sanitize:
 clang:
 	$(MAKE) --no-print-directory BUILD=build/clang CC=clang bins
 
-# The core must never see curses: only src/ui*.c and src/main.c may include it.
+# The layers: tests/layers.sh compiles sources with an upward #include added and
+# expects each to fail (and the same source without it to build). Curses is a
+# system header, reachable from every layer, so for it a grep keeps the rule:
+# only the tui layer and main may mention it.
 check-layers:
-	@bad=$$(grep -l 'curses' $(CORE_SRC) include/*.h 2>/dev/null | grep -v '^include/ui' || true); \
-	if [ -n "$$bad" ]; then echo "layering: curses mentioned outside the drawing files: $$bad"; exit 1; fi
+	@bad=$$(grep -l 'curses' $(foreach l,core model view out,src/$(l)/*.c src/$(l)/*.h include/$(l)/*.h) 2>/dev/null || true); \
+	if [ -n "$$bad" ]; then echo "layering: curses mentioned outside src/tui: $$bad"; exit 1; fi
+	@CC="$(CC)" tests/layers.sh
+
+# For tests/layers.sh: the compile command of LAYER's files (make -s layer-flags LAYER=core).
+layer-flags:
+	@echo $(CPPFLAGS) $(INC_$(LAYER)) $(LAYER_CFLAGS_$(LAYER)) $(CFLAGS)
 
 # apt-get when root, sudo otherwise; a clear message where neither works.
 # `make run` needs only what builds heapviz; `make test` also needs the tools the
@@ -150,7 +205,7 @@ uninstall:
 clean:
 	rm -rf build heapviz
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d $(BUILD)/tests/*/*.d)
 
 # --- bench and fuzz (tests/bench, tests/fuzz) --------------------------------
 # Each builds its own copy of the core objects, with fixed flags, so neither a
@@ -162,19 +217,17 @@ clean:
 # passed on, e.g. BENCH_ARGS="-r 15 freeciv".
 BENCH_DIR   = build/bench
 BENCH_FLAGS = -O2 -g -std=c11 $(WARNINGS)
-BENCH_OBJ   = $(CORE_SRC:src/%.c=$(BENCH_DIR)/%.o)
+BENCH_COMPILE = $(CC) $(BENCH_FLAGS)
+$(foreach l,$(LAYERS),$(eval $(call LAYER_RULES,$(l),$(BENCH_DIR),BENCH_COMPILE)))
 
 bench: $(BENCH_DIR)/bench
 	$(BENCH_DIR)/bench $(BENCH_ARGS)
 
-$(BENCH_DIR)/bench: $(BENCH_DIR)/bench.o $(BENCH_OBJ)
+$(BENCH_DIR)/bench: $(BENCH_DIR)/bench.o $(call LIB_OF,out,$(BENCH_DIR))
 	$(CC) $(BENCH_FLAGS) -o $@ $^ -lm
 
 $(BENCH_DIR)/bench.o: tests/bench/bench.c | $(BENCH_DIR)
-	$(CC) $(CPPFLAGS) $(BENCH_FLAGS) -c -o $@ $<
-
-$(BENCH_OBJ): $(BENCH_DIR)/%.o: src/%.c | $(BENCH_DIR)
-	$(CC) $(CPPFLAGS) $(BENCH_FLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(INC_out) $(BENCH_FLAGS) -c -o $@ $<
 
 # `make fuzz`: libFuzzer harnesses (clang) for the command parser, the script
 # loader, whole sessions, the asciicast/ANSI encoder and the JSON/SVG/text
@@ -193,7 +246,8 @@ FUZZ_PROBE    = mkdir -p $(FUZZ_DIR) && printf 'int LLVMFuzzerTestOneInput(const
                 $(FUZZ_CC) -fsanitize=fuzzer -x c -o $(FUZZ_DIR)/probe - >/dev/null 2>&1
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_FLAGS    = -O1 -g -std=c11 $(WARNINGS) $(FUZZ_SAN)
-FUZZ_OBJ      = $(CORE_SRC:src/%.c=$(FUZZ_DIR)/%.o)
+FUZZ_COMPILE  = $(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link
+$(foreach l,$(LAYERS),$(eval $(call LAYER_RULES,$(l),$(FUZZ_DIR),FUZZ_COMPILE)))
 FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_PACKAGES = clang libclang-rt-dev libjson-c-dev libxml2-dev
 
@@ -213,19 +267,16 @@ fuzz-run: $(FUZZ_BINS)
 	  tests/fuzz/run.sh $(FUZZ_DIR) $$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) || exit 1; \
 	done
 
-$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz_%.o $(FUZZ_OBJ)
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz_%.o $(call LIB_OF,out,$(FUZZ_DIR))
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(FUZZ_LIBS) -lm
 
 # The harness itself is not instrumented for coverage (only sanitized): its
 # checks are not what the fuzzer should learn from, and they cost time.
 $(FUZZ_DIR)/fuzz_%.o: tests/fuzz/fuzz_%.c | $(FUZZ_DIR)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_LIB_CFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(CPPFLAGS) $(INC_out) $(FUZZ_LIB_CFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
 
-$(FUZZ_OBJ): $(FUZZ_DIR)/%.o: src/%.c | $(FUZZ_DIR)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
-
-$(BENCH_DIR) $(FUZZ_DIR):
+$(BENCH_DIR) $(FUZZ_DIR) $(BUILD)/lib $(BENCH_DIR)/lib $(FUZZ_DIR)/lib:
 	mkdir -p $@
 
--include $(wildcard $(BENCH_DIR)/*.d $(FUZZ_DIR)/*.d)
+-include $(wildcard $(BENCH_DIR)/*.d $(BENCH_DIR)/*/*.d $(FUZZ_DIR)/*.d $(FUZZ_DIR)/*/*.d)
 # --- end of bench and fuzz ---------------------------------------------------

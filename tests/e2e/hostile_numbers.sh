@@ -45,7 +45,7 @@ assert got == plain
 PY
 }
 
-# Each number as a size, a count, an address, a byte and a step (tests/test_hostile.c tries every
+# Each number as a size, a count, an address, a byte and a step (tests/model/test_hostile.c tries every
 # place a number goes on the model; here the whole path, file to output, once per kind).
 for number in -1 0 18446744073709551616 1e9 0x 99999999999999999999K 0x10000000000000000 1KK; do
 	for place in "alloc %s" "realloc b %s" "calloc %s 4" "free %s" "fill b %s" "goto %s"; do

@@ -56,7 +56,7 @@ send_keys C-x
 
 # Typed text: C1 and bidi characters typed (as UTF-8) into the bar, then an OSC title change typed
 # raw (tmux sends its bytes as keys). The line editor keeps no control character (it drops C1, see
-# src/lineedit.c), the bidi override is shown escaped, and the OSC changes nothing.
+# src/tui/lineedit.c), the bidi override is shown escaped, and the OSC changes nothing.
 type_text "note T2 ${HOSTILE_C1_UTF8}2J ${HOSTILE_RLO}rtl"
 capture_clean "C1 and bidi characters in the bar"
 send_keys Enter

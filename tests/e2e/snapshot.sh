@@ -43,7 +43,7 @@ svg, txt = sys.argv[1], sys.argv[2]
 root = ET.parse(svg).getroot()
 ns = "{http://www.w3.org/2000/svg}"
 width = float(root.get("width"))
-cell = 9.6            # CELL_WIDTH in src/snapshot.c: one monospace cell
+cell = 9.6            # CELL_WIDTH in src/out/snapshot.c: one monospace cell
 rows = {}
 for text in root.iter(ns + "text"):
     x, y, s = float(text.get("x")), int(text.get("y")), text.text or ""

@@ -86,7 +86,7 @@ struct run {
 };
 
 /*
- * As --record does (src/ui.c, record_frame): a frame of another size than the
+ * As --record does (src/tui/ui.c, record_frame): a frame of another size than the
  * last is an "r" event and then a whole frame; otherwise only what changed.
  */
 static void emit_frame(struct run *run, int cursor_row, int cursor_column)

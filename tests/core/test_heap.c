@@ -4,7 +4,7 @@
 
 #include "heap_testing.h"
 /* One test pokes at the out-of-band index, which only the core's own header describes. */
-#include "../src/heap_internal.h"
+#include "../../src/core/heap_internal.h"
 
 /* Default heap: alignment 8, 8-byte header, 4-byte footer, minimum block 16, block = round8(12 + request). */
 
