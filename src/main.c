@@ -25,7 +25,7 @@ static const char usage_text[] =
 	"usage: heapviz [OPTIONS] [FILE]\n"
 	"A terminal memory-allocator visualizer: watch a simulated heap as you allocate.\n"
 	"\n"
-	"  -p, --policy NAME      first|next|best|worst|buddy (default first)\n"
+	"  -p, --policy NAME      first|next|best|worst|buddy or a prefix (default first)\n"
 	"  -s, --heap-size SIZE   default 1024 (64 B to 16M; a power of two for buddy)\n"
 	"      --align N          4|8|16 (default 8)\n"
 	"      --batch            run FILE (or standard input) without a screen: print one line\n"
@@ -233,12 +233,21 @@ static int parse_options(int argc, char **argv, struct options *options)
 	options->ui.no_color = getenv("NO_COLOR") && getenv("NO_COLOR")[0];
 	options->ui.ascii = !locale_is_utf8();
 	opterr = 0;
+	char candidates[80], could_be[100];
 	int c;
 	while ((c = getopt_long(argc, argv, ":p:s:hV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (!heap_policy_parse(optarg, &options->batch.config.policy))
+			switch (command_match_policy(optarg, strlen(optarg), &options->batch.config.policy, candidates,
+						     sizeof candidates)) {
+			case COMMAND_MATCH_NONE:
 				return usage_error("unknown policy ", optarg, ": use first, next, best, worst or buddy");
+			case COMMAND_MATCH_AMBIGUOUS:
+				snprintf(could_be, sizeof could_be, ": could be %s", candidates);
+				return usage_error("ambiguous policy ", optarg, could_be);
+			case COMMAND_MATCH_ONE:
+				break;
+			}
 			options->policy_given = true;
 			break;
 		case 's':

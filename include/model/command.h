@@ -100,6 +100,15 @@ void command_complete_policy(const char *prefix, void (*visit)(const char *keywo
 /* One-line usage ("alloc SIZE [as NAME]") and a short description, for help; "" for CMD_EMPTY. */
 const char *command_usage(enum command_kind kind);
 const char *command_summary(enum command_kind kind);
+/*
+ * The one parser of policy names, for `policy NAME`, --policy and --compare:
+ * case-insensitive, an exact name wins, otherwise a prefix must pick out one
+ * policy ("fir" is first; "b" could be best or buddy). On COMMAND_MATCH_ONE
+ * *policy is set; on COMMAND_MATCH_AMBIGUOUS candidates holds "best, buddy".
+ */
+enum command_match { COMMAND_MATCH_NONE, COMMAND_MATCH_ONE, COMMAND_MATCH_AMBIGUOUS };
+enum command_match command_match_policy(const char *word, size_t len, enum heap_policy *policy, char *candidates,
+				       size_t size);
 /* Parse a size: decimal or 0x hex with optional K/M suffix (1K = 1024); false on bad syntax or size_t overflow. */
 bool command_parse_size(const char *text, size_t len, size_t *out);
 /* True for a valid identifier of at most COMMAND_NAME_MAX characters. */

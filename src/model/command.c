@@ -619,6 +619,22 @@ static bool parse_fill(struct parser *parser, struct command *command)
 	return fail_token(parser, &token, "bad byte ", ": expected a number 0..255 like 65 or 0x41");
 }
 
+enum command_match command_match_policy(const char *word, size_t len, enum heap_policy *policy, char *candidates,
+				       size_t size)
+{
+	size_t found;
+	uint32_t matched;
+	enum match match = match_keyword(policy_word, POLICY_COUNT, word, len, &found, &matched);
+	if (size > 0)
+		candidates[0] = '\0';
+	if (match == MATCH_ONE)
+		*policy = (enum heap_policy)found;
+	else if (match == MATCH_AMBIGUOUS && size > 0)
+		list_candidates(policy_word, POLICY_COUNT, matched, candidates, size);
+	return match == MATCH_ONE ? COMMAND_MATCH_ONE : match == MATCH_AMBIGUOUS ? COMMAND_MATCH_AMBIGUOUS
+										  : COMMAND_MATCH_NONE;
+}
+
 static bool parse_policy(struct parser *parser, struct command *command)
 {
 	static const char must_be[] = "policy must be first, next, best, worst or buddy";
@@ -626,20 +642,16 @@ static bool parse_policy(struct parser *parser, struct command *command)
 	if (!next_token(parser, &token))
 		return missing(parser, must_be);
 	command->value_column = token.column;
-	size_t found;
-	uint32_t candidates;
-	switch (match_keyword(policy_word, POLICY_COUNT, token.text, token.len, &found, &candidates)) {
-	case MATCH_ONE:
-		command->policy = (enum heap_policy)found;
+	char list[80];
+	switch (command_match_policy(token.text, token.len, &command->policy, list, sizeof list)) {
+	case COMMAND_MATCH_ONE:
 		return expect_end(parser);
-	case MATCH_AMBIGUOUS: {
-		char list[80];
+	case COMMAND_MATCH_AMBIGUOUS: {
 		char quoted[QUOTE_MAX + 8];
-		list_candidates(policy_word, POLICY_COUNT, candidates, list, sizeof list);
 		quote_text(token.text, token.len, quoted, sizeof quoted);
 		return fail(parser, token.column, "ambiguous policy '%s': could be %s", quoted, list);
 	}
-	case MATCH_NONE:
+	case COMMAND_MATCH_NONE:
 		break;
 	}
 	return fail(parser, token.column, "%s", must_be);

@@ -49,7 +49,13 @@ bool compare_parse_policies(const char *text, struct compare_policies *policies,
 		}
 		memcpy(name, word, len);
 		name[len] = '\0';
-		if (!heap_policy_parse(name, &policy)) {
+		char candidates[80];
+		enum command_match match = command_match_policy(name, len, &policy, candidates, sizeof candidates);
+		if (match == COMMAND_MATCH_AMBIGUOUS) {
+			snprintf(error, size, "--compare: ambiguous policy '%s': could be %s", name, candidates);
+			return false;
+		}
+		if (match == COMMAND_MATCH_NONE) {
 			snprintf(error, size, "--compare: unknown policy '%s': use first, next, best, worst or buddy", name);
 			return false;
 		}

@@ -54,6 +54,11 @@ run_case() {
 	expect 2 "--keep-going" "$tag --keep-going without --batch" -- "$bin" --keep-going tests/data/batch_basic.hv
 	expect 2 "policy" "$tag unknown policy" -- "$bin" --batch --policy nosuch tests/data/batch_basic.hv
 	expect 2 "policy" "$tag unknown policy (short)" -- "$bin" --batch -p fastest tests/data/batch_basic.hv
+	# One parser for policy names: --policy takes what `policy NAME` takes (a unique prefix).
+	expect 2 "ambiguous policy 'b': could be best, buddy" "$tag ambiguous policy prefix" -- \
+		"$bin" --batch -p b tests/data/batch_basic.hv
+	expect 0 "" "$tag policy prefix" -- "$bin" --batch --policy WOR tests/data/batch_basic.hv
+	grep -q "worst fit" "$work/out" || fail "$tag --policy WOR: the report does not say worst fit: $(head -2 "$work/out")"
 	expect 2 "alignment" "$tag bad alignment" -- "$bin" --batch --align 3 tests/data/batch_basic.hv
 	expect 2 "size" "$tag bad heap size" -- "$bin" --batch -s lots tests/data/batch_basic.hv
 	expect 2 "" "$tag heap too small" -- "$bin" --batch -s 32 tests/data/batch_basic.hv

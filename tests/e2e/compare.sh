@@ -130,6 +130,13 @@ expect_usage() {
 expect_usage "needs at least 2 policies" --batch --compare first "$HOLES"
 expect_usage "unknown policy 'bogus'" --batch --compare first,bogus "$HOLES"
 expect_usage "first is named twice" --batch --compare first,first "$HOLES"
+expect_usage "ambiguous policy 'b': could be best, buddy" --batch --compare first,b "$HOLES"
+# The same parser as `policy NAME`: unique prefixes name policies, and a prefix that repeats one is a repeat.
+expect_usage "first is named twice" --batch --compare fi,FIRST "$HOLES"
+"$HEAPVIZ" --batch --compare fir,wo "$HOLES" >"$E2E_DIR/out" 2>"$E2E_DIR/err" ||
+	fail "--compare fir,wo: exit $?: $(cat "$E2E_DIR/err")"
+grep -q "first fit" "$E2E_DIR/out" && grep -q "worst fit" "$E2E_DIR/out" ||
+	fail "--compare fir,wo does not compare first fit with worst fit: $(head -3 "$E2E_DIR/out")"
 expect_usage "--compare with buddy: buddy needs a power-of-two heap size" --batch --compare first,buddy -s 1000 "$HOLES"
 expect_usage "--policy and --compare do not go together" --batch -p best --compare first,buddy "$HOLES"
 expect_usage "option '--compare' needs an argument" --batch --compare
