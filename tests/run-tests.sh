@@ -57,7 +57,8 @@ replay() {
 	local program=$1 target=${1##*/replay_} log=$logs/replay.log
 	local paths=("tests/fuzz/corpus/$target")
 	[ -d "tests/fuzz/findings/$target" ] && paths+=("tests/fuzz/findings/$target")
-	ASAN_OPTIONS=detect_leaks=1 "$program" "${paths[@]}" >"$log" 2>&1
+	# A replay checks every output of every input (fuzz_output samples the snapshots while fuzzing).
+	HEAPVIZ_FUZZ_ALL_SNAPSHOTS=1 ASAN_OPTIONS=detect_leaks=1 "$program" "${paths[@]}" >"$log" 2>&1
 	local status=$?
 	[ $status -eq 0 ] && tail -n 1 "$log" || tail -n 40 "$log"
 	return $status
