@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "fuzz_input.h"
 #include "fuzz_json.h"
 #include "fuzz_text.h"
 #include "heap.h"
@@ -317,26 +318,15 @@ static bool checks_snapshots(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const unsigned alignments[] = { 8, 4, 16 };
 	if (size == 0)
 		return 0;
-	struct heap_config config = {
-		(size_t)256 << (data[0] / POLICY_COUNT % 2),
-		(enum heap_policy)(data[0] % POLICY_COUNT),
-		alignments[data[0] / 20 % 3],
-	};
+	struct heap_config config = fuzz_heap_config(data[0], 2);
 	struct session *session = session_create(&config, NULL);
 	if (session == NULL)
 		abort();  /* every config above is allowed */
 	char line[LINE_MAX_BYTES + 1];
-	size_t pos = 1;
-	for (size_t lines = 0; pos < size && lines < LINES_MAX; lines++) {
-		const uint8_t *end = memchr(data + pos, '\n', size - pos);
-		size_t len = end ? (size_t)(end - (data + pos)) : size - pos;
-		size_t copy = len < LINE_MAX_BYTES ? len : LINE_MAX_BYTES;
-		memcpy(line, data + pos, copy);
-		line[copy] = '\0';
-		pos += len + 1;
+	struct fuzz_lines lines = fuzz_lines_of(data, size, LINES_MAX);
+	while (fuzz_next_line(&lines, line, LINE_MAX_BYTES)) {
 		if (too_slow(line))
 			continue;
 		struct session_report report;
