@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ui_paste.h"
 #include "ui_signal.h"
 
 /* Non-NULL while curses owns the terminal. */
@@ -25,20 +26,6 @@ static bool atexit_registered;
 /* Polls in a row where input was ready but nothing could be read: the tty is gone. */
 static int dead_reads;
 
-/*
- * Bracketed paste: the terminal wraps a paste in two sequences, which become
- * these key codes (chosen among those curses leaves unbound), so a paste is
- * taken as text and never runs a line. paste_on/paste_off are the terminal's
- * own strings to switch the mode (terminfo's BE/BD), NULL when it has none.
- */
-static int paste_begin_code, paste_end_code;
-static const char *paste_on, *paste_off;
-static bool in_paste;
-static char paste_carry[16];      /* the start of a character or closing sequence cut off by the last read */
-static const char *paste_end_sequence = "\033[201~";
-static size_t paste_carry_len;
-static long long paste_heard_ms;  /* when the paste last sent something */
-#define PASTE_SILENCE_MS 1000      /* a paste quiet this long has lost its end: close it */
 static bool mouse_on;
 
 /*
@@ -110,7 +97,7 @@ static bool no_color_requested(const struct ui_options *options)
 }
 
 /* A terminfo string capability, or NULL when the terminal has none. */
-static const char *capability(const char *name)
+const char *ui_term_capability(const char *name)
 {
 	char copy[16];
 	const char *value;
@@ -143,75 +130,16 @@ static void prepare_restore(void)
 
 	append(bytes, sizeof bytes, &used, "\030");
 	if (mouse_on) {
-		const char *xterm_mouse = capability("XM");
+		const char *xterm_mouse = ui_term_capability("XM");
 
 		append(bytes, sizeof bytes, &used, xterm_mouse ? tiparm(xterm_mouse, 0) : "\033[?1000l");
 	}
-	if (paste_on)
-		append(bytes, sizeof bytes, &used, paste_off);
-	append(bytes, sizeof bytes, &used, capability("sgr0"));
-	append(bytes, sizeof bytes, &used, capability("cnorm"));
-	append(bytes, sizeof bytes, &used, capability("rmcup"));
-	append(bytes, sizeof bytes, &used, capability("rmkx"));
+	append(bytes, sizeof bytes, &used, ui_paste_off_sequence());
+	append(bytes, sizeof bytes, &used, ui_term_capability("sgr0"));
+	append(bytes, sizeof bytes, &used, ui_term_capability("cnorm"));
+	append(bytes, sizeof bytes, &used, ui_term_capability("rmcup"));
+	append(bytes, sizeof bytes, &used, ui_term_capability("rmkx"));
 	ui_signal_set_restore(bytes, used);
-}
-
-/* A key code curses has not bound, for a sequence of our own. */
-static int unbound_code(int from)
-{
-	for (int code = from; code < from + 200; code++) {
-		char *bound = keybound(code, 0);  /* a copy the caller frees */
-
-		if (!bound)
-			return code;
-		free(bound);
-	}
-	return 0;
-}
-
-/* Whether the terminal brackets pastes, and how to ask it to (terminfo's BE/BD). */
-static void find_bracketed_paste(void)
-{
-	paste_on = capability("BE");
-	paste_off = capability("BD");
-	in_paste = false;
-	if (!paste_on || !paste_off)
-		paste_on = paste_off = NULL;
-}
-
-/* The sequences around a paste (PS/PE, or xterm's) as two keys of our own; after keypad() set up the rest. */
-static void bind_paste_keys(void)
-{
-	const char *begin = capability("PS"), *end = capability("PE");
-
-	if (!paste_on)
-		return;
-	paste_begin_code = unbound_code(KEY_MAX + 64);
-	define_key(begin ? begin : "\033[200~", paste_begin_code);
-	paste_end_code = unbound_code(paste_begin_code + 1);
-	paste_end_sequence = end && strlen(end) < sizeof paste_carry ? end : "\033[201~";
-	define_key(paste_end_sequence, paste_end_code);
-	if (!paste_begin_code || !paste_end_code)
-		paste_on = paste_off = NULL;
-}
-
-/* Switch bracketed paste on or off: a mode of its own, so the order against curses' output does not matter. */
-static void bracketed_paste(bool on)
-{
-	const char *sequence = on ? paste_on : paste_off;
-	size_t left = sequence ? strlen(sequence) : 0;
-
-	fflush(stdout);
-	while (left > 0) {
-		ssize_t done = write(STDOUT_FILENO, sequence, left);
-
-		if (done < 0 && errno == EINTR)
-			continue;
-		if (done <= 0)
-			return;
-		sequence += done;
-		left -= (size_t)done;
-	}
 }
 
 bool ui_term_open(const struct ui_options *options, struct ui_term_caps *caps, char *reason, size_t size)
@@ -231,7 +159,7 @@ bool ui_term_open(const struct ui_options *options, struct ui_term_caps *caps, c
 	}
 	dead_reads = 0;
 	mouse_on = false;
-	paste_on = paste_off = NULL;
+	ui_paste_forget();
 	/* In the background: wait for `fg` before touching the terminal (ui_signal.c, steps 1 and 2). */
 	ui_signal_wait_for_foreground_at_start();
 	ui_signal_take();
@@ -252,7 +180,7 @@ bool ui_term_open(const struct ui_options *options, struct ui_term_caps *caps, c
 	 * otherwise leave it on (switching off one never on does no harm).
 	 * newterm's own output is still in curses' buffer here.
 	 */
-	find_bracketed_paste();
+	ui_paste_find();
 	mouse_on = !options->no_mouse;
 	prepare_restore();
 	if (!can_address_cursor()) {
@@ -273,7 +201,7 @@ bool ui_term_open(const struct ui_options *options, struct ui_term_caps *caps, c
 	leaveok(stdscr, FALSE);
 	free_bound_keys();
 	define_common_keys();
-	bind_paste_keys();
+	ui_paste_bind_keys();
 
 	caps->monochrome = true;
 	if (!no_color_requested(options) && has_colors() && start_color() == OK && COLORS >= 8 && COLOR_PAIRS >= 8) {
@@ -289,7 +217,7 @@ bool ui_term_open(const struct ui_options *options, struct ui_term_caps *caps, c
 		caps->mouse = mousemask(wanted, NULL) != 0;
 		mouse_on = caps->mouse;
 	}
-	bracketed_paste(true);
+	ui_paste_mode(true);
 	prepare_restore();
 	ui_signal_screen_up();
 	return true;
@@ -301,7 +229,7 @@ void ui_term_close(void)
 		return;
 	/* In the background the terminal is the shell's (it put its modes back): touching it would stop us. */
 	if (!isendwin() && ui_signal_in_foreground()) {
-		bracketed_paste(false);
+		ui_paste_mode(false);
 		curs_set(1);
 		endwin();
 	}
@@ -346,7 +274,7 @@ static void take_terminal_again(void)
 {
 	ui_signal_screen_taking();
 	reset_prog_mode();
-	bracketed_paste(true);
+	ui_paste_mode(true);
 	follow_terminal_size();
 	clearok(curscr, TRUE);
 	prepare_restore();
@@ -358,7 +286,7 @@ void ui_term_suspend(void)
 	if (!term_screen || isendwin())
 		return;
 	if (ui_signal_in_foreground()) {  /* else the terminal is not ours to give back (ui_term_close) */
-		bracketed_paste(false);
+		ui_paste_mode(false);
 		endwin();
 		fflush(stdout);
 	}
@@ -441,113 +369,6 @@ static bool input_at_end(void)
 	       pending == 0;
 }
 
-static long long monotonic_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
-/* Mark key as part of a bracketed paste, or as one of its two bracketing sequences. */
-static void follow_paste(struct ui_key *key)
-{
-	if (paste_on && key->function && (int)key->code == paste_begin_code) {
-		in_paste = true;
-		paste_carry_len = 0;
-		paste_heard_ms = monotonic_ms();
-		key->unknown = true;  /* the paste's characters come next, marked pasted */
-		return;
-	}
-	if (paste_on && key->function && (int)key->code == paste_end_code) {
-		in_paste = false;
-		key->paste_end = true;
-		return;
-	}
-	key->pasted = in_paste;
-}
-
-/* Bytes at the end of text[0..len) that begin a UTF-8 character not yet complete. */
-static size_t incomplete_tail(const char *text, size_t len)
-{
-	for (size_t back = 1; back <= 3 && back <= len; back++) {
-		unsigned char byte = (unsigned char)text[len - back];
-
-		if ((byte & 0xC0) == 0x80)
-			continue;  /* a continuation: look further back for the lead */
-		size_t need = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
-		return need > back ? back : 0;
-	}
-	return 0;
-}
-
-/*
- * The body of a bracketed paste, read straight from the terminal up to
- * UI_PASTE_CHUNK bytes at a time instead of a system call and a curses lookup
- * per byte: a megabyte takes milliseconds, not seconds. The closing sequence
- * is found here (curses would not decode bytes given back to it: ungetch makes
- * them finished keys); an Esc that does not open it is pasted text, dropped
- * and counted as a control byte by the line editor. A closing sequence or a
- * character cut by the end of a read is carried to the next. Bytes read past
- * the closing sequence (keys typed at once after the paste) go back to curses
- * as typed characters; an escape sequence among them is lost.
- */
-static bool read_paste(struct ui_key *key, int timeout_ms)
-{
-	struct pollfd input = { .fd = STDIN_FILENO, .events = POLLIN, .revents = 0 };
-	char chunk[UI_PASTE_CHUNK];
-	size_t end_len = strlen(paste_end_sequence), len, text_len, at;
-	ssize_t got;
-
-	if (poll(&input, 1, timeout_ms > UI_SIGNAL_CHECK_MS ? UI_SIGNAL_CHECK_MS : timeout_ms) <= 0) {
-		if (monotonic_ms() - paste_heard_ms < PASTE_SILENCE_MS)
-			return false;
-		in_paste = false;  /* its end never came: close it rather than swallow every key after it */
-		key->paste_end = true;
-		return true;
-	}
-	memcpy(chunk, paste_carry, paste_carry_len);
-	got = read(STDIN_FILENO, chunk + paste_carry_len, sizeof chunk - paste_carry_len);
-	if (got <= 0) {
-		if (got == 0 || (errno != EINTR && errno != EAGAIN))
-			dead_reads++;
-		return false;
-	}
-	dead_reads = 0;
-	paste_heard_ms = monotonic_ms();
-	len = paste_carry_len + (size_t)got;
-	paste_carry_len = 0;
-	key->pasted = true;
-	for (at = 0; at < len; at++) {
-		const char *rest = chunk + at;
-		size_t left = len - at;
-
-		if (*rest != paste_end_sequence[0])
-			continue;
-		if (left >= end_len && memcmp(rest, paste_end_sequence, end_len) == 0) {
-			for (size_t i = len; i > at + end_len; i--)
-				ungetch((unsigned char)chunk[i - 1]);
-			in_paste = false;
-			key->paste_end = true;
-			break;
-		}
-		if (left < end_len && memcmp(rest, paste_end_sequence, left) == 0) {
-			memcpy(paste_carry, rest, left);  /* perhaps the closing sequence, cut */
-			paste_carry_len = left;
-			break;
-		}
-	}
-	text_len = at;
-	if (!key->paste_end && paste_carry_len == 0) {
-		paste_carry_len = incomplete_tail(chunk, text_len);
-		text_len -= paste_carry_len;
-		memcpy(paste_carry, chunk + text_len, paste_carry_len);
-	}
-	memcpy(key->text, chunk, text_len);
-	key->text_len = text_len;
-	return true;
-}
-
 bool ui_term_read(struct ui_key *key, int timeout_ms)
 {
 	struct pollfd input[2] = {
@@ -560,8 +381,8 @@ bool ui_term_read(struct ui_key *key, int timeout_ms)
 	memset(key, 0, sizeof *key);
 	if (ui_signal_pending())
 		return false;  /* a signal first: even in the middle of a long paste */
-	if (in_paste)
-		return read_paste(key, timeout_ms);
+	if (ui_paste_active())
+		return ui_paste_read(key, timeout_ms, &dead_reads);
 	/* ncurses may hold bytes it read ahead (an Esc then a letter): ask it before waiting. */
 	nodelay(stdscr, TRUE);
 	got = wget_wch(stdscr, &code);
@@ -575,11 +396,8 @@ bool ui_term_read(struct ui_key *key, int timeout_ms)
 		}
 		if (ready <= 0) {
 			/* A paste whose end never came (a lost sequence): end it rather than swallow every key after it. */
-			if (ready == 0 && in_paste && monotonic_ms() - paste_heard_ms >= PASTE_SILENCE_MS) {
-				in_paste = false;
-				key->paste_end = true;
+			if (ready == 0 && ui_paste_lost(key))
 				return true;
-			}
 			return false;  /* timeout, or a signal (EINTR) for the loop to look at */
 		}
 		got = wget_wch(stdscr, &code);
@@ -603,7 +421,7 @@ bool ui_term_read(struct ui_key *key, int timeout_ms)
 		read_mouse(key);
 	else if (!key->function && code == 0x1b)
 		read_after_escape(key);
-	follow_paste(key);
+	ui_paste_follow(key);
 	return true;
 }
 

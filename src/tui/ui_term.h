@@ -74,4 +74,7 @@ void ui_painter_destroy(struct ui_painter *painter);
 void ui_painter_show(struct ui_painter *painter, const struct screen *screen,
 		     int cursor_row, int cursor_column, bool full);
 
+/* A terminfo string capability of the terminal, or NULL when it has none. */
+const char *ui_term_capability(const char *name);
+
 #endif
