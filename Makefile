@@ -164,13 +164,21 @@ BENCH_DIR   = build/bench
 BENCH_FLAGS = -O2 -g -std=c11 $(WARNINGS)
 BENCH_OBJ   = $(CORE_SRC:src/%.c=$(BENCH_DIR)/%.o)
 
-bench: $(BENCH_DIR)/bench
+bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_heap
 	$(BENCH_DIR)/bench $(BENCH_ARGS)
+	$(BENCH_DIR)/bench_heap
 
 $(BENCH_DIR)/bench: $(BENCH_DIR)/bench.o $(BENCH_OBJ)
 	$(CC) $(BENCH_FLAGS) -o $@ $^ -lm
 
 $(BENCH_DIR)/bench.o: tests/bench/bench.c | $(BENCH_DIR)
+	$(CC) $(CPPFLAGS) $(BENCH_FLAGS) -c -o $@ $<
+
+# Checkpoint costs of the copy-on-write heap (tests/bench/bench_heap.c).
+$(BENCH_DIR)/bench_heap: $(BENCH_DIR)/bench_heap.o $(BENCH_OBJ)
+	$(CC) $(BENCH_FLAGS) -o $@ $^ -lm
+
+$(BENCH_DIR)/bench_heap.o: tests/bench/bench_heap.c | $(BENCH_DIR)
 	$(CC) $(CPPFLAGS) $(BENCH_FLAGS) -c -o $@ $<
 
 $(BENCH_OBJ): $(BENCH_DIR)/%.o: src/%.c | $(BENCH_DIR)

@@ -36,7 +36,6 @@ struct pages {
 	struct pages_node *root;   /* the snapshot; NULL when every byte is zero */
 	uint8_t *data;             /* the working copy, or NULL */
 	uint64_t *dirty;           /* with data: pages whose working copy may differ from the tree */
-	size_t dirty_count;        /* set bits in dirty (an upper bound on pages to publish) */
 };
 
 /* size zero bytes, with a working copy; false on host OOM (then nothing is held). */
@@ -50,8 +49,30 @@ bool pages_copy_into(struct pages *dst, struct pages *src);
 bool pages_equal(const struct pages *a, const struct pages *b);
 /* The working copy, made from the tree when there is none yet; NULL on host OOM. */
 uint8_t *pages_data(struct pages *pages);
-/* Note that [start, end) of the working copy is about to change (or has). */
-void pages_touch(struct pages *pages, size_t start, size_t end);
+/* Note that [start, end) of the working copy is about to change (or has); pages_touch is the inline fast path. */
+void pages_touch_range(struct pages *pages, size_t start, size_t end);
+
+/* A store of at most 8 bytes at an 8-aligned offset: one page, no range to split. */
+static inline void pages_touch_word(struct pages *pages, size_t offset)
+{
+	size_t page = offset / PAGES_PAGE_SIZE;
+
+	pages->dirty[page / 64] |= (uint64_t)1 << (page % 64);
+}
+
+/* Every store the allocator makes comes through here, so marking one page is a shift and an or. */
+static inline void pages_touch(struct pages *pages, size_t start, size_t end)
+{
+	size_t page = start / PAGES_PAGE_SIZE;
+
+	if (end <= start || pages->dirty == NULL)
+		return;
+	if ((end - 1) / PAGES_PAGE_SIZE == page)
+		pages->dirty[page / 64] |= (uint64_t)1 << (page % 64);
+	else
+		pages_touch_range(pages, start, end);
+}
+
 /* Copy the changed pages into the tree (a page whose bytes did not change keeps its old page); false on host OOM. */
 bool pages_publish(struct pages *pages);
 /* Host bytes that releasing these pages would give back: the working copy and every node no one else shares. */

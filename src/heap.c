@@ -110,7 +110,7 @@ const char *heap_config_problem(const struct heap_config *config)
 
 /* --- storage: the bytes and the index in copy-on-write pages --------------- */
 
-bool heap_ready(const struct heap *heap)
+bool heap_materialize(const struct heap *heap)
 {
 	struct heap *mutable = (struct heap *)heap; /* heaps are always malloc'd, never const objects */
 	uint8_t *bytes, *index;
@@ -155,6 +155,8 @@ enum heap_status heap_create(const struct heap_config *config, struct heap **out
 	heap->policy = config->policy;
 	heap->alignment = config->alignment;
 	heap->size = config->size;
+	heap->footer_size = heap->ops->boundary_tags ? FIT_FOOTER_SIZE : 0;
+	heap->min_block = heap->ops->min_block(heap);
 	storage_attach(heap);
 	if (heap->ops->create != NULL)
 		heap->ops->create(heap);
@@ -184,6 +186,7 @@ struct heap *heap_clone(const struct heap *heap)
 	if (copy == NULL)
 		return NULL;
 	*copy = *heap;
+	index_settle(source);
 	if (!pages_clone(&copy->data, &source->data)) {
 		free(copy);
 		return NULL;
@@ -223,6 +226,8 @@ enum heap_status heap_copy_into(struct heap *dst, const struct heap *src)
 		free(copy);
 		return HEAP_OK;
 	}
+	index_settle(source);
+	index_settle(dst);
 	if (!pages_publish(&source->data) || !pages_publish(&source->index))
 		return HEAP_ERR_HOST_MEMORY;
 	data = dst->data;

@@ -20,28 +20,62 @@ void index_attach(struct heap *heap, uint8_t *index)
 	heap->leaves = tree_leaves(heap->size);
 }
 
-static void index_touch(struct heap *heap, const void *at, size_t len)
-{
-	size_t offset = (size_t)((const uint8_t *)at - (const uint8_t *)heap->starts);
-
-	pages_touch(&heap->index, offset, offset + len);
-}
-
-static void bitmap_set(struct heap *heap, uint64_t *bitmap, size_t unit, bool on)
+static inline void bitmap_set(struct heap *heap, uint64_t *bitmap, size_t unit, bool on)
 {
 	uint64_t bit = (uint64_t)1 << (unit % 64);
+	size_t word = (size_t)(bitmap - heap->starts) + unit / 64;
 
-	index_touch(heap, &bitmap[unit / 64], sizeof *bitmap);
+	pages_touch_word(&heap->index, word * sizeof *bitmap);
 	if (on)
 		bitmap[unit / 64] |= bit;
 	else
 		bitmap[unit / 64] &= ~bit;
 }
 
-static void tree_store(struct heap *heap, size_t node, uint32_t value)
+/* Byte offset of tree node n in the index. */
+static size_t tree_offset(const struct heap *heap, size_t node)
 {
-	index_touch(heap, &heap->free_max[node], sizeof *heap->free_max);
-	heap->free_max[node] = value;
+	return 2 * starts_words(heap->size) * sizeof(uint64_t) + node * sizeof(uint32_t);
+}
+
+/*
+ * A store into the tree marks only the leaf's page: every stored node lies on
+ * the path from a stored leaf to the root, so index_settle, run before the
+ * pages are shared or restored, marks the ancestors' pages from the leaves'
+ * (one range per level per changed page, not a mark per node per store).
+ */
+static inline void tree_touch_leaf(struct heap *heap, size_t leaf)
+{
+	pages_touch_word(&heap->index, tree_offset(heap, leaf) & ~(size_t)7);
+}
+
+void index_settle(struct heap *heap)
+{
+	struct pages *index = &heap->index;
+	size_t base = tree_offset(heap, 0), nodes = 2 * heap->leaves;
+
+	if (index->dirty == NULL)
+		return;
+	for (size_t word = 0; word < (index->count + 63) / 64; word++) {
+		for (uint64_t bits = index->dirty[word]; bits != 0; bits &= bits - 1) {
+			size_t lo = (word * 64 + lowest_bit(bits)) * PAGES_PAGE_SIZE;
+			size_t hi = lo + PAGES_PAGE_SIZE < index->size ? lo + PAGES_PAGE_SIZE : index->size;
+			size_t first, last;
+
+			if (hi <= base)
+				continue; /* bitmaps only */
+			first = lo > base ? (lo - base) / sizeof(uint32_t) : 0;
+			last = (hi - base + sizeof(uint32_t) - 1) / sizeof(uint32_t);
+			if (last > nodes)
+				last = nodes;
+			/* Parents of nodes [first, last) are [first / 2, (last - 1) / 2 + 1); from node 1 they are in range already. */
+			while (first > 1 && first < last) {
+				first /= 2;
+				last = (last - 1) / 2 + 1;
+				pages_touch(index, tree_offset(heap, first), tree_offset(heap, last));
+			}
+		}
+	}
 }
 
 bool block_containing(const struct heap *heap, size_t address, size_t *block)
@@ -78,8 +112,12 @@ size_t free_word_max(const struct heap *heap, size_t word)
 /* A free block of this size now starts in word: raise the leaf and its ancestors. */
 static void free_max_raise(struct heap *heap, size_t word, size_t size)
 {
-	for (size_t node = heap->leaves + word; node >= 1 && heap->free_max[node] < size; node >>= 1)
-		tree_store(heap, node, (uint32_t)size);
+	size_t node = heap->leaves + word;
+
+	for (; node >= 1 && heap->free_max[node] < size; node >>= 1)
+		heap->free_max[node] = (uint32_t)size;
+	if (node != heap->leaves + word)
+		tree_touch_leaf(heap, heap->leaves + word);
 }
 
 /* A free block left word: find the leaf again and mend the ancestors that change. */
@@ -87,15 +125,16 @@ static void free_max_refresh(struct heap *heap, size_t word)
 {
 	size_t node = heap->leaves + word;
 
-	tree_store(heap, node, (uint32_t)free_word_max(heap, word));
+	heap->free_max[node] = (uint32_t)free_word_max(heap, word);
 	for (node >>= 1; node >= 1; node >>= 1) {
 		uint32_t left = heap->free_max[2 * node], right = heap->free_max[2 * node + 1];
 		uint32_t larger = left > right ? left : right;
 
 		if (heap->free_max[node] == larger)
 			break;
-		tree_store(heap, node, larger);
+		heap->free_max[node] = larger;
 	}
+	tree_touch_leaf(heap, heap->leaves + word);
 }
 
 size_t free_word_at_least(const struct heap *heap, size_t word, size_t need)

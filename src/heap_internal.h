@@ -32,6 +32,8 @@ enum { HEAP_ORDERS = 32 };
  */
 struct heap {
 	const struct allocator_ops *ops;
+	size_t footer_size;      /* from ops and the alignment, kept here because every block step reads them */
+	size_t min_block;
 	enum heap_policy policy;
 	unsigned alignment;
 	size_t size;
@@ -74,7 +76,12 @@ struct heap {
 };
 
 /* Make the working copies (a clone has none until used); false on host OOM. Logically const: the bytes do not change. */
-bool heap_ready(const struct heap *heap);
+bool heap_materialize(const struct heap *heap);
+
+static inline bool heap_ready(const struct heap *heap)
+{
+	return heap->bytes != NULL || heap_materialize(heap);
+}
 
 /* Header word 0 holds the block size with the allocated flag in bit 0. */
 enum block_word_bits { BLOCK_ALLOCATED_FLAG = 1, BLOCK_FLAG_MASK = 3 };
@@ -113,13 +120,13 @@ static inline size_t block_header_size(const struct heap *heap)
 /* Fit blocks carry a boundary tag at their end; buddy blocks find their buddy by arithmetic instead. */
 static inline size_t block_footer_size(const struct heap *heap)
 {
-	return heap->ops->boundary_tags ? FIT_FOOTER_SIZE : 0;
+	return heap->footer_size;
 }
 
 /* The smallest block the allocator makes. */
 static inline size_t block_min_size(const struct heap *heap)
 {
-	return heap->ops->min_block(heap);
+	return heap->min_block;
 }
 
 /* Where fit blocks may end: the heap size rounded down to the alignment. */
@@ -231,6 +238,8 @@ static inline bool block_starts_at(const struct heap *heap, size_t offset)
 
 /* Point starts, free_starts and free_max into the index's working copy (NULL: none yet). */
 void index_attach(struct heap *heap, uint8_t *index);
+/* Before the index pages are published or restored: mark the tree pages above the changed leaves. */
+void index_settle(struct heap *heap);
 /* A block was placed / forgotten: set or clear its bits, the free-size tree and the per-order count. */
 void index_add(struct heap *heap, size_t block, size_t size, bool used);
 void index_remove(struct heap *heap, size_t block, size_t size, bool used);

@@ -171,7 +171,7 @@ static bool all_zero(const uint8_t *bytes, size_t len)
 
 bool pages_publish(struct pages *pages)
 {
-	if (pages->dirty_count == 0)
+	if (pages->dirty == NULL)
 		return true;
 	for (size_t word = 0; word < dirty_words(pages); word++) {
 		while (pages->dirty[word] != 0) {
@@ -196,7 +196,6 @@ bool pages_publish(struct pages *pages)
 				}
 			}
 			pages->dirty[word] &= pages->dirty[word] - 1;
-			pages->dirty_count--;
 		}
 	}
 	return true;
@@ -257,7 +256,6 @@ bool pages_copy_into(struct pages *dst, struct pages *src)
 			}
 			dst->dirty[word] = 0;
 		}
-		dst->dirty_count = 0;
 		copy_differing(dst->data, dst, dst->root, src->root, dst->depth, 0);
 	}
 	if (src->root != NULL)
@@ -333,18 +331,12 @@ uint8_t *pages_data(struct pages *pages)
 	return pages->data;
 }
 
-void pages_touch(struct pages *pages, size_t start, size_t end)
+void pages_touch_range(struct pages *pages, size_t start, size_t end)
 {
 	if (end <= start || pages->dirty == NULL)
 		return;
-	for (size_t page = start / PAGES_PAGE_SIZE; page <= (end - 1) / PAGES_PAGE_SIZE; page++) {
-		uint64_t bit = (uint64_t)1 << (page % 64);
-
-		if ((pages->dirty[page / 64] & bit) == 0) {
-			pages->dirty[page / 64] |= bit;
-			pages->dirty_count++;
-		}
-	}
+	for (size_t page = start / PAGES_PAGE_SIZE; page <= (end - 1) / PAGES_PAGE_SIZE; page++)
+		pages->dirty[page / 64] |= (uint64_t)1 << (page % 64);
 }
 
 static size_t working_bytes(const struct pages *pages)
