@@ -146,6 +146,12 @@ size_t heap_unshared_bytes(const struct heap *heap);
  * In proportion to the pages that differ, not to the heap size.
  */
 size_t heap_bytes_not_shared_with(const struct heap *heap, const struct heap *base);
+/*
+ * Bytes in the pages heap changed since it was last cloned or copied from
+ * (a multiple of 4 KiB, an upper bound): what the next checkpoint of it
+ * would cost at most, so a session can place checkpoints by work done.
+ */
+size_t heap_changed_bytes(const struct heap *heap);
 /* As heap_equal, but ignoring failed_allocs: all that a refused request may change. */
 bool heap_equal_except_failures(const struct heap *a, const struct heap *b);
 

@@ -339,6 +339,18 @@ void pages_touch_range(struct pages *pages, size_t start, size_t end)
 		pages->dirty[page / 64] |= (uint64_t)1 << (page % 64);
 }
 
+size_t pages_changed_bytes(const struct pages *pages)
+{
+	size_t count = 0;
+
+	if (pages->dirty == NULL)
+		return 0;
+	for (size_t word = 0; word < dirty_words(pages); word++)
+		for (uint64_t bits = pages->dirty[word]; bits != 0; bits &= bits - 1)
+			count++;
+	return count * PAGES_PAGE_SIZE;
+}
+
 static size_t working_bytes(const struct pages *pages)
 {
 	return pages->data != NULL ? pages->size + dirty_words(pages) * sizeof *pages->dirty : 0;

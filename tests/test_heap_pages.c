@@ -239,11 +239,14 @@ static size_t checkpoint_cost_after_touching(size_t heap_size_bytes, size_t page
 	assert_non_null(first);
 	/* A checkpoint of an unchanged heap shares everything: only its struct is its own. */
 	assert_true(heap_unshared_bytes(first) < 1024);
+	assert_int_equal(heap_changed_bytes(heap), 0);
 	for (size_t i = 0; i < pages; i++) {
 		uint8_t byte = (uint8_t)(i + 1);
 
 		assert_int_equal(heap_write(heap, block, i * 4096 * 3 + 100, &byte, 1), HEAP_OK);
 	}
+	/* Each write is in a page of its own (the block starts below 4 KiB, the writes 12 KiB apart). */
+	assert_int_equal(heap_changed_bytes(heap), pages * 4096);
 	second = heap_clone(heap);
 	assert_non_null(second);
 	cost = heap_bytes_not_shared_with(second, first);
