@@ -86,21 +86,26 @@ size_t view_hex_rows(const struct heap *heap, int width);
 /* Bytes per hex view row on a terminal width columns wide. */
 size_t view_hex_bytes_per_row(int width);
 
-/* The status line while moving through a timeline: "step N / M: explanation". */
+/* The status line while moving through a timeline: "step N / M: explanation" (several lanes: each one's outcome). */
 void view_timeline_message(const struct session *session, struct view_state *state);
 
-/* Compose a whole frame (screen already sized to the terminal); sets screen->cursor_* to the bar's cursor. */
+/*
+ * Compose a whole frame (screen already sized to the terminal); sets
+ * screen->cursor_* to the bar's cursor. Any number of lanes: one lane is
+ * the grid and panel of its heap, several the compare layout.
+ */
 void view_render(struct screen *screen, const struct session *session, const struct view_state *state);
+/* The frame of the lane session reads (grid or hex view, panel), whatever the number of lanes. */
+void view_render_lane(struct screen *screen, const struct session *session, const struct view_state *state);
 
 /*
- * The compare view (--compare): one grid per policy stacked, each with its
- * key statistics beside it, and whether the current step's outcomes differ.
- * The title, message line, command bar and hints are as in view_render.
+ * The layout of several lanes (--compare): one grid per policy stacked, each
+ * with its key statistics beside it, and whether the current step's outcomes
+ * differ. The title, message line, command bar and hints are as in view_render.
  */
-struct compare;
-void view_compare_render(struct screen *screen, const struct compare *compare, const struct view_state *state);
-/* The status line while moving through a compare: "step N / M: COMMAND -> first: refused; best: r3 = 0x0f0". */
-void view_compare_timeline_message(const struct compare *compare, struct view_state *state);
+void view_compare_render(struct screen *screen, const struct session *session, const struct view_state *state);
+/* The status line while moving through several lanes: "step N / M: COMMAND -> first: refused; best: r3 = 0x0f0". */
+void view_compare_timeline_message(const struct session *session, struct view_state *state);
 
 /* "1024 B", "97 KiB", "16.0 MiB": at most 8 characters, exact below 100000 bytes. */
 void view_format_bytes(size_t bytes, char *buffer, size_t size);
