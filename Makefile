@@ -167,10 +167,10 @@ BENCH_OBJ   = $(CORE_SRC:src/%.c=$(BENCH_DIR)/%.o)
 bench: $(BENCH_DIR)/bench
 	$(BENCH_DIR)/bench $(BENCH_ARGS)
 
-$(BENCH_DIR)/bench: $(BENCH_DIR)/bench.o $(BENCH_OBJ)
+$(BENCH_DIR)/bench: $(BENCH_DIR)/bench.o $(BENCH_DIR)/bench_lanes.o $(BENCH_OBJ)
 	$(CC) $(BENCH_FLAGS) -o $@ $^ -lm
 
-$(BENCH_DIR)/bench.o: tests/bench/bench.c | $(BENCH_DIR)
+$(BENCH_DIR)/bench.o $(BENCH_DIR)/bench_lanes.o: $(BENCH_DIR)/%.o: tests/bench/%.c | $(BENCH_DIR)
 	$(CC) $(CPPFLAGS) $(BENCH_FLAGS) -c -o $@ $<
 
 $(BENCH_OBJ): $(BENCH_DIR)/%.o: src/%.c | $(BENCH_DIR)

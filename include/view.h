@@ -23,6 +23,7 @@ struct view_state {
 	size_t help_scroll;            /* first overlay line shown (the view clamps it) */
 	const char *help_text;         /* overlay text (help COMMAND, a check report), NULL = the built-in help */
 	size_t cursor;                 /* inspector cursor: a byte address in the heap */
+	size_t lane;                   /* several lanes: the one the cursor is on (inspector, hex view) */
 	bool has_selection;            /* the block under the cursor is shown in the panel */
 	size_t hex_scroll;             /* first hex row shown (the view clamps it) */
 	size_t grid_scroll;            /* first grid row shown when the heap does not fit (clamped) */
@@ -92,7 +93,9 @@ void view_timeline_message(const struct session *session, struct view_state *sta
 /*
  * Compose a whole frame (screen already sized to the terminal); sets
  * screen->cursor_* to the bar's cursor. Any number of lanes: one lane is
- * the grid and panel of its heap, several the compare layout.
+ * the grid and panel of its heap, several the compare layout; with the
+ * inspector's selection or the hex view, several lanes show the frame of the
+ * lane the cursor is on (state->lane).
  */
 void view_render(struct screen *screen, const struct session *session, const struct view_state *state);
 /* The frame of the lane session reads (grid or hex view, panel), whatever the number of lanes. */
@@ -104,6 +107,8 @@ void view_render_lane(struct screen *screen, const struct session *session, cons
  * differ. The title, message line, command bar and hints are as in view_render.
  */
 void view_compare_render(struct screen *screen, const struct session *session, const struct view_state *state);
+/* The grid geometry of each lane's section in the compare layout (the inspector cursor moves by its cells). */
+struct grid_geometry view_compare_grid_geometry(const struct session *session, int width, int height);
 /* The status line while moving through several lanes: "step N / M: COMMAND -> first: refused; best: r3 = 0x0f0". */
 void view_compare_timeline_message(const struct session *session, struct view_state *state);
 

@@ -189,10 +189,17 @@ static unsigned help_key(struct ui *ui, const struct ui_key *key)
 
 /* --- running commands ------------------------------------------------------ */
 
-/* Several lanes (--compare): the compare layout, whose grids have no inspector or hex view. */
+/* Several lanes (--compare) shown side by side: not zoomed into one lane by the inspector or the hex view. */
 static bool comparing(const struct ui *ui)
 {
-	return session_lane_count(ui->session) > 1;
+	return session_lane_count(ui->session) > 1 && !ui->state.has_selection && !ui->state.show_hex;
+}
+
+/* The lane the cursor is on: what the inspector, the hex view and the grid's geometry read. */
+static const struct session *cursor_lane(const struct ui *ui)
+{
+	const struct session *lane = session_lane(ui->session, ui->state.lane);
+	return lane ? lane : ui->session;
 }
 
 /* Show what a report says in the status line; returns REACT_QUIT when it asked to leave. */
@@ -526,7 +533,9 @@ static int input_timeout_ms(const struct ui *ui)
 /* The grid's geometry at the current size, as the view lays it out. */
 static struct grid_geometry current_geometry(const struct ui *ui)
 {
-	return view_grid_geometry(session_heap(ui->session), &ui->state, ui->screen.width, ui->screen.height);
+	if (comparing(ui))
+		return view_compare_grid_geometry(ui->session, ui->screen.width, ui->screen.height);
+	return view_grid_geometry(session_heap(cursor_lane(ui)), &ui->state, ui->screen.width, ui->screen.height);
 }
 
 /* Move the inspector cursor by whole cells; a move that would leave the heap does nothing. */
@@ -539,10 +548,21 @@ static void move_cursor(struct ui *ui, long cells)
 
 	if (cell > last)
 		cell = last;
-	if (cells < 0 && (size_t)-cells <= cell)
+	if (cells < 0 && (size_t)-cells <= cell) {
 		cell -= (size_t)-cells;
-	else if (cells > 0 && (size_t)cells <= last - cell)
+	} else if (cells > 0 && (size_t)cells <= last - cell) {
 		cell += (size_t)cells;
+	} else if (comparing(ui) && geometry.columns > 0 && (cells == geometry.columns || cells == -geometry.columns)) {
+		/* Up from a lane's first row or down from its last: the same column of the lane above or below. */
+		size_t column = cell % (size_t)geometry.columns, last_row = last - last % (size_t)geometry.columns;
+		if (cells < 0 && ui->state.lane > 0) {
+			ui->state.lane--;
+			cell = last_row + column <= last ? last_row + column : last;
+		} else if (cells > 0 && ui->state.lane + 1 < session_lane_count(ui->session)) {
+			ui->state.lane++;
+			cell = column;
+		}
+	}
 	ui->state.cursor = cell * step;
 }
 
@@ -732,7 +752,7 @@ static unsigned scroll_view(struct ui *ui, long pages_or_rows, bool page)
 	long delta = page ? pages_or_rows * (long)page_rows(ui) : pages_or_rows;
 
 	if (ui->state.show_hex) {
-		size_t rows = view_hex_rows(session_heap(ui->session), ui->screen.width);
+		size_t rows = view_hex_rows(session_heap(cursor_lane(ui)), ui->screen.width);
 
 		scroll_by(&ui->state.hex_scroll, delta, scroll_limit(ui, rows));
 	} else {
@@ -763,7 +783,7 @@ static unsigned mouse_event(struct ui *ui, const struct ui_key *key)
 	case MOUSE_CLICK:
 		if (ui->state.show_help || ui->state.show_hex || comparing(ui))
 			return REACT_NONE;
-		if (view_grid_hit(session_heap(ui->session), &ui->state, ui->screen.width, ui->screen.height,
+		if (view_grid_hit(session_heap(cursor_lane(ui)), &ui->state, ui->screen.width, ui->screen.height,
 				  key->mouse_row, key->mouse_column, &address)) {
 			ui->state.cursor = address;
 			ui->state.has_selection = true;
@@ -805,10 +825,7 @@ static unsigned handle_key(struct ui *ui, const struct ui_key *key)
 		case KEY_CTRL('Z'): case KEY_CTRL('P'): return run_key_command(ui, "undo");
 		case KEY_CTRL('Y'): case KEY_CTRL('N'): return run_key_command(ui, "redo");
 		case KEY_CTRL('X'):
-			if (comparing(ui)) {
-				set_message(ui, ROLE_NOTE, "the hex view shows one heap: not while comparing");
-				return REACT_REDRAW;
-			}
+			/* Several lanes: the hex view of the lane the cursor is on. */
 			ui->state.show_hex = !ui->state.show_hex;
 			return REACT_REDRAW;
 		default: break;

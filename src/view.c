@@ -430,10 +430,15 @@ static void draw_too_small(struct screen *screen, const struct view_state *state
 
 void view_render(struct screen *screen, const struct session *session, const struct view_state *state)
 {
-	if (session && session_lane_count(session) > 1)
-		view_compare_render(screen, session, state);
-	else
-		view_render_lane(screen, session, state);
+	if (session && state && session_lane_count(session) > 1) {
+		const struct session *lane = session_lane(session, state->lane);
+		if ((state->has_selection || state->show_hex) && lane)
+			view_render_lane(screen, lane, state);
+		else
+			view_compare_render(screen, session, state);
+		return;
+	}
+	view_render_lane(screen, session, state);
 }
 
 void view_render_lane(struct screen *screen, const struct session *session, const struct view_state *state)

@@ -261,7 +261,10 @@ static void draw_sections(struct screen *screen, const struct session *lanes, co
 		int grid_top = top + (layout->headings ? 1 : 0);
 		/* One row more than the cells get: view_draw_grid keeps its last row for the legend. */
 		struct view_rect area = { grid_top, 0, layout->grid_width, rows + 1 };
-		view_draw_grid(screen, session, grid_state, area);
+		/* The cursor is drawn in the section of the lane it is on. */
+		struct view_state section_state = *grid_state;
+		section_state.focus = i == state->lane ? state->focus : FOCUS_BAR;
+		view_draw_grid(screen, session, &section_state, area);
 		if (i + 1 < count) {
 			/* Only the last grid keeps its legend: it serves them all. */
 			struct grid_geometry geometry = layout_grid(heap_size(session_heap(session)), layout->grid_width, rows);
@@ -452,7 +455,7 @@ void view_compare_render(struct screen *screen, const struct session *lanes, con
 		screen_clear(screen, ROLE_TEXT);
 		return;
 	}
-	/* The inspector and the hex view show one heap: not here. */
+	/* The inspector and the hex view show the frame of one lane (view_render): not here. */
 	struct view_state base = *state;
 	base.show_hex = false;
 	base.has_selection = false;
@@ -472,9 +475,18 @@ void view_compare_render(struct screen *screen, const struct session *lanes, con
 		return;
 	screen_fill(screen, layout.main.row, 0, layout.main.width, layout.main.height, ' ', ROLE_TEXT);
 	struct view_state grid_state = base;
-	grid_state.focus = FOCUS_BAR;   /* no inspector cursor in the grids */
 	draw_sections(screen, lanes, &grid_state, state, &sections);
 	draw_difference(screen, lanes, state, sections.difference_row);
+}
+
+struct grid_geometry view_compare_grid_geometry(const struct session *lanes, int width, int height)
+{
+	struct view_layout layout;
+	view_layout(width, height, &layout);
+	size_t heap_bytes = heap_size(session_heap(session_lane(lanes, 0)));
+	struct compare_layout sections;
+	compare_layout(&layout, session_lane_count(lanes), heap_bytes, &sections);
+	return layout_grid(heap_bytes, sections.grid_width, grid_rows(&sections));
 }
 
 void view_compare_timeline_message(const struct session *lanes, struct view_state *state)

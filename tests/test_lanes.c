@@ -10,7 +10,10 @@
 #include <string.h>
 
 #include "compare.h"
+#include "lineedit.h"
+#include "screen.h"
 #include "session.h"
+#include "view.h"
 
 static const enum heap_policy all_policies[POLICY_COUNT] = {
 	POLICY_FIRST_FIT, POLICY_NEXT_FIT, POLICY_BEST_FIT, POLICY_WORST_FIT, POLICY_BUDDY,
@@ -403,6 +406,78 @@ static void a_lane_report_is_what_that_lane_alone_says(void **state)
 	session_destroy(lanes);
 }
 
+/* --- the lane under the cursor ---------------------------------------------------- */
+
+/* A row with text on it (and also also_text, when given). */
+static bool frame_row_has(const struct screen *screen, const char *text, const char *also_text)
+{
+	for (int row = 0; row < screen->height; row++) {
+		char line[4096];
+		screen_row_text(screen, row, line, sizeof line);
+		if (getenv("HEAPVIZ_TEST_SHOW"))
+			printf("|%s|\n", line);
+		if (strstr(line, text) && (!also_text || strstr(strstr(line, text), also_text)))
+			return true;
+	}
+	return false;
+}
+
+static bool frame_has(const struct screen *screen, const char *text)
+{
+	return frame_row_has(screen, text, NULL);
+}
+
+static void the_inspector_and_hex_view_show_the_lane_under_the_cursor(void **state)
+{
+	(void)state;
+	static const enum heap_policy policies[] = { POLICY_FIRST_FIT, POLICY_BEST_FIT };
+	struct session *lanes = new_lanes(policies, 2, 512);
+	static const char *const holes[] = {
+		"alloc 100 as m", "alloc 20 as x1", "alloc 40 as s", "alloc 20 as x2", "alloc 200 as b", "alloc 20 as x3",
+		"free m", "free s", "free b", "alloc 40 as r1", "alloc 100 as r2", "alloc 200 as r3", NULL,
+	};
+	for (size_t i = 0; holes[i]; i++)
+		run_ok(lanes, holes[i]);
+	size_t r3;
+	assert_true(names_lookup(session_names(session_lane(lanes, 1)), "r3", &r3));
+	assert_true(names_is_address(r3));
+	struct screen screen = { 0 };
+	assert_true(screen_resize(&screen, 100, 30));
+	struct line_editor editor;
+	lineedit_init(&editor);
+	struct view_state view;
+	memset(&view, 0, sizeof view);
+	view.input = &editor;
+	view.ascii = true;
+	/* Side by side: both policies' sections. */
+	view_render(&screen, lanes, &view);
+	assert_true(frame_has(&screen, "compare: first fit"));
+	/* The inspector on best fit's r3: the frame of that lane, with the block selected. */
+	view.focus = FOCUS_GRID;
+	view.lane = 1;
+	view.cursor = r3;
+	view.has_selection = true;
+	view_render(&screen, lanes, &view);
+	assert_false(frame_has(&screen, "compare: first fit"));
+	assert_true(frame_has(&screen, "best fit"));
+	assert_true(frame_row_has(&screen, "name", "r3"));
+	/* Under first fit the same address holds no r3 (it was refused there). */
+	view.lane = 0;
+	view_render(&screen, lanes, &view);
+	assert_true(frame_has(&screen, "first fit"));
+	assert_false(frame_row_has(&screen, "name", "r3"));
+	/* The hex view of the lane the cursor is on. */
+	view.has_selection = false;
+	view.show_hex = true;
+	view.lane = 1;
+	view_render(&screen, lanes, &view);
+	assert_false(frame_has(&screen, "compare: first fit"));
+	assert_true(frame_has(&screen, "best fit"));
+	screen_release(&screen);
+	lineedit_release(&editor);
+	session_destroy(lanes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +486,7 @@ int main(void)
 		cmocka_unit_test(an_automatic_name_is_the_same_request_in_every_lane),
 		cmocka_unit_test(a_rejected_command_after_20000_steps_changes_nothing_and_replays_nothing),
 		cmocka_unit_test(a_lane_report_is_what_that_lane_alone_says),
+		cmocka_unit_test(the_inspector_and_hex_view_show_the_lane_under_the_cursor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
