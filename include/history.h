@@ -11,9 +11,12 @@
 
 /*
  * Memory cost of history (also in README):
- * - every step keeps its parsed command, the text as written, and per lane
- *   its outcome and two floats for the sparklines, plus any bytes a write
- *   stores;
+ * - every step is one packed record in a byte arena: the command in a
+ *   compact encoding (the text as written is kept only when it differs
+ *   from the command's canonical form or its .rep line), and per lane the
+ *   two floats of the sparklines and the outcome's non-zero fields as
+ *   varints; plus a 4-byte offset. About 30 bytes a step for a .rep trace,
+ *   plus any bytes a write stores. Notes and sleeps sit in a side table.
  * - checkpoints are copies of every lane's heap and name table, taken every
  *   `interval` steps (64 at first). When they would use more than the
  *   budget (64 MiB by default) every other checkpoint is dropped and the
@@ -22,13 +25,19 @@
  *   nearest checkpoint at or before it.
  */
 
-/* One step as kept: the command once, what it did in each lane. */
+/*
+ * One step as read back (decoded from its packed record): the command once,
+ * what it did in each lane. A view: valid until the history changes or
+ * HISTORY_VIEWS other steps have been read.
+ */
+#define HISTORY_VIEWS 8
+
 struct step_record {
-	char *source;                     /* the command as written */
-	struct command command;           /* as run (when comparing, `policy` is recorded as the reset it does) */
-	struct step_outcome *outcomes;    /* one per lane */
-	float *sparks;                    /* per lane: utilization, external fragmentation */
-	char **notes;
+	const char *source;               /* the command as written */
+	struct command command;           /* as run (when comparing, `policy` is recorded as the reset it does); owns nothing */
+	const struct step_outcome *outcomes; /* one per lane */
+	const float *sparks;              /* per lane: utilization, external fragmentation */
+	const char *const *notes;
 	size_t note_count;
 	unsigned long sleep_ms;
 };
@@ -48,14 +57,18 @@ void history_destroy(struct history *history);
 
 /* Steps kept (the last step + 1). */
 size_t history_count(const struct history *history);
+/* Step 0..count-1 as read back; NULL when out of range or the host is out of memory. */
 const struct step_record *history_record(const struct history *history, size_t step);
-struct step_record *history_record_mutable(struct history *history, size_t step);
-/* Record one more step (zeroed, outcomes and sparks allocated); NULL when the host is out of memory. */
-struct step_record *history_append(struct history *history, const char *source, const struct command *command);
-/* Sparkline values of one lane after its step. */
-void history_set_sparks(struct step_record *record, size_t lane, const struct heap *heap);
+/* Record one more step: its command, each lane's outcome, and the lanes' heaps after it (for the sparklines). */
+bool history_append(struct history *history, const char *source, const struct command *command,
+		    const struct step_outcome *outcomes, const struct lane *lanes);
 /* Attach a caption to a step; false on host OOM. */
 bool history_add_note(struct history *history, size_t step, const char *text);
+/* The pause after a step during playback, and setting it; false on host OOM. */
+unsigned long history_sleep(const struct history *history, size_t step);
+bool history_set_sleep(struct history *history, size_t step, unsigned long ms);
+/* Bytes the step records take (arena, offsets, side table), for the docs and make bench. */
+size_t history_bytes(const struct history *history);
 
 /*
  * Drop the steps after step. With keep_branch they wait as one stashed

@@ -1,26 +1,60 @@
-/* history.c - the step list shared by a session's lanes, the stashed branch of a timeline, and checkpoints. */
+/* history.c - the step list shared by a session's lanes (packed records), the stashed branch of a timeline, and checkpoints. */
 #include "history.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "step_codec.h"
 
 #define FIRST_INTERVAL 64
 #define DEFAULT_BUDGET ((size_t)64 * 1024 * 1024)
 
-struct history {
-	size_t lane_count;
-	struct step_record *steps;      /* steps[0] is the empty heap */
+/* What few steps carry: captions and pauses, kept aside so a plain step pays nothing for them. */
+struct step_extra {
+	size_t step;
+	unsigned long sleep_ms;
+	char **notes;
+	size_t note_count;
+};
+
+/* Packed steps: each one's bytes in the arena, from offsets[i] to offsets[i + 1] (or the arena's end). */
+struct packed_steps {
+	struct step_bytes arena;
+	uint32_t *offsets;
 	size_t count;
 	size_t capacity;
+	struct step_extra *extras;      /* sorted by step */
+	size_t extra_count;
+};
+
+/* A decoded step, as history_record hands it out. */
+struct step_view {
+	size_t step;
+	unsigned long generation;
+	struct step_record record;
+	struct step_outcome outcomes[SESSION_LANES_MAX];
+	float sparks[2 * SESSION_LANES_MAX];
+	char text[128];
+};
+
+struct history {
+	size_t lane_count;
+	struct packed_steps steps;      /* steps[0] is the empty heap */
 
 	/*
 	 * Timelines (a lesson being played): a command typed in the middle drops
 	 * the rest, but the dropped steps wait here, and undoing back to the
 	 * branch point brings them back. One level: a new branch replaces it.
 	 */
-	struct step_record *stash;
-	size_t stash_count;
+	struct packed_steps stash;
+	bool has_stash;
 	size_t stash_base;              /* the step the branch left the timeline at */
+
+	/* Reading decodes into these; any change to the steps makes them stale. */
+	struct step_view views[HISTORY_VIEWS];
+	size_t next_view;
+	unsigned long generation;
 
 	struct checkpoint *checkpoints; /* sorted by step; checkpoints[0] is step 0 */
 	size_t checkpoint_count;
@@ -30,31 +64,21 @@ struct history {
 	size_t checkpoint_bytes;
 };
 
-static char *copy_text(const char *text)
+static void extra_release(struct step_extra *extra)
 {
-	size_t len = strlen(text);
-	char *copy = malloc(len + 1);
-	if (copy)
-		memcpy(copy, text, len + 1);
-	return copy;
+	for (size_t i = 0; i < extra->note_count; i++)
+		free(extra->notes[i]);
+	free(extra->notes);
 }
 
-static void record_release(struct step_record *record)
+static void packed_release(struct packed_steps *packed)
 {
-	free(record->source);
-	command_release(&record->command);
-	free(record->outcomes);
-	free(record->sparks);
-	for (size_t i = 0; i < record->note_count; i++)
-		free(record->notes[i]);
-	free(record->notes);
-	memset(record, 0, sizeof *record);
-}
-
-static void release_records(struct step_record *records, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		record_release(&records[i]);
+	free(packed->arena.data);
+	free(packed->offsets);
+	for (size_t i = 0; i < packed->extra_count; i++)
+		extra_release(&packed->extras[i]);
+	free(packed->extras);
+	memset(packed, 0, sizeof *packed);
 }
 
 struct history *history_create(size_t lane_count)
@@ -65,6 +89,7 @@ struct history *history_create(size_t lane_count)
 	history->lane_count = lane_count;
 	history->interval = FIRST_INTERVAL;
 	history->budget = DEFAULT_BUDGET;
+	history->generation = 1;
 	return history;
 }
 
@@ -78,8 +103,7 @@ void history_destroy(struct history *history)
 {
 	if (!history)
 		return;
-	release_records(history->steps, history->count);
-	free(history->steps);
+	packed_release(&history->steps);
 	history_forget_branch(history);
 	for (size_t i = 0; i < history->checkpoint_count; i++)
 		checkpoint_release(&history->checkpoints[i], history->lane_count);
@@ -89,119 +113,278 @@ void history_destroy(struct history *history)
 
 size_t history_count(const struct history *history)
 {
-	return history->count;
+	return history->steps.count;
 }
 
-const struct step_record *history_record(const struct history *history, size_t step)
+size_t history_bytes(const struct history *history)
 {
-	return step < history->count ? &history->steps[step] : NULL;
+	size_t bytes = history->steps.arena.len + history->steps.count * sizeof *history->steps.offsets;
+	for (size_t i = 0; i < history->steps.extra_count; i++)
+		bytes += sizeof(struct step_extra) + history->steps.extras[i].note_count * sizeof(char *);
+	return bytes;
 }
 
-struct step_record *history_record_mutable(struct history *history, size_t step)
+static void changed(struct history *history)
 {
-	return step < history->count ? &history->steps[step] : NULL;
+	history->generation++;
 }
 
-/* Room for at least count records. */
-static bool reserve_room(struct history *history, size_t count)
-{
-	if (count <= history->capacity)
-		return true;
-	size_t capacity = history->capacity ? history->capacity : 64;
-	while (capacity < count)
-		capacity *= 2;
-	struct step_record *grown = realloc(history->steps, capacity * sizeof *grown);
-	if (!grown)
-		return false;
-	history->steps = grown;
-	history->capacity = capacity;
-	return true;
-}
+/* ---- the side table ------------------------------------------------------------ */
 
-struct step_record *history_append(struct history *history, const char *source, const struct command *command)
+/* The index of step's extra, or where it would go (*found false). */
+static size_t extra_index(const struct packed_steps *packed, size_t step, bool *found)
 {
-	if (!reserve_room(history, history->count + 1))
-		return NULL;
-	struct step_record *record = &history->steps[history->count];
-	memset(record, 0, sizeof *record);
-	record->source = copy_text(source ? source : "");
-	record->outcomes = calloc(history->lane_count, sizeof *record->outcomes);
-	record->sparks = calloc(history->lane_count * 2, sizeof *record->sparks);
-	if (!record->source || !record->outcomes || !record->sparks) {
-		record_release(record);
-		return NULL;
+	size_t lo = 0, hi = packed->extra_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (packed->extras[mid].step < step)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (command && !command_copy(&record->command, command))
-		memset(&record->command, 0, sizeof record->command);
-	history->count++;
-	return record;
+	*found = lo < packed->extra_count && packed->extras[lo].step == step;
+	return lo;
 }
 
-void history_set_sparks(struct step_record *record, size_t lane, const struct heap *heap)
+static const struct step_extra *extra_of(const struct packed_steps *packed, size_t step)
 {
-	struct heap_stats stats;
-	heap_get_stats(heap, &stats);
-	record->sparks[2 * lane] = (float)stats.utilization;
-	record->sparks[2 * lane + 1] = (float)stats.external_fragmentation;
+	bool found;
+	size_t i = extra_index(packed, step, &found);
+	return found ? &packed->extras[i] : NULL;
+}
+
+static struct step_extra *extra_for(struct packed_steps *packed, size_t step)
+{
+	bool found;
+	size_t i = extra_index(packed, step, &found);
+	if (found)
+		return &packed->extras[i];
+	struct step_extra *grown = realloc(packed->extras, (packed->extra_count + 1) * sizeof *grown);
+	if (!grown)
+		return NULL;
+	packed->extras = grown;
+	memmove(&grown[i + 1], &grown[i], (packed->extra_count - i) * sizeof *grown);
+	packed->extra_count++;
+	memset(&grown[i], 0, sizeof grown[i]);
+	grown[i].step = step;
+	return &grown[i];
 }
 
 bool history_add_note(struct history *history, size_t step, const char *text)
 {
-	struct step_record *record = history_record_mutable(history, step);
-	if (!record)
+	if (step >= history->steps.count)
 		return false;
-	char **notes = realloc(record->notes, (record->note_count + 1) * sizeof *notes);
+	changed(history);
+	struct step_extra *extra = extra_for(&history->steps, step);
+	if (!extra)
+		return false;
+	char **notes = realloc(extra->notes, (extra->note_count + 1) * sizeof *notes);
 	if (!notes)
 		return false;
-	record->notes = notes;
-	char *copy = copy_text(text);
+	extra->notes = notes;
+	char *copy = strdup(text);
 	if (!copy)
 		return false;
-	notes[record->note_count++] = copy;
+	notes[extra->note_count++] = copy;
 	return true;
 }
 
+unsigned long history_sleep(const struct history *history, size_t step)
+{
+	const struct step_extra *extra = extra_of(&history->steps, step);
+	return extra ? extra->sleep_ms : 0;
+}
+
+bool history_set_sleep(struct history *history, size_t step, unsigned long ms)
+{
+	if (step >= history->steps.count)
+		return false;
+	changed(history);
+	struct step_extra *extra = extra_for(&history->steps, step);
+	if (!extra)
+		return false;
+	extra->sleep_ms = ms;
+	return true;
+}
+
+/* ---- steps ------------------------------------------------------------------- */
+
+static bool reserve_offsets(struct packed_steps *packed, size_t count)
+{
+	if (count <= packed->capacity)
+		return true;
+	size_t capacity = packed->capacity ? packed->capacity : 64;
+	while (capacity < count)
+		capacity *= 2;
+	uint32_t *grown = realloc(packed->offsets, capacity * sizeof *grown);
+	if (!grown)
+		return false;
+	packed->offsets = grown;
+	packed->capacity = capacity;
+	return true;
+}
+
+bool history_append(struct history *history, const char *source, const struct command *command,
+		    const struct step_outcome *outcomes, const struct lane *lanes)
+{
+	struct packed_steps *packed = &history->steps;
+	size_t start = packed->arena.len;
+	if (start > UINT32_MAX || !reserve_offsets(packed, packed->count + 1))
+		return false;
+	changed(history);
+	struct command empty;
+	memset(&empty, 0, sizeof empty);
+	if (!command)
+		command = &empty;
+	step_codec_put_command(&packed->arena, command, source);
+	for (size_t i = 0; i < history->lane_count; i++) {
+		struct heap_stats stats;
+		heap_get_stats(lanes[i].heap, &stats);
+		step_codec_put_outcome(&packed->arena, command, &outcomes[i], (float)stats.utilization,
+				       (float)stats.external_fragmentation);
+	}
+	if (packed->arena.failed) {
+		/* Host OOM part-way: the record is not kept (the arena stays usable for what it held). */
+		packed->arena.failed = false;
+		packed->arena.len = start;
+		return false;
+	}
+	packed->offsets[packed->count++] = (uint32_t)start;
+	return true;
+}
+
+const struct step_record *history_record(const struct history *history, size_t step)
+{
+	if (step >= history->steps.count)
+		return NULL;
+	/* Reading fills a view: a cache, so the history itself stays const to its readers. */
+	struct history *cache = (struct history *)(uintptr_t)history;
+	for (size_t i = 0; i < HISTORY_VIEWS; i++)
+		if (cache->views[i].generation == history->generation && cache->views[i].step == step)
+			return &cache->views[i].record;
+	struct step_view *view = &cache->views[cache->next_view];
+	cache->next_view = (cache->next_view + 1) % HISTORY_VIEWS;
+	struct step_reader in = { history->steps.arena.data, history->steps.offsets[step] };
+	struct step_record *record = &view->record;
+	step_codec_get_command(&in, &record->command, &record->source, view->text, sizeof view->text);
+	for (size_t i = 0; i < history->lane_count; i++)
+		step_codec_get_outcome(&in, &record->command, &view->outcomes[i], &view->sparks[2 * i],
+				       &view->sparks[2 * i + 1]);
+	record->outcomes = view->outcomes;
+	record->sparks = view->sparks;
+	const struct step_extra *extra = extra_of(&history->steps, step);
+	record->notes = extra ? (const char *const *)extra->notes : NULL;
+	record->note_count = extra ? extra->note_count : 0;
+	record->sleep_ms = extra ? extra->sleep_ms : 0;
+	view->step = step;
+	view->generation = history->generation;
+	return record;
+}
+
+/* ---- branches ------------------------------------------------------------------ */
+
 void history_forget_branch(struct history *history)
 {
-	release_records(history->stash, history->stash_count);
-	free(history->stash);
-	history->stash = NULL;
-	history->stash_count = 0;
+	packed_release(&history->stash);
+	history->has_stash = false;
+}
+
+/* Move steps first.. of from to the end of to (offsets rebased, extras renumbered by shift); false on host OOM. */
+static bool move_steps(struct packed_steps *from, size_t first, struct packed_steps *to, long shift)
+{
+	size_t count = from->count - first;
+	size_t start = from->offsets[first], bytes = from->arena.len - start;
+	size_t base = to->arena.len;
+	if (base > UINT32_MAX || !reserve_offsets(to, to->count + count))
+		return false;
+	struct step_bytes *arena = &to->arena;
+	if (bytes && arena->len + bytes > arena->capacity) {
+		size_t capacity = arena->capacity ? arena->capacity : 4096;
+		while (capacity < arena->len + bytes)
+			capacity *= 2;
+		uint8_t *grown = realloc(arena->data, capacity);
+		if (!grown)
+			return false;
+		arena->data = grown;
+		arena->capacity = capacity;
+	}
+	size_t extras_from = from->extra_count;
+	for (size_t i = 0; i < from->extra_count; i++)
+		if (from->extras[i].step >= first) {
+			extras_from = i;
+			break;
+		}
+	size_t moved_extras = from->extra_count - extras_from;
+	if (moved_extras) {
+		struct step_extra *grown = realloc(to->extras, (to->extra_count + moved_extras) * sizeof *grown);
+		if (!grown)
+			return false;
+		to->extras = grown;
+		for (size_t i = 0; i < moved_extras; i++) {
+			to->extras[to->extra_count + i] = from->extras[extras_from + i];
+			to->extras[to->extra_count + i].step = (size_t)((long)from->extras[extras_from + i].step + shift);
+		}
+		to->extra_count += moved_extras;
+		from->extra_count = extras_from;
+	}
+	if (bytes)
+		memcpy(arena->data + arena->len, from->arena.data + start, bytes);
+	arena->len += bytes;
+	for (size_t i = 0; i < count; i++)
+		to->offsets[to->count + i] = (uint32_t)(from->offsets[first + i] - start + base);
+	to->count += count;
+	from->count = first;
+	from->arena.len = start;
+	return true;
+}
+
+/* Forget the steps first.. (and their extras). */
+static void truncate_steps(struct packed_steps *packed, size_t first)
+{
+	if (first >= packed->count)
+		return;
+	packed->arena.len = packed->offsets[first];
+	packed->count = first;
+	while (packed->extra_count > 0 && packed->extras[packed->extra_count - 1].step >= first)
+		extra_release(&packed->extras[--packed->extra_count]);
 }
 
 size_t history_drop_after(struct history *history, size_t step, bool keep_branch)
 {
-	if (step + 1 >= history->count)
+	struct packed_steps *steps = &history->steps;
+	if (step + 1 >= steps->count)
 		return 0;
-	size_t dropped = history->count - 1 - step;
-	struct step_record *stash = keep_branch ? malloc(dropped * sizeof *stash) : NULL;
-	if (stash) {
+	changed(history);
+	size_t dropped = steps->count - 1 - step;
+	if (keep_branch) {
 		/* Keep the steps about to be dropped so undo can bring them back; on host OOM they are just dropped. */
 		history_forget_branch(history);
-		memcpy(stash, &history->steps[step + 1], dropped * sizeof *stash);
-		history->stash = stash;
-		history->stash_count = dropped;
-		history->stash_base = step;
-	} else {
-		release_records(&history->steps[step + 1], dropped);
+		if (move_steps(steps, step + 1, &history->stash, -(long)(step + 1))) {
+			history->has_stash = true;
+			history->stash_base = step;
+		} else {
+			history_forget_branch(history);
+		}
 	}
-	history->count = step + 1;
+	truncate_steps(steps, step + 1);
 	history_drop_checkpoints_after(history, step);
 	return dropped;
 }
 
 size_t history_restore_branch(struct history *history, size_t step)
 {
-	size_t count = history->stash_count;
-	if (!history->stash || step != history->stash_base || !reserve_room(history, step + 1 + count))
+	if (!history->has_stash || step != history->stash_base)
 		return 0;
-	release_records(&history->steps[step + 1], history->count - 1 - step);
+	changed(history);
+	struct packed_steps *steps = &history->steps;
+	size_t count = history->stash.count;
+	truncate_steps(steps, step + 1);
 	history_drop_checkpoints_after(history, step);
-	memcpy(&history->steps[step + 1], history->stash, count * sizeof *history->stash);
-	history->count = step + 1 + count;
-	free(history->stash);
-	history->stash = NULL;
-	history->stash_count = 0;
+	if (!move_steps(&history->stash, 0, steps, (long)(step + 1))) {
+		history_forget_branch(history);
+		return 0;
+	}
+	history_forget_branch(history);
 	return count;
 }
 

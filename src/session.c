@@ -248,14 +248,13 @@ struct session *session_create_lanes(const struct heap_config *config, const enu
 		}
 	}
 	data->history = history_create(count);
-	struct step_record *first = data->history ? history_append(data->history, "", NULL) : NULL;
-	if (!first || !add_checkpoint(data)) {
+	struct step_outcome none[SESSION_LANES_MAX];
+	memset(none, 0, sizeof none);
+	if (!data->history || !history_append(data->history, "", NULL, none, data->lanes) || !add_checkpoint(data)) {
 		*status = HEAP_ERR_HOST_MEMORY;
 		session_destroy(session);
 		return NULL;
 	}
-	for (size_t i = 0; i < count; i++)
-		history_set_sparks(first, i, data->lanes[i].heap);
 	*status = HEAP_OK;
 	return session;
 }
@@ -348,18 +347,14 @@ static void run_step(struct session *session, const struct command *command, con
 		report->dropped_future = true;
 		report->dropped_steps = history_drop_after(data->history, data->current, data->keep_branches);
 	}
-	struct step_record *record = history_append(data->history, source, command);
-	if (!record) {
+	if (!history_append(data->history, source, command, outcomes, data->lanes)) {
 		rebuild_current(data);
 		report->ok = false;
 		set_error(&report->error, 0, "out of host memory for history");
 		return;
 	}
-	for (size_t i = 0; i < data->lane_count; i++) {
-		record->outcomes[i] = outcomes[i];
-		history_set_sparks(record, i, data->lanes[i].heap);
+	for (size_t i = 0; i < data->lane_count; i++)
 		report->outcomes[i] = outcomes[i];
-	}
 	data->current++;
 	if (data->current % history_interval(data->history) == 0)
 		add_checkpoint(data);
@@ -421,14 +416,16 @@ static void run_check(const struct session *session, struct session_report *repo
 
 static void run_sleep(struct session_data *data, const struct command *command, struct session_report *report)
 {
-	struct step_record *record = history_record_mutable(data->history, data->current);
+	unsigned long slept = history_sleep(data->history, data->current);
 	/* Several sleeps on one step add up, to at most an hour: never a wrapped-around pause. */
-	if (command->ms > COMMAND_SLEEP_MAX - record->sleep_ms) {
-		record->sleep_ms = COMMAND_SLEEP_MAX;
+	bool capped = command->ms > COMMAND_SLEEP_MAX - slept;
+	if (!history_set_sleep(data->history, data->current, capped ? COMMAND_SLEEP_MAX : slept + command->ms)) {
+		report->ok = false;
+		set_error(&report->error, 0, "out of host memory");
+	} else if (capped) {
 		snprintf(report->message, sizeof report->message,
 			 "sleep %lu ms during playback (playback caps the total pause at 1 h)", command->ms);
 	} else {
-		record->sleep_ms += command->ms;
 		snprintf(report->message, sizeof report->message, "sleep %lu ms during playback", command->ms);
 	}
 }
@@ -621,7 +618,7 @@ bool session_step_info(const struct session *session, size_t step, struct step_i
 	info->command = &record->command;
 	info->outcome = record->outcomes[session->lane];
 	info->note_count = record->note_count;
-	info->notes = (const char *const *)record->notes;
+	info->notes = record->notes;
 	info->sleep_ms = record->sleep_ms;
 	return true;
 }

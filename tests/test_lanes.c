@@ -12,6 +12,7 @@
 #include "compare.h"
 #include "lineedit.h"
 #include "screen.h"
+#include "script.h"
 #include "session.h"
 #include "view.h"
 
@@ -212,6 +213,13 @@ static void run_lockstep(const enum heap_policy *policies, size_t count, size_t 
 				alone[k] = rebuild_alone(alone[k], lanes, k);
 			}
 			if (report.ok && report.new_step) {
+				/* What history keeps (packed) reads back as what the step did and the text as written. */
+				struct step_info kept;
+				assert_true(session_step_info(session_lane(lanes, k), session_step(lanes), &kept));
+				if (memcmp(&kept.outcome, &report.outcomes[k], sizeof kept.outcome) != 0)
+					fail_msg("'%s': the %s outcome reads back differently from history", line,
+						 heap_policy_name(policies[k]));
+				assert_string_equal(kept.source, line);
 				struct session_report mine;
 				session_lane_report(session_lane(lanes, k), &report, &mine);
 				assert_string_equal(mine.explain, one.explain);
@@ -406,6 +414,44 @@ static void a_lane_report_is_what_that_lane_alone_says(void **state)
 	session_destroy(lanes);
 }
 
+/* --- history reads back what was run -------------------------------------------- */
+
+static void a_rep_trace_reads_back_from_history_line_for_line(void **state)
+{
+	(void)state;
+	static const char *const traces[] = { "corners", "realloc-bal", "coalescing" };
+	for (size_t t = 0; t < sizeof traces / sizeof traces[0]; t++) {
+		char path[256];
+		snprintf(path, sizeof path, "tests/traces/malloclab/%s.rep", traces[t]);
+		struct script script;
+		struct script_error error;
+		if (!script_load(path, &script, &error))
+			fail_msg("%s: %s", path, error.message);
+		static const enum heap_policy policies[] = { POLICY_FIRST_FIT, POLICY_BUDDY };
+		struct heap_config config = { (size_t)1 << 20, POLICY_FIRST_FIT, 8 };
+		struct session *lanes = session_create_lanes(&config, policies, 2, NULL);
+		assert_non_null(lanes);
+		for (size_t i = 0; i < script.count; i++) {
+			struct session_report report;
+			session_run(lanes, &script.lines[i].command, script.lines[i].source, &report);
+			assert_true(report.ok);
+			for (size_t k = 0; k < 2; k++) {
+				struct step_info info;
+				assert_true(session_step_info(session_lane(lanes, k), session_step(lanes), &info));
+				assert_string_equal(info.source, script.lines[i].source);
+				assert_int_equal(info.command->kind, script.lines[i].command.kind);
+				assert_int_equal(info.command->size, script.lines[i].command.size);
+				assert_int_equal(info.command->zero_size_is_null, script.lines[i].command.zero_size_is_null);
+				if (memcmp(&info.outcome, &report.outcomes[k], sizeof info.outcome) != 0)
+					fail_msg("%s line %zu: the outcome reads back differently", path, script.lines[i].line);
+			}
+			session_report_release(&report);
+		}
+		session_destroy(lanes);
+		script_release(&script);
+	}
+}
+
 /* --- the lane under the cursor ---------------------------------------------------- */
 
 /* A row with text on it (and also also_text, when given). */
@@ -487,6 +533,7 @@ int main(void)
 		cmocka_unit_test(a_rejected_command_after_20000_steps_changes_nothing_and_replays_nothing),
 		cmocka_unit_test(a_lane_report_is_what_that_lane_alone_says),
 		cmocka_unit_test(the_inspector_and_hex_view_show_the_lane_under_the_cursor),
+		cmocka_unit_test(a_rep_trace_reads_back_from_history_line_for_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
