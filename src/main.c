@@ -25,7 +25,7 @@ static const char usage_text[] =
 	"usage: heapviz [OPTIONS] [FILE]\n"
 	"A terminal memory-allocator visualizer: watch a simulated heap as you allocate.\n"
 	"\n"
-	"  -p, --policy NAME      first|next|best|worst|buddy or a prefix (default first)\n"
+	"  -p, --policy NAME      first|next|best|worst|buddy (default first)\n"
 	"  -s, --heap-size SIZE   default 1024 (64 B to 16M; a power of two for buddy)\n"
 	"      --align N          4|8|16 (default 8)\n"
 	"      --batch            run FILE (or standard input) without a screen: print one line\n"
