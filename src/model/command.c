@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allocator.h"
 #include "command_internal.h"
 
 typedef bool (*command_parser)(struct parser *parser, struct command *command);
@@ -75,17 +76,10 @@ static void list_candidates(entry_word word_of, size_t count, uint32_t candidate
 	}
 }
 
-const char *const cmd_policy_names[POLICY_COUNT] = {
-	[POLICY_FIRST_FIT] = "first",
-	[POLICY_NEXT_FIT] = "next",
-	[POLICY_BEST_FIT] = "best",
-	[POLICY_WORST_FIT] = "worst",
-	[POLICY_BUDDY] = "buddy",
-};
-
 static const char *policy_word(size_t entry, size_t which)
 {
-	return which == 0 ? cmd_policy_names[entry] : NULL;
+	/* The allocators' registry names them: a new allocator is a policy word with no change here. */
+	return which == 0 && entry < allocator_count() ? allocator_get((enum heap_policy)entry)->name : NULL;
 }
 
 /* --- one parser per command --- */
@@ -158,13 +152,13 @@ enum command_match command_match_policy(const char *word, size_t len, enum heap_
 {
 	size_t found;
 	uint32_t matched;
-	enum match match = match_keyword(policy_word, POLICY_COUNT, word, len, &found, &matched);
+	enum match match = match_keyword(policy_word, allocator_count(), word, len, &found, &matched);
 	if (size > 0)
 		candidates[0] = '\0';
 	if (match == MATCH_ONE)
 		*policy = (enum heap_policy)found;
 	else if (match == MATCH_AMBIGUOUS && size > 0)
-		list_candidates(policy_word, POLICY_COUNT, matched, candidates, size);
+		list_candidates(policy_word, allocator_count(), matched, candidates, size);
 	return match == MATCH_ONE ? COMMAND_MATCH_ONE : match == MATCH_AMBIGUOUS ? COMMAND_MATCH_AMBIGUOUS
 										  : COMMAND_MATCH_NONE;
 }
@@ -444,5 +438,5 @@ void command_complete(const char *prefix, void (*visit)(const char *keyword, voi
 void command_complete_policy(const char *prefix, void (*visit)(const char *keyword, void *context),
 			     void *context)
 {
-	complete(policy_word, POLICY_COUNT, prefix, visit, context);
+	complete(policy_word, allocator_count(), prefix, visit, context);
 }

@@ -1,4 +1,5 @@
 /* command_format.c - a command written back in canonical form ("alloc 100 as buf"), for history and traces. */
+#include "allocator.h"
 #include "command_internal.h"
 
 #include <limits.h>
@@ -139,7 +140,7 @@ size_t command_format(const struct command *command, char *buffer, size_t size)
 		break;
 	case CMD_POLICY:
 		put(&sink, " ");
-		put(&sink, (unsigned)command->policy < POLICY_COUNT ? cmd_policy_names[command->policy] : "?");
+		put(&sink, (unsigned)command->policy < allocator_count() ? allocator_get(command->policy)->name : "?");
 		break;
 	case CMD_RESET:
 		if (command->has_size)

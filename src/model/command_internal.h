@@ -114,7 +114,4 @@ bool cmd_parse_target(struct parser *parser, const char *command_name, struct co
 bool cmd_parse_text(struct parser *parser, const char *missing_message, struct command *command);
 void cmd_quote_text(const char *text, size_t len, char *out, size_t size);
 
-/* The policy words of `policy NAME` (command.c), in enum order: the canonical form writes them. */
-extern const char *const cmd_policy_names[POLICY_COUNT];
-
 #endif
