@@ -4,11 +4,26 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "allocator.h"
+
 /*
  * Part of the session module (its header declares session_explain_outcome),
  * kept in its own file because the sentences are the lesson: each names the
  * policy's rule and the numbers that made the decision.
  */
+
+/* The rule that chose the block, from the allocator's table: no sentence here tests for a policy. */
+static enum allocator_rule rule_of(const struct step_outcome *outcome)
+{
+	const struct allocator_ops *ops = allocator_get(outcome->policy);
+	return ops ? ops->rule : RULE_LOWEST_FIT;
+}
+
+static const char *title_of(const struct step_outcome *outcome)
+{
+	const struct allocator_ops *ops = allocator_get(outcome->policy);
+	return ops ? ops->title : "?";
+}
 
 static const char *plural(size_t n)
 {
@@ -19,24 +34,25 @@ static const char *plural(size_t n)
 static void explain_choice(const struct step_outcome *outcome, char *buffer, size_t size)
 {
 	const struct heap_placement *p = &outcome->placement;
-	switch (outcome->policy) {
-	case POLICY_FIRST_FIT:
-		snprintf(buffer, size, "first fit: 0x%03zx is the lowest free block of at least %zu B (%zu B)",
-			 p->block, p->need, p->found_size);
+	const char *title = title_of(outcome);
+	switch (rule_of(outcome)) {
+	case RULE_LOWEST_FIT:
+		snprintf(buffer, size, "%s: 0x%03zx is the lowest free block of at least %zu B (%zu B)",
+			 title, p->block, p->need, p->found_size);
 		break;
-	case POLICY_NEXT_FIT:
-		snprintf(buffer, size, "next fit: searching on from 0x%03zx, 0x%03zx is the first free block of at least %zu B (%zu B)",
-			 outcome->search_start, p->block, p->need, p->found_size);
+	case RULE_NEXT_FROM_START:
+		snprintf(buffer, size, "%s: searching on from 0x%03zx, 0x%03zx is the first free block of at least %zu B (%zu B)",
+			 title, outcome->search_start, p->block, p->need, p->found_size);
 		break;
-	case POLICY_BEST_FIT:
-		snprintf(buffer, size, "best fit: 0x%03zx is the smallest free block of at least %zu B (%zu B)",
-			 p->block, p->need, p->found_size);
+	case RULE_SMALLEST_FIT:
+		snprintf(buffer, size, "%s: 0x%03zx is the smallest free block of at least %zu B (%zu B)",
+			 title, p->block, p->need, p->found_size);
 		break;
-	case POLICY_WORST_FIT:
-		snprintf(buffer, size, "worst fit: 0x%03zx is the largest free block (%zu B; %zu B needed)",
-			 p->block, p->found_size, p->need);
+	case RULE_LARGEST_FREE:
+		snprintf(buffer, size, "%s: 0x%03zx is the largest free block (%zu B; %zu B needed)",
+			 title, p->block, p->found_size, p->need);
 		break;
-	default:
+	case RULE_BUDDY_SPLIT:
 		snprintf(buffer, size, "0x%03zx", p->block);
 		break;
 	}
@@ -65,7 +81,7 @@ static void explain_placed(const struct command *command, const struct step_outc
 			 p->split_rest ? ", the rest was split off and freed" : "");
 		return;
 	}
-	if (outcome->policy == POLICY_BUDDY) {
+	if (rule_of(outcome) == RULE_BUDDY_SPLIT) {
 		/* p->need is already the power of two: show what was rounded up (header + request). */
 		size_t header = p->payload - p->block;
 		size_t request = command->kind == CMD_CALLOC ? command->count * command->size : command->size;
@@ -126,7 +142,7 @@ static void explain_freed(const struct step_outcome *outcome, char *buffer, size
 		snprintf(buffer, size, "freed the %zu B block at 0x%03zx%s; it touched the break, so the space goes back to the wilderness (the break is now 0x%03zx)",
 			 r->block_size, r->block, r->merges ? " and merged it with the free block before it" : "",
 			 r->merged_offset);
-	else if (outcome->policy == POLICY_BUDDY && r->merges)
+	else if (rule_of(outcome) == RULE_BUDDY_SPLIT && r->merges)
 		snprintf(buffer, size, "freed the %zu B block at 0x%03zx; its free buddy merged %u time%s, into a %zu B block at 0x%03zx",
 			 r->block_size, r->block, r->merges, plural(r->merges), r->merged_size, r->merged_offset);
 	else if (r->merges)
@@ -134,7 +150,7 @@ static void explain_freed(const struct step_outcome *outcome, char *buffer, size
 			 r->block_size, r->block, r->merges, plural(r->merges), r->merged_size, r->merged_offset);
 	else
 		snprintf(buffer, size, "freed the %zu B block at 0x%03zx; no free neighbour%s to merge with",
-			 r->block_size, r->block, outcome->policy == POLICY_BUDDY ? " (buddy)" : "");
+			 r->block_size, r->block, rule_of(outcome) == RULE_BUDDY_SPLIT ? " (buddy)" : "");
 }
 
 void session_explain_outcome(const struct command *command, const struct step_outcome *outcome,

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allocator.h"
+
 static void json_text(struct strbuf *out, const char *text)
 {
 	if (text)
@@ -82,8 +84,8 @@ static void json_state_head(struct strbuf *out, const struct session *session)
 	strbuf_printf(out, "\"step\": %zu, \"policy\": \"%s\", \"heap_size\": %zu, \"alignment\": %u, \"break\": %zu, ",
 		      session_step(session), heap_policy_name(heap_policy(heap)), heap_size(heap), heap_alignment(heap),
 		      heap_break(heap));
-	/* Next fit's rover (where the next search starts): an extra field, only for next fit. */
-	if (heap_policy(heap) == POLICY_NEXT_FIT)
+	/* Next fit's rover (where the next search starts): an extra field, only for an allocator that has one. */
+	if (heap_allocator(heap)->search_start != NULL)
 		strbuf_printf(out, "\"rover\": %zu, ", heap_rover(heap));
 }
 

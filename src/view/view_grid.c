@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allocator.h"
+
 /* --- cell styles ---------------------------------------------------------------- */
 
 /*
@@ -405,7 +407,7 @@ static bool cursor_shown(const struct session *session, const struct view_state 
 static void draw_rover(struct screen *screen, const struct heap *heap, const struct view_state *state,
 		       const struct grid_frame *frame, struct view_rect area)
 {
-	if (heap_policy(heap) != POLICY_NEXT_FIT || frame->geometry.label_width < 3)
+	if (heap_allocator(heap)->search_start == NULL || frame->geometry.label_width < 3)
 		return;
 	size_t row_bytes = (size_t)frame->geometry.columns * frame->geometry.bytes_per_cell;
 	size_t row = heap_rover(heap) / row_bytes;

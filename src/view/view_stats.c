@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "allocator.h"
+
 /*
  * One table of names: the panel uses label where it fits beside the widest
  * value, short_label where it does not (an 80-column panel is 38 cells), and
@@ -104,8 +106,8 @@ void view_statistics(const struct session *session, struct view_statistic out[VI
 	}
 	snprintf(out[VIEW_STAT_POLICY].value, sizeof out[VIEW_STAT_POLICY].value, "%s",
 		 heap_policy_title(heap_policy(heap)));
-	for (int p = 0; p < POLICY_COUNT; p++) {
-		int width = text_width(heap_policy_title((enum heap_policy)p));
+	for (size_t p = 0; p < allocator_count(); p++) {
+		int width = text_width(allocator_get((enum heap_policy)p)->title);
 		if (width > out[VIEW_STAT_POLICY].widest)
 			out[VIEW_STAT_POLICY].widest = width;
 	}
