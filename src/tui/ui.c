@@ -19,6 +19,7 @@
 #include "session.h"
 #include "snapshot.h"
 #include "strbuf.h"
+#include "ui_complete.h"
 #include "ui_term.h"
 #include "view.h"
 
@@ -34,9 +35,6 @@ enum reaction {
 	REACT_FULL = 2,       /* ... forgetting what the terminal shows (Ctrl-L) */
 	REACT_QUIT = 4
 };
-
-#define COMPLETION_MAX 256       /* candidates kept for one Tab */
-#define COMPLETION_WORD_MAX 32   /* longer than any keyword or name */
 
 /* --record: every frame painted is also encoded for the asciicast, from the same logical screen. */
 struct recording {
@@ -314,106 +312,16 @@ static unsigned run_key_command(struct ui *ui, const char *line)
 	return reaction;
 }
 
-/* --- Tab completion -------------------------------------------------------- */
-
-/* Candidates for one Tab: keywords, policies or block names, each short (names are identifiers). */
-struct completion {
-	char prefix[LINEEDIT_MAX + 1];  /* the word typed so far */
-	size_t prefix_len;
-	char storage[COMPLETION_MAX][COMPLETION_WORD_MAX + 1];
-	const char *candidates[COMPLETION_MAX];
-	size_t count;
-	size_t matches;                 /* all that matched, even past COMPLETION_MAX */
-};
-
-/* Keep a candidate in the case typed, so "AL" completes to "ALloc" (the line editor matches exactly). */
-static void add_keyword(const char *keyword, void *context)
-{
-	struct completion *completion = context;
-	size_t len = strlen(keyword);
-
-	if (len < completion->prefix_len || len > COMPLETION_WORD_MAX)
-		return;
-	completion->matches++;
-	if (completion->count >= COMPLETION_MAX)
-		return;
-	memcpy(completion->storage[completion->count], completion->prefix, completion->prefix_len);
-	memcpy(completion->storage[completion->count] + completion->prefix_len, keyword + completion->prefix_len,
-	       len - completion->prefix_len + 1);
-	completion->candidates[completion->count] = completion->storage[completion->count];
-	completion->count++;
-}
-
-static bool add_name(const char *name, size_t payload, void *context)
-{
-	struct completion *completion = context;
-
-	(void)payload;
-	if (strncmp(name, completion->prefix, completion->prefix_len) == 0)
-		add_keyword(name, context);
-	return true;
-}
-
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The command word of the line, for deciding what its arguments complete to. */
-static bool first_word_is(const struct line_editor *editor, const char *word)
-{
-	const char *text = editor->text + strspn(editor->text, " ");
-	size_t len = strcspn(text, " ");
-
-	return len == strlen(word) && strncasecmp(text, word, len) == 0;
-}
+/* --- Tab completion (ui_complete.c) ------------------------------------------- */
 
 static unsigned complete(struct ui *ui)
 {
-	struct completion *completion = calloc(1, sizeof *completion);
-	const char *start;
-	size_t len, word, matched;
+	char note[sizeof ui->state.message];
 
-	if (!completion)
-		return REACT_NONE;
-	word = lineedit_current_word(&ui->editor, &start, &len);
-	memcpy(completion->prefix, start, len);
-	completion->prefix[len] = '\0';
-	completion->prefix_len = len;
-	if (word == 0)
-		command_complete(completion->prefix, add_keyword, completion);
-	else if (word == 1 && first_word_is(&ui->editor, "policy"))
-		command_complete_policy(completion->prefix, add_keyword, completion);
+	if (ui_complete(&ui->editor, session_names(ui->session), note, sizeof note))
+		set_message(ui, ROLE_NOTE, "%s", note);
 	else
-		names_each(session_names(ui->session), add_name, completion);
-	if (completion->matches > completion->count) {
-		/* Completing from a part of the matches could go past their real common prefix. */
-		set_message(ui, ROLE_NOTE, "%zu names start with '%s': type more", completion->matches, completion->prefix);
-		free(completion);
-		return REACT_REDRAW;
-	}
-	if (word != 0 && !(word == 1 && first_word_is(&ui->editor, "policy")))
-		qsort(completion->candidates, completion->count, sizeof completion->candidates[0], compare_strings);
-	matched = lineedit_complete(&ui->editor, completion->candidates, completion->count);
-	if (matched > 1) {
-		char list[sizeof ui->state.message];
-		size_t used = 0;
-
-		list[0] = '\0';
-		for (size_t i = 0; i < completion->count && used + 1 < sizeof list; i++) {
-			int n = snprintf(list + used, sizeof list - used, "%s%s", i ? "  " : "", completion->candidates[i]);
-
-			if (n < 0)
-				break;
-			used += (size_t)n;
-		}
-		set_message(ui, ROLE_NOTE, "%s", list);
-	} else if (matched == 0) {
-		set_message(ui, ROLE_NOTE, "no completion for '%s'", completion->prefix);
-	} else {
 		clear_message(ui);
-	}
-	free(completion);
 	return REACT_REDRAW;
 }
 
