@@ -220,14 +220,22 @@ BENCH_FLAGS = -O2 -g -std=c11 $(WARNINGS)
 BENCH_COMPILE = $(CC) $(BENCH_FLAGS)
 $(foreach l,$(LAYERS),$(eval $(call LAYER_RULES,$(l),$(BENCH_DIR),BENCH_COMPILE)))
 
-bench: $(BENCH_DIR)/bench
+bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_heap
 	$(BENCH_DIR)/bench $(BENCH_ARGS)
+	$(BENCH_DIR)/bench_heap
 
-$(BENCH_DIR)/bench: $(BENCH_DIR)/bench.o $(call LIB_OF,out,$(BENCH_DIR))
+$(BENCH_DIR)/bench: $(BENCH_DIR)/bench.o $(BENCH_DIR)/bench_lanes.o $(call LIB_OF,out,$(BENCH_DIR))
 	$(CC) $(BENCH_FLAGS) -o $@ $^ -lm
 
-$(BENCH_DIR)/bench.o: tests/bench/bench.c | $(BENCH_DIR)
+$(BENCH_DIR)/bench.o $(BENCH_DIR)/bench_lanes.o: $(BENCH_DIR)/%.o: tests/bench/%.c | $(BENCH_DIR)
 	$(CC) $(CPPFLAGS) $(INC_out) $(BENCH_FLAGS) -c -o $@ $<
+
+# Checkpoint costs of the copy-on-write heap (tests/bench/bench_heap.c).
+$(BENCH_DIR)/bench_heap: $(BENCH_DIR)/bench_heap.o $(call LIB_OF,core,$(BENCH_DIR))
+	$(CC) $(BENCH_FLAGS) -o $@ $^ -lm
+
+$(BENCH_DIR)/bench_heap.o: tests/bench/bench_heap.c | $(BENCH_DIR)
+	$(CC) $(CPPFLAGS) $(INC_core) $(BENCH_FLAGS) -c -o $@ $<
 
 # `make fuzz`: libFuzzer harnesses (clang) for the command parser, the script
 # loader, whole sessions, the asciicast/ANSI encoder and the JSON/SVG/text

@@ -368,10 +368,9 @@ static int parse_options(int argc, char **argv, struct options *options)
 	return -1;
 }
 
-/* What a timeline is loaded into: one session, or with --compare one heap per policy. */
+/* What a timeline is loaded into: a session of one lane, or with --compare one lane per policy. */
 struct timeline_target {
 	struct session *session;
-	struct compare *compare;
 	struct outfile_rules write_rules;  /* what the file's exports are checked against */
 };
 
@@ -394,26 +393,17 @@ static bool timeline_export_allowed(const struct timeline_target *target, const 
 
 static bool timeline_run(struct timeline_target *target, const struct script_line *line, struct command_error *error)
 {
-	bool ok;
-	if (target->compare) {
-		struct compare_report report;
-		compare_run(target->compare, &line->command, line->source, &report);
-		ok = report.ok;
-		*error = report.error;
-		compare_report_release(&report);
-	} else {
-		struct session_report report;
-		session_run(target->session, &line->command, line->source, &report);
-		ok = report.ok;
-		*error = report.error;
-		if (ok && report.export_path)
-			ok = timeline_export_allowed(target, line, report.export_path, error);
-		session_report_release(&report);
-	}
+	struct session_report report;
+	session_run(target->session, &line->command, line->source, &report);
+	bool ok = report.ok;
+	*error = report.error;
+	if (ok && report.export_path)
+		ok = timeline_export_allowed(target, line, report.export_path, error);
+	session_report_release(&report);
 	return ok;
 }
 
-/* Load FILE into the session (or compare) as a timeline: every command runs, then the screen starts at step 0. */
+/* Load FILE into the session as a timeline: every command runs, then the screen starts at step 0. */
 static int load_timeline(struct timeline_target *target, const char *file)
 {
 	struct script script;
@@ -443,23 +433,20 @@ static int load_timeline(struct timeline_target *target, const char *file)
 	}
 	script_release(&script);
 	struct command_error error;
-	if (target->compare)
-		compare_goto(target->compare, 0, &error);
-	else
-		session_goto(target->session, 0, &error);
+	session_goto(target->session, 0, &error);
 	return EXIT_OK;
 }
 
-/* The session, or with --compare the compare, for the screen and --render. */
+/* The session (with --compare, one lane per policy) for the screen and --render. */
 static bool target_create(const struct options *options, struct timeline_target *target)
 {
 	enum heap_status status;
 	memset(target, 0, sizeof *target);
 	if (options->comparing)
-		target->compare = compare_create(&options->batch.config, &options->compare, &status);
+		target->session = compare_create(&options->batch.config, &options->compare, &status);
 	else
 		target->session = session_create(&options->batch.config, &status);
-	if (!target->session && !target->compare) {
+	if (!target->session) {
 		fprintf(stderr, "heapviz: %s\n", heap_status_message(status));
 		return false;
 	}
@@ -476,7 +463,6 @@ static bool target_create(const struct options *options, struct timeline_target 
 static void target_destroy(struct timeline_target *target)
 {
 	session_destroy(target->session);
-	compare_destroy(target->compare);
 }
 
 /* The cast header's timestamp: SOURCE_DATE_EPOCH when set, so builds of a screencast are reproducible. */
@@ -515,8 +501,7 @@ static int run_render(struct options *options)
 		render->theme = options->ui.theme;
 		render->title = base_name(options->batch.file);
 		render->timestamp = render_timestamp();
-		exit_status = target.compare ? render_compare_run(target.compare, render, stderr)
-					     : render_run(target.session, render, stderr);
+		exit_status = render_run(target.session, render, stderr);
 	}
 	target_destroy(&target);
 	return exit_status;
@@ -535,8 +520,7 @@ static int run_screen(struct options *options)
 	if (options->batch.file)
 		exit_status = load_timeline(&target, options->batch.file);
 	if (exit_status == EXIT_OK)
-		exit_status = target.compare ? ui_run_compare(target.compare, &options->ui)
-					     : ui_run(target.session, &options->ui);
+		exit_status = ui_run(target.session, &options->ui);
 	target_destroy(&target);
 	return exit_status;
 }

@@ -124,12 +124,34 @@ struct heap;
 /* Create a heap; on HEAP_OK *out owns a new heap, otherwise *out is untouched. */
 enum heap_status heap_create(const struct heap_config *config, struct heap **out);
 void heap_destroy(struct heap *heap);
+/*
+ * Copies share storage: the bytes (and the derived index) are held in 4 KiB
+ * pages shared copy-on-write. heap_clone costs O(1) beyond copying the
+ * pages heap changed since it was last cloned or copied from; a clone gets
+ * its own working copy (heap-size bytes) only when it is first used (an
+ * operation, a walk, heap_bytes), so a checkpoint that is only restored
+ * from costs memory in proportion to the pages that changed.
+ */
 /* An independent copy (bytes and registers); NULL when the host is out of memory. */
 struct heap *heap_clone(const struct heap *heap);
-/* Make dst an exact copy of src, reusing dst's storage where it can. */
+/* Make dst an exact copy of src; copies only the pages that differ (shared pages are skipped). All or nothing. */
 enum heap_status heap_copy_into(struct heap *dst, const struct heap *src);
-/* True when both heaps have identical bytes and registers. */
+/* True when both heaps have identical bytes and registers; shared pages are not compared. */
 bool heap_equal(const struct heap *a, const struct heap *b);
+/* Host bytes destroying this heap would give back: its struct, working copies and the pages no other heap shares. */
+size_t heap_unshared_bytes(const struct heap *heap);
+/*
+ * Host bytes heap holds that base does not share with it: what keeping heap
+ * costs on top of base (a checkpoint's cost over the previous checkpoint).
+ * In proportion to the pages that differ, not to the heap size.
+ */
+size_t heap_bytes_not_shared_with(const struct heap *heap, const struct heap *base);
+/*
+ * Bytes in the pages heap changed since it was last cloned or copied from
+ * (a multiple of 4 KiB, an upper bound): what the next checkpoint of it
+ * would cost at most, so a session can place checkpoints by work done.
+ */
+size_t heap_changed_bytes(const struct heap *heap);
 /* As heap_equal, but ignoring failed_allocs: all that a refused request may change. */
 bool heap_equal_except_failures(const struct heap *a, const struct heap *b);
 
@@ -158,8 +180,9 @@ bool heap_find_allocation(const struct heap *heap, size_t address, struct heap_b
 size_t heap_check(const struct heap *heap, struct heap_problem *problems, size_t max);
 void heap_get_stats(const struct heap *heap, struct heap_stats *stats);
 
+/* The bytes as one array, valid until the heap's next change of size or destruction; NULL only on host OOM making a clone's working copy. */
 const uint8_t *heap_bytes(const struct heap *heap);
-/* Tests only: writable bytes, so a test can corrupt a heap and see heap_check notice. */
+/* Tests only: writable bytes, so a test can corrupt a heap and see heap_check notice (write before the next clone or copy). */
 uint8_t *heap_bytes_for_testing(struct heap *heap);
 size_t heap_size(const struct heap *heap);
 size_t heap_break(const struct heap *heap);
@@ -167,7 +190,7 @@ enum heap_policy heap_policy(const struct heap *heap);
 unsigned heap_alignment(const struct heap *heap);
 /* Fit policies: bytes of metadata before each payload; buddy: the same. */
 size_t heap_header_size(const struct heap *heap);
-/* next fit: where the next search starts; other policies: 0. */
+/* Where the next search starts (next fit's rover); allocators without one: 0. */
 size_t heap_rover(const struct heap *heap);
 
 /* Names: "first", "first fit", the status sentence. */

@@ -1,4 +1,4 @@
-/* session.h - a heap plus its history: runs commands, explains each step, and travels in time. */
+/* session.h - one to five lanes (an allocator and its heap each) sharing one history: runs commands, travels in time. */
 #ifndef HEAPVIZ_SESSION_H
 #define HEAPVIZ_SESSION_H
 
@@ -10,6 +10,19 @@
 #include "names.h"
 
 /*
+ * A session holds 1..SESSION_LANES_MAX lanes, each one allocator (policy)
+ * with its heap and names; --compare is a session of several lanes, one heap
+ * is the case of one. All lanes share one step list: a step records the
+ * command once and one outcome per lane, names are bound once per step for
+ * every lane (`p3` is the same request everywhere, NULL in a lane that
+ * refused it), and a command is checked against every lane before any lane
+ * changes, so a rejected command replays nothing.
+ *
+ * A `struct session *` is the session seen from one of its lanes: the
+ * readers (session_heap, session_names, session_step_info, ...) read that
+ * lane; session_lane gives the handle of another lane of the same session.
+ * Commands and moves through any handle apply to every lane.
+ *
  * A step is a command that changed (or tried to change) the heap: alloc,
  * calloc, realloc, free, write, fill, policy, reset, align. Step 0 is the
  * empty heap. undo/redo/goto move through the steps; check, note, sleep and
@@ -56,6 +69,9 @@ struct step_info {
 	unsigned long sleep_ms;           /* pause after this step during playback */
 };
 
+/* The most lanes a session holds (one per policy). */
+#define SESSION_LANES_MAX 5
+
 /* What running one command did, for the caller to show. */
 struct session_report {
 	bool ok;                          /* false: rejected, nothing changed */
@@ -69,17 +85,38 @@ struct session_report {
 	enum command_kind kind;
 	struct step_outcome outcome;      /* new_step: what it did */
 	char explain[320];                /* one sentence on the decision ("" when none) */
-	char message[320];                /* a one-line result for non-step commands (check, undo, note, ...) */
+	char message[480];                /* a one-line result (several lanes: each lane's outcome) */
 	char *text;                       /* help text or a check's full report: owned, free() it */
 	bool help_overview;               /* plain `help` (no COMMAND): a front end may show its own fuller help */
 	char *export_path;                /* export FILE: where the caller should write the snapshot (owned) */
+	size_t lane_count;                /* lanes of the session that ran it */
+	bool differs;                     /* new_step: the lanes' outcomes differ in kind */
+	struct step_outcome outcomes[SESSION_LANES_MAX]; /* new_step: each lane's outcome (outcome is lane 0's) */
 };
 
 struct session;
 
 /* A session over a new heap; NULL and *status set when config is not allowed or the host is out of memory. */
 struct session *session_create(const struct heap_config *config, enum heap_status *status);
+/* A session of count lanes (1..SESSION_LANES_MAX, distinct policies), each with config's size and alignment. */
+struct session *session_create_lanes(const struct heap_config *config, const enum heap_policy *policies, size_t count,
+				     enum heap_status *status);
+/* Destroys the whole session (every lane), whichever of its handles is given. */
 void session_destroy(struct session *session);
+
+/* Lanes: how many, the handle that reads lane index (NULL when out of range), and which lane a handle reads. */
+size_t session_lane_count(const struct session *session);
+const struct session *session_lane(const struct session *session, size_t index);
+struct session *session_lane_mutable(struct session *session, size_t index);
+size_t session_lane_index(const struct session *session);
+/* The policy a lane was created with (a one-lane session's `policy` command changes it). */
+enum heap_policy session_lane_policy(const struct session *session, size_t index);
+/*
+ * The report as a one-lane session of this handle's lane would have made it
+ * (outcome, explain and message of that lane; ok and error as given); owns
+ * nothing, so it needs no release.
+ */
+void session_lane_report(const struct session *lane, const struct session_report *report, struct session_report *out);
 
 /* Run one parsed command. source is the text as written (for history); it may be NULL. */
 void session_run(struct session *session, const struct command *command, const char *source, struct session_report *report);
@@ -118,6 +155,9 @@ bool session_history_stats(const struct session *session, size_t step, double *u
 size_t session_checkpoint_interval(const struct session *session);
 size_t session_checkpoint_count(const struct session *session);
 void session_set_checkpoint_budget(struct session *session, size_t bytes);
+/* For tests: how many recorded steps were re-applied (time travel), and lane checks made, since creation. */
+size_t session_replayed_steps(const struct session *session);
+size_t session_lane_checks(const struct session *session);
 
 /* One sentence on what a step did, from its command and outcome. */
 void session_explain_outcome(const struct command *command, const struct step_outcome *outcome,

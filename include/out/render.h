@@ -28,8 +28,5 @@ struct render_options {
  */
 int render_run(struct session *session, const struct render_options *options, FILE *err);
 
-/* The same for --compare: every policy's heap moves through the timeline together, drawn by the compare view. */
-struct compare;
-int render_compare_run(struct compare *compare, const struct render_options *options, FILE *err);
 
 #endif

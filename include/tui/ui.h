@@ -24,8 +24,5 @@ struct ui_options {
  */
 int ui_run(struct session *session, const struct ui_options *options);
 
-/* ui_run for --compare: commands and moves go to every policy's heap, drawn by the compare view. */
-struct compare;
-int ui_run_compare(struct compare *compare, const struct ui_options *options);
 
 #endif

@@ -33,6 +33,7 @@ struct view_state {
 	size_t help_scroll;            /* first overlay line shown (the view clamps it) */
 	const char *help_text;         /* overlay text (help COMMAND, a check report), NULL = the built-in help */
 	size_t cursor;                 /* inspector cursor: a byte address in the heap */
+	size_t lane;                   /* several lanes: the one the cursor is on (inspector, hex view) */
 	bool has_selection;            /* the block under the cursor is shown in the panel */
 	size_t hex_scroll;             /* first hex row shown (the view clamps it) */
 	size_t grid_scroll;            /* first grid row shown when the heap does not fit (clamped) */
@@ -96,21 +97,30 @@ size_t view_hex_rows(const struct heap *heap, int width);
 /* Bytes per hex view row on a terminal width columns wide. */
 size_t view_hex_bytes_per_row(int width);
 
-/* The status line while moving through a timeline: "step N / M: explanation". */
+/* The status line while moving through a timeline: "step N / M: explanation" (several lanes: each one's outcome). */
 void view_timeline_message(const struct session *session, struct view_state *state);
 
-/* Compose a whole frame (screen already sized to the terminal); sets screen->cursor_* to the bar's cursor. */
+/*
+ * Compose a whole frame (screen already sized to the terminal); sets
+ * screen->cursor_* to the bar's cursor. Any number of lanes: one lane is
+ * the grid and panel of its heap, several the compare layout; with the
+ * inspector's selection or the hex view, several lanes show the frame of the
+ * lane the cursor is on (state->lane).
+ */
 void view_render(struct screen *screen, const struct session *session, const struct view_state *state);
+/* The frame of the lane session reads (grid or hex view, panel), whatever the number of lanes. */
+void view_render_lane(struct screen *screen, const struct session *session, const struct view_state *state);
 
 /*
- * The compare view (--compare): one grid per policy stacked, each with its
- * key statistics beside it, and whether the current step's outcomes differ.
- * The title, message line, command bar and hints are as in view_render.
+ * The layout of several lanes (--compare): one grid per policy stacked, each
+ * with its key statistics beside it, and whether the current step's outcomes
+ * differ. The title, message line, command bar and hints are as in view_render.
  */
-struct compare;
-void view_compare_render(struct screen *screen, const struct compare *compare, const struct view_state *state);
-/* The status line while moving through a compare: "step N / M: COMMAND -> first: refused; best: r3 = 0x0f0". */
-void view_compare_timeline_message(const struct compare *compare, struct view_state *state);
+void view_compare_render(struct screen *screen, const struct session *session, const struct view_state *state);
+/* The grid geometry of each lane's section in the compare layout (the inspector cursor moves by its cells). */
+struct grid_geometry view_compare_grid_geometry(const struct session *session, int width, int height);
+/* The status line while moving through several lanes: "step N / M: COMMAND -> first: refused; best: r3 = 0x0f0". */
+void view_compare_timeline_message(const struct session *session, struct view_state *state);
 
 /* "1024 B", "97 KiB", "16.0 MiB": at most 8 characters, exact below 100000 bytes. */
 void view_format_bytes(size_t bytes, char *buffer, size_t size);

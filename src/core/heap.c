@@ -1,9 +1,8 @@
-/* heap.c - the simulated heap's public API: creation, dispatch to a policy, statistics, the walker and names. */
+/* heap.c - the simulated heap: its layout, creation, copy-on-write copies, statistics and queries. */
 #include "heap.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "heap_internal.h"
 
@@ -76,20 +75,6 @@
  *   break imply an equal index); heap_check rebuilds it from its walk.
  */
 
-/* Names of a policy, one row each: the short word the command line takes and the title. */
-struct policy_names {
-	const char *name;
-	const char *title;
-};
-
-static const struct policy_names policy_table[POLICY_COUNT] = {
-	[POLICY_FIRST_FIT] = { "first", "first fit" },
-	[POLICY_NEXT_FIT] = { "next", "next fit" },
-	[POLICY_BEST_FIT] = { "best", "best fit" },
-	[POLICY_WORST_FIT] = { "worst", "worst fit" },
-	[POLICY_BUDDY] = { "buddy", "buddy" },
-};
-
 static const char *const status_messages[] = {
 	[HEAP_OK] = "ok",
 	[HEAP_ERR_ZERO_SIZE] = "cannot allocate 0 bytes",
@@ -105,232 +90,47 @@ static const char *const status_messages[] = {
 	[HEAP_ERR_HOST_MEMORY] = "the host is out of memory",
 };
 
-/* The operations that differ between the fit policies and buddy. */
-struct policy_ops {
-	enum heap_status (*alloc)(struct heap *heap, size_t request, struct heap_placement *placement);
-	void (*free)(struct heap *heap, size_t block, struct heap_release *release);
-	enum heap_status (*realloc)(struct heap *heap, size_t block, size_t request,
-				    struct heap_placement *placement);
-	size_t (*need)(const struct heap *heap, size_t request);
-};
-
-static const struct policy_ops fit_ops = { fit_alloc, fit_free, fit_realloc, fit_block_need };
-static const struct policy_ops buddy_ops = { buddy_alloc, buddy_free, buddy_realloc, buddy_block_need };
-
-static const struct policy_ops *ops_of(const struct heap *heap)
-{
-	return heap_is_buddy(heap) ? &buddy_ops : &fit_ops;
-}
-
-/* --- registers ------------------------------------------------------------ */
-
-unsigned size_order(size_t size)
-{
-	return lowest_bit((uint64_t)size);
-}
-
-static void starts_set(struct heap *heap, size_t block)
-{
-	size_t unit = unit_of(heap, block);
-
-	heap->starts[unit / 64] |= (uint64_t)1 << (unit % 64);
-}
-
-static void starts_clear(struct heap *heap, size_t block)
-{
-	size_t unit = unit_of(heap, block);
-
-	heap->starts[unit / 64] &= ~((uint64_t)1 << (unit % 64));
-}
-
-bool block_containing(const struct heap *heap, size_t address, size_t *block)
-{
-	size_t unit = unit_of(heap, address);
-	size_t word = unit / 64;
-	unsigned bit = (unsigned)(unit % 64);
-	uint64_t bits = heap->starts[word] & (bit == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (bit + 1)) - 1);
-
-	while (bits == 0) {
-		if (word == 0)
-			return false;
-		bits = heap->starts[--word];
-	}
-	*block = (word * 64 + highest_bit(bits)) * heap->alignment;
-	return true;
-}
-
-/* The largest free block starting in this index word, from the bitmap and the headers. */
-size_t free_word_max(const struct heap *heap, size_t word)
-{
-	uint64_t bits = heap->free_starts[word];
-	size_t largest = 0;
-
-	while (bits != 0) {
-		size_t size = block_size(heap, (word * 64 + lowest_bit(bits)) * heap->alignment);
-
-		if (size > largest)
-			largest = size;
-		bits &= bits - 1;
-	}
-	return largest;
-}
-
-/* A free block of this size now starts in word: raise the leaf and its ancestors. */
-static void free_max_raise(struct heap *heap, size_t word, size_t size)
-{
-	for (size_t node = heap->leaves + word; node >= 1 && heap->free_max[node] < size; node >>= 1)
-		heap->free_max[node] = (uint32_t)size;
-}
-
-/* A free block left word: find the leaf again and mend the ancestors that change. */
-static void free_max_refresh(struct heap *heap, size_t word)
-{
-	size_t node = heap->leaves + word;
-
-	heap->free_max[node] = (uint32_t)free_word_max(heap, word);
-	for (node >>= 1; node >= 1; node >>= 1) {
-		uint32_t left = heap->free_max[2 * node], right = heap->free_max[2 * node + 1];
-		uint32_t larger = left > right ? left : right;
-
-		if (heap->free_max[node] == larger)
-			break;
-		heap->free_max[node] = larger;
-	}
-}
-
-size_t free_word_at_least(const struct heap *heap, size_t word, size_t need)
-{
-	size_t node;
-
-	if (word >= heap->leaves)
-		return SIZE_MAX;
-	/* Up and right until a subtree holds a block large enough, then down its leftmost such path. */
-	for (node = heap->leaves + word; heap->free_max[node] < need; node++) {
-		while (node & 1) {
-			if (node == 1)
-				return SIZE_MAX;
-			node >>= 1;
-		}
-	}
-	while (node < heap->leaves) {
-		node *= 2;
-		if (heap->free_max[node] < need)
-			node++;
-	}
-	return node - heap->leaves;
-}
-
-bool first_free_block_of_size(const struct heap *heap, size_t size, size_t *found)
-{
-	if (size == 0)
-		return false;
-	for (size_t word = free_word_at_least(heap, 0, size); word != SIZE_MAX;
-	     word = free_word_at_least(heap, word + 1, size)) {
-		for (uint64_t bits = heap->free_starts[word]; bits != 0; bits &= bits - 1) {
-			size_t block = (word * 64 + lowest_bit(bits)) * heap->alignment;
-
-			if (block_size(heap, block) == size) {
-				*found = block;
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
-static void free_block_indexed(struct heap *heap, size_t block, size_t size)
-{
-	size_t unit = unit_of(heap, block);
-
-	heap->free_starts[unit / 64] |= (uint64_t)1 << (unit % 64);
-	free_max_raise(heap, unit / 64, size);
-	if (heap_is_buddy(heap))
-		heap->free_per_order[size_order(size)]++;
-}
-
-static void free_block_unindexed(struct heap *heap, size_t block, size_t size)
-{
-	size_t unit = unit_of(heap, block);
-
-	heap->free_starts[unit / 64] &= ~((uint64_t)1 << (unit % 64));
-	if (heap->free_max[heap->leaves + unit / 64] == size)
-		free_max_refresh(heap, unit / 64);
-	if (heap_is_buddy(heap))
-		heap->free_per_order[size_order(size)]--;
-}
-
-void block_place(struct heap *heap, size_t block, size_t size, bool used, size_t requested)
-{
-	size_t header = block_header_size(heap);
-	uint32_t word = (uint32_t)size | (used ? (uint32_t)BLOCK_ALLOCATED_FLAG : 0u);
-
-	note_written(heap, block + (heap_is_buddy(heap) ? header : size));
-	store_le32(heap->bytes + block, word);
-	store_le32(heap->bytes + block + 4, used ? (uint32_t)requested : 0u);
-	memset(heap->bytes + block + 8, 0, header - 8);
-	if (!heap_is_buddy(heap))
-		store_le32(heap->bytes + block + size - FIT_FOOTER_SIZE, word);
-	starts_set(heap, block);
-	if (used) {
-		heap->used_blocks++;
-		heap->used_bytes += size;
-		heap->requested_bytes += requested;
-	} else {
-		heap->free_blocks++;
-		heap->free_block_bytes += size;
-		free_block_indexed(heap, block, size);
-	}
-}
-
-void block_forget(struct heap *heap, size_t block)
-{
-	size_t size = block_size(heap, block);
-
-	if (block_is_used(heap, block)) {
-		heap->used_blocks--;
-		heap->used_bytes -= size;
-		heap->requested_bytes -= block_requested(heap, block);
-	} else {
-		heap->free_blocks--;
-		heap->free_block_bytes -= size;
-		free_block_unindexed(heap, block, size);
-	}
-	starts_clear(heap, block);
-}
-
-enum heap_status heap_refusal(const struct heap *heap, size_t need, size_t reusable)
-{
-	size_t free_total = heap->free_block_bytes + reusable;
-
-	if (!heap_is_buddy(heap))
-		free_total += heap_usable_end(heap) - heap->brk;
-	return need > free_total ? HEAP_ERR_NO_SPACE : HEAP_ERR_FRAGMENTED;
-}
-
 /* --- configuration -------------------------------------------------------- */
 
 const char *heap_config_problem(const struct heap_config *config)
 {
+	const struct allocator_ops *ops;
+
 	if (config == NULL)
 		return "no heap configuration given";
 	if (config->size < HEAP_MIN_SIZE || config->size > HEAP_MAX_SIZE)
 		return "heap size must be between 64 B and 16 MiB";
-	if ((unsigned)config->policy >= POLICY_COUNT)
+	ops = allocator_get(config->policy);
+	if (ops == NULL)
 		return "unknown allocation policy";
 	if (config->alignment != 4 && config->alignment != 8 && config->alignment != 16)
 		return "alignment must be 4, 8 or 16";
-	if (config->policy == POLICY_BUDDY && !is_power_of_two(config->size))
-		return "buddy needs a power-of-two heap size";
-	return NULL;
+	return ops->config_problem != NULL ? ops->config_problem(config) : NULL;
 }
 
-/* Point the index fields into one allocation of index_words(size) words, laid out as heap_internal.h says. */
-static void index_attach(struct heap *heap, uint64_t *index, size_t size)
+/* --- storage: the bytes and the index in copy-on-write pages --------------- */
+
+bool heap_materialize(const struct heap *heap)
 {
-	heap->starts = index;
-	heap->free_starts = index + starts_words(size);
-	heap->free_max = (uint32_t *)(index + 2 * starts_words(size));
-	heap->leaves = tree_leaves(size);
+	struct heap *mutable = (struct heap *)heap; /* heaps are always malloc'd, never const objects */
+	uint8_t *bytes, *index;
+
+	if (heap->bytes != NULL)
+		return true;
+	bytes = pages_data(&mutable->data);
+	index = pages_data(&mutable->index);
+	if (bytes == NULL || index == NULL)
+		return false;
+	mutable->bytes = bytes;
+	index_attach(mutable, index);
+	return true;
+}
+
+/* Point bytes and the index at the working copies, or NULL where there are none yet. */
+static void storage_attach(struct heap *heap)
+{
+	heap->bytes = heap->data.data != NULL && heap->index.data != NULL ? heap->data.data : NULL;
+	index_attach(heap, heap->bytes != NULL ? heap->index.data : NULL);
 }
 
 enum heap_status heap_create(const struct heap_config *config, struct heap **out)
@@ -342,22 +142,24 @@ enum heap_status heap_create(const struct heap_config *config, struct heap **out
 	heap = calloc(1, sizeof *heap);
 	if (heap == NULL)
 		return HEAP_ERR_HOST_MEMORY;
-	heap->bytes = calloc(config->size, 1);
-	heap->starts = calloc(index_words(config->size), sizeof *heap->starts);
-	if (heap->bytes == NULL || heap->starts == NULL) {
-		free(heap->bytes);
-		free(heap->starts);
+	if (!pages_init(&heap->data, config->size)) {
 		free(heap);
 		return HEAP_ERR_HOST_MEMORY;
 	}
-	index_attach(heap, heap->starts, config->size);
+	if (!pages_init(&heap->index, index_words(config->size) * sizeof(uint64_t))) {
+		pages_release(&heap->data);
+		free(heap);
+		return HEAP_ERR_HOST_MEMORY;
+	}
+	heap->ops = allocator_get(config->policy);
 	heap->policy = config->policy;
 	heap->alignment = config->alignment;
 	heap->size = config->size;
-	if (heap_is_buddy(heap)) {
-		heap->brk = heap->size;
-		block_place(heap, 0, heap->size, false, 0);
-	}
+	heap->footer_size = heap->ops->boundary_tags ? FIT_FOOTER_SIZE : 0;
+	heap->min_block = heap->ops->min_block(heap);
+	storage_attach(heap);
+	if (heap->ops->create != NULL)
+		heap->ops->create(heap);
 	*out = heap;
 	return HEAP_OK;
 }
@@ -366,55 +168,76 @@ void heap_destroy(struct heap *heap)
 {
 	if (heap == NULL)
 		return;
-	free(heap->bytes);
-	free(heap->starts);
+	pages_release(&heap->data);
+	pages_release(&heap->index);
 	free(heap);
 }
 
+/*
+ * Copies share pages: publishing the source's changed pages is the only
+ * copying, then the copy takes a reference on each tree's root. The source
+ * is logically const (its bytes do not change, only how they are shared).
+ */
 struct heap *heap_clone(const struct heap *heap)
 {
+	struct heap *source = (struct heap *)heap;
 	struct heap *copy = malloc(sizeof *copy);
 
 	if (copy == NULL)
 		return NULL;
 	*copy = *heap;
-	copy->bytes = malloc(heap->size);
-	copy->starts = malloc(index_words(heap->size) * sizeof *copy->starts);
-	if (copy->bytes == NULL || copy->starts == NULL) {
-		free(copy->bytes);
-		free(copy->starts);
+	index_settle(source);
+	if (!pages_clone(&copy->data, &source->data)) {
 		free(copy);
 		return NULL;
 	}
-	memcpy(copy->bytes, heap->bytes, heap->size);
-	memcpy(copy->starts, heap->starts, index_words(heap->size) * sizeof *copy->starts);
-	index_attach(copy, copy->starts, heap->size);
+	if (!pages_clone(&copy->index, &source->index)) {
+		pages_release(&copy->data);
+		free(copy);
+		return NULL;
+	}
+	storage_attach(copy);
 	return copy;
 }
 
+/*
+ * All or nothing: publishing src's changed pages is the only step that can
+ * fail for heaps of one size, so it goes first; after it, copying page trees
+ * (and the differing pages into dst's working copies) allocates nothing. A
+ * heap of another size is built whole as a clone first, then swapped in.
+ */
 enum heap_status heap_copy_into(struct heap *dst, const struct heap *src)
 {
-	uint8_t *bytes = dst->bytes;
-	uint64_t *starts = dst->starts;
+	struct heap *source = (struct heap *)src;
+	struct pages data, index;
 
 	if (dst == src)
 		return HEAP_OK;
 	if (dst->size != src->size) {
-		bytes = malloc(src->size);
-		starts = malloc(index_words(src->size) * sizeof *starts);
-		if (bytes == NULL || starts == NULL) {
-			free(bytes);
-			free(starts);
+		struct heap *copy = heap_clone(src);
+
+		if (copy == NULL || (dst->bytes != NULL && !heap_ready(copy))) {
+			heap_destroy(copy);
 			return HEAP_ERR_HOST_MEMORY;
 		}
-		free(dst->bytes);
-		free(dst->starts);
+		pages_release(&dst->data);
+		pages_release(&dst->index);
+		*dst = *copy;
+		free(copy);
+		return HEAP_OK;
 	}
+	index_settle(source);
+	index_settle(dst);
+	if (!pages_publish(&source->data) || !pages_publish(&source->index))
+		return HEAP_ERR_HOST_MEMORY;
+	data = dst->data;
+	index = dst->index;
+	pages_copy_into(&data, &source->data);
+	pages_copy_into(&index, &source->index);
 	*dst = *src;
-	dst->bytes = bytes;
-	memcpy(bytes, src->bytes, src->size);
-	memcpy(starts, src->starts, index_words(src->size) * sizeof *starts);
-	index_attach(dst, starts, src->size);
+	dst->data = data;
+	dst->index = index;
+	storage_attach(dst);
 	return HEAP_OK;
 }
 
@@ -430,7 +253,7 @@ static bool registers_equal_except_failures(const struct heap *a, const struct h
 
 bool heap_equal_except_failures(const struct heap *a, const struct heap *b)
 {
-	return registers_equal_except_failures(a, b) && memcmp(a->bytes, b->bytes, a->size) == 0;
+	return registers_equal_except_failures(a, b) && pages_equal(&a->data, &b->data);
 }
 
 bool heap_equal(const struct heap *a, const struct heap *b)
@@ -438,268 +261,20 @@ bool heap_equal(const struct heap *a, const struct heap *b)
 	return a->failed_allocs == b->failed_allocs && heap_equal_except_failures(a, b);
 }
 
-/* --- requests ------------------------------------------------------------- */
-
-/* Block size a request needs, saturating for requests beyond the heap. */
-static size_t request_need(const struct heap *heap, size_t request)
+size_t heap_unshared_bytes(const struct heap *heap)
 {
-	if (request > heap->size)
-		return request > SIZE_MAX - 64 ? SIZE_MAX : request + block_header_size(heap) + FIT_FOOTER_SIZE;
-	return ops_of(heap)->need(heap, request);
+	return sizeof *heap + pages_unshared_bytes(&heap->data) + pages_unshared_bytes(&heap->index);
 }
 
-/* A refused request is counted; the bytes stay as they were. */
-static enum heap_status refuse(struct heap *heap, enum heap_status status, size_t need,
-			       struct heap_placement *placement)
+size_t heap_changed_bytes(const struct heap *heap)
 {
-	heap->failed_allocs++;
-	if (placement != NULL) {
-		memset(placement, 0, sizeof *placement);
-		placement->need = need;
-	}
-	return status;
+	return pages_changed_bytes(&heap->data);
 }
 
-/* Peak utilization is sampled after each operation, so a moving realloc's brief overlap does not count. */
-static void note_peak(struct heap *heap)
+size_t heap_bytes_not_shared_with(const struct heap *heap, const struct heap *base)
 {
-	if (heap->requested_bytes > heap->peak_requested)
-		heap->peak_requested = heap->requested_bytes;
-}
-
-/* Keep the next-fit rover at a block start below the break (or 0) after blocks changed. */
-static void heap_settle(struct heap *heap)
-{
-	size_t block = 0;
-
-	if (heap->policy != POLICY_NEXT_FIT)
-		return;
-	if (heap->rover >= heap->brk || !block_containing(heap, heap->rover, &block))
-		heap->rover = 0;
-	else
-		heap->rover = block;
-}
-
-enum heap_status heap_alloc(struct heap *heap, size_t size, struct heap_placement *placement)
-{
-	struct heap_placement result = { 0 };
-	enum heap_status status;
-
-	if (size == 0)
-		return HEAP_ERR_ZERO_SIZE;
-	if (size > heap->size)
-		return refuse(heap, HEAP_ERR_TOO_LARGE, request_need(heap, size), placement);
-	status = ops_of(heap)->alloc(heap, size, &result);
-	if (status != HEAP_OK)
-		return refuse(heap, status, result.need, placement);
-	heap_settle(heap);
-	note_peak(heap);
-	if (placement != NULL)
-		*placement = result;
-	return HEAP_OK;
-}
-
-enum heap_status heap_calloc(struct heap *heap, size_t count, size_t size, struct heap_placement *placement)
-{
-	struct heap_placement result;
-	enum heap_status status;
-
-	if (size != 0 && count > SIZE_MAX / size)
-		return HEAP_ERR_OVERFLOW;
-	status = heap_alloc(heap, count * size, &result);
-	if (status == HEAP_OK) {
-		note_written(heap, result.payload + count * size);
-		memset(heap->bytes + result.payload, 0, count * size);
-	}
-	if (placement != NULL && status != HEAP_ERR_ZERO_SIZE)
-		*placement = result;
-	return status;
-}
-
-/* Find the block a payload address belongs to; says why when it is not a live allocation. */
-static enum heap_status locate_allocation(const struct heap *heap, size_t address, size_t *found)
-{
-	size_t header = block_header_size(heap);
-	size_t block;
-	size_t size;
-
-	/* The block-start index, not the bytes, says where blocks are: a header forged inside a payload is no block. */
-	if (address >= heap->brk)
-		return HEAP_ERR_NOT_ALLOCATED;
-	if (address >= header && block_starts_at(heap, address - header))
-		block = address - header;
-	else if (!block_containing(heap, address, &block))
-		return HEAP_ERR_NOT_ALLOCATED;
-	size = block_size(heap, block);
-	if (address >= block + size)
-		return HEAP_ERR_NOT_ALLOCATED;
-	if (block_is_used(heap, block)) {
-		if (address != block + header)
-			return HEAP_ERR_NOT_ALLOCATED;
-		*found = block;
-		return HEAP_OK;
-	}
-	if (address >= block + header && address < block + size - block_footer_size(heap) &&
-	    address % heap->alignment == 0)
-		return HEAP_ERR_DOUBLE_FREE;
-	return HEAP_ERR_NOT_ALLOCATED;
-}
-
-enum heap_status heap_free(struct heap *heap, size_t address, struct heap_release *release)
-{
-	struct heap_release result = { 0 };
-	size_t block;
-	enum heap_status status = locate_allocation(heap, address, &block);
-
-	if (status != HEAP_OK)
-		return status;
-	ops_of(heap)->free(heap, block, &result);
-	heap_settle(heap);
-	if (release != NULL)
-		*release = result;
-	return HEAP_OK;
-}
-
-enum heap_status heap_realloc(struct heap *heap, size_t address, size_t size, struct heap_placement *placement)
-{
-	struct heap_placement result = { 0 };
-	size_t block;
-	enum heap_status status = locate_allocation(heap, address, &block);
-
-	if (status != HEAP_OK)
-		return status;
-	if (size == 0)
-		return HEAP_ERR_ZERO_SIZE;
-	if (size > heap->size)
-		return refuse(heap, HEAP_ERR_TOO_LARGE, request_need(heap, size), placement);
-	status = ops_of(heap)->realloc(heap, block, size, &result);
-	if (status != HEAP_OK)
-		return refuse(heap, status, result.need, placement);
-	heap_settle(heap);
-	note_peak(heap);
-	result.old_payload = address;
-	if (placement != NULL)
-		*placement = result;
-	return HEAP_OK;
-}
-
-/* Writes reach only live payloads; a freed block is as foreign as any other address. */
-static enum heap_status locate_payload(const struct heap *heap, size_t address, size_t *requested)
-{
-	size_t block;
-
-	if (locate_allocation(heap, address, &block) != HEAP_OK)
-		return HEAP_ERR_NOT_ALLOCATED;
-	*requested = block_requested(heap, block);
-	return HEAP_OK;
-}
-
-enum heap_status heap_write(struct heap *heap, size_t address, size_t offset, const void *data, size_t len)
-{
-	size_t requested;
-	enum heap_status status = locate_payload(heap, address, &requested);
-
-	if (status != HEAP_OK)
-		return status;
-	if (offset > requested || len > requested - offset)
-		return HEAP_ERR_OUT_OF_BOUNDS;
-	if (len > 0) {
-		note_written(heap, address + offset + len);
-		memcpy(heap->bytes + address + offset, data, len);
-	}
-	return HEAP_OK;
-}
-
-enum heap_status heap_fill(struct heap *heap, size_t address, uint8_t value)
-{
-	size_t requested;
-	enum heap_status status = locate_payload(heap, address, &requested);
-
-	if (status != HEAP_OK)
-		return status;
-	note_written(heap, address + requested);
-	memset(heap->bytes + address, value, requested);
-	return HEAP_OK;
-}
-
-/* --- walking -------------------------------------------------------------- */
-
-static void describe_block(const struct heap *heap, size_t block, struct heap_block *view)
-{
-	bool used = block_is_used(heap, block);
-
-	view->offset = block;
-	view->size = block_size(heap, block);
-	view->state = used ? BLOCK_USED : BLOCK_FREE;
-	view->header_size = block_header_size(heap);
-	view->footer_size = block_footer_size(heap);
-	view->payload = used ? block_payload(heap, block) : 0;
-	view->requested = used ? block_requested(heap, block) : 0;
-}
-
-static void describe_wilderness(const struct heap *heap, struct heap_block *view)
-{
-	memset(view, 0, sizeof *view);
-	view->offset = heap->brk;
-	view->size = heap->size - heap->brk;
-	view->state = BLOCK_WILDERNESS;
-}
-
-/* A block the walker can step over: guards the walk against corrupted sizes. */
-static bool block_walkable(const struct heap *heap, size_t block)
-{
-	size_t size = block_size(heap, block);
-
-	return size >= block_min_size(heap) && size <= heap->brk - block;
-}
-
-void heap_walk(const struct heap *heap, heap_visitor visit, void *context)
-{
-	struct heap_block view;
-	size_t block = 0;
-
-	while (block < heap->brk && block_walkable(heap, block)) {
-		describe_block(heap, block, &view);
-		if (!visit(&view, context))
-			return;
-		block += view.size;
-	}
-	if (heap->brk < heap->size) {
-		describe_wilderness(heap, &view);
-		visit(&view, context);
-	}
-}
-
-bool heap_block_at(const struct heap *heap, size_t address, struct heap_block *view)
-{
-	size_t block = 0;
-
-	if (address >= heap->size)
-		return false;
-	if (address >= heap->brk) {
-		describe_wilderness(heap, view);
-		return true;
-	}
-	while (block < heap->brk && block_walkable(heap, block)) {
-		size_t next = block + block_size(heap, block);
-
-		if (address < next) {
-			describe_block(heap, block, view);
-			return true;
-		}
-		block = next;
-	}
-	return false;
-}
-
-bool heap_find_allocation(const struct heap *heap, size_t address, struct heap_block *view)
-{
-	size_t block;
-
-	if (locate_allocation(heap, address, &block) != HEAP_OK)
-		return false;
-	describe_block(heap, block, view);
-	return true;
+	return sizeof *heap + pages_bytes_not_in(&heap->data, base != NULL ? &base->data : NULL) +
+	       pages_bytes_not_in(&heap->index, base != NULL ? &base->index : NULL);
 }
 
 /* --- statistics ----------------------------------------------------------- */
@@ -716,6 +291,8 @@ static size_t largest_free_block(const struct heap *heap)
 void heap_get_stats(const struct heap *heap, struct heap_stats *stats)
 {
 	memset(stats, 0, sizeof *stats);
+	if (!heap_ready(heap))
+		return; /* host out of memory making a clone's working copy */
 	stats->heap_size = heap->size;
 	stats->brk = heap->brk;
 	stats->used_blocks = heap->used_blocks;
@@ -737,12 +314,14 @@ void heap_get_stats(const struct heap *heap, struct heap_stats *stats)
 
 const uint8_t *heap_bytes(const struct heap *heap)
 {
-	return heap->bytes;
+	return heap_ready(heap) ? heap->bytes : NULL;
 }
 
 uint8_t *heap_bytes_for_testing(struct heap *heap)
 {
-	heap->written_end = heap->size; /* the test may write anywhere: the checker reads every byte again */
+	if (!heap_ready(heap))
+		return NULL;
+	note_written(heap, 0, heap->size); /* the test may write anywhere: every page may change, the checker reads every byte */
 	return heap->bytes;
 }
 
@@ -773,32 +352,7 @@ size_t heap_header_size(const struct heap *heap)
 
 size_t heap_rover(const struct heap *heap)
 {
-	return heap->policy == POLICY_NEXT_FIT ? heap->rover : 0;
-}
-
-/* --- names ---------------------------------------------------------------- */
-
-const char *heap_policy_name(enum heap_policy policy)
-{
-	return (unsigned)policy < POLICY_COUNT ? policy_table[policy].name : "unknown";
-}
-
-const char *heap_policy_title(enum heap_policy policy)
-{
-	return (unsigned)policy < POLICY_COUNT ? policy_table[policy].title : "unknown";
-}
-
-bool heap_policy_parse(const char *word, enum heap_policy *policy)
-{
-	if (word == NULL)
-		return false;
-	for (unsigned i = 0; i < POLICY_COUNT; i++) {
-		if (strcasecmp(word, policy_table[i].name) == 0) {
-			*policy = (enum heap_policy)i;
-			return true;
-		}
-	}
-	return false;
+	return heap->ops->search_start != NULL ? heap->ops->search_start(heap) : 0;
 }
 
 const char *heap_status_message(enum heap_status status)

@@ -3,7 +3,7 @@
 
 #include "heap_internal.h"
 
-size_t buddy_block_need(const struct heap *heap, size_t request)
+static size_t buddy_block_need(const struct heap *heap, size_t request)
 {
 	size_t need = block_header_size(heap) + request;
 	size_t size = block_min_size(heap);
@@ -41,7 +41,7 @@ static unsigned split_down(struct heap *heap, size_t block, size_t size, size_t 
 	return splits;
 }
 
-enum heap_status buddy_alloc(struct heap *heap, size_t request, struct heap_placement *placement)
+static enum heap_status buddy_alloc(struct heap *heap, size_t request, struct heap_placement *placement)
 {
 	size_t need = buddy_block_need(heap, request);
 	size_t block;
@@ -63,7 +63,7 @@ enum heap_status buddy_alloc(struct heap *heap, size_t request, struct heap_plac
 	return HEAP_OK;
 }
 
-void buddy_free(struct heap *heap, size_t block, struct heap_release *release)
+static void buddy_free(struct heap *heap, size_t block, struct heap_release *release)
 {
 	size_t size = block_size(heap, block);
 
@@ -100,26 +100,19 @@ static bool upper_buddies_free(const struct heap *heap, size_t block, size_t siz
 	return true;
 }
 
-enum heap_status buddy_realloc(struct heap *heap, size_t block, size_t request, struct heap_placement *placement)
+static bool buddy_realloc_in_place(struct heap *heap, size_t block, size_t request, struct heap_placement *placement)
 {
-	struct heap_release release = { 0 };
 	size_t size = block_size(heap, block);
 	size_t need = buddy_block_need(heap, request);
-	size_t old_requested = block_requested(heap, block);
-	size_t copied = old_requested < request ? old_requested : request;
 
-	placement->need = need;
-	placement->payload = block_payload(heap, block);
-	placement->block = block;
 	placement->block_size = need;
 	placement->found_size = size;
-	placement->source = SOURCE_IN_PLACE;
 	if (need <= size) {
 		block_forget(heap, block);
 		placement->buddy_splits = split_down(heap, block, size, need);
 		placement->split_rest = size - need;
 		block_place(heap, block, need, true, request);
-		return HEAP_OK;
+		return true;
 	}
 	if (need <= heap->size && upper_buddies_free(heap, block, size, need)) {
 		block_forget(heap, block);
@@ -127,15 +120,73 @@ enum heap_status buddy_realloc(struct heap *heap, size_t block, size_t request, 
 			block_forget(heap, block + half);
 		block_place(heap, block, need, true, request);
 		placement->found_size = need;
-		return HEAP_OK;
+		return true;
 	}
-	if (buddy_alloc(heap, request, placement) != HEAP_OK)
-		return heap_refusal(heap, need, size);
-	note_written(heap, placement->payload + copied);
-	memcpy(heap->bytes + placement->payload, heap->bytes + block_payload(heap, block), copied);
-	buddy_free(heap, block, &release);
-	placement->moved_from = placement->source;
-	placement->source = SOURCE_MOVED;
-	placement->copied = copied;
-	return HEAP_OK;
+	return false;
 }
+
+static size_t buddy_min_block(const struct heap *heap)
+{
+	return heap->alignment == 16 ? 32 : 16;
+}
+
+static const char *buddy_config_problem(const struct heap_config *config)
+{
+	return is_power_of_two(config->size) ? NULL : "buddy needs a power-of-two heap size";
+}
+
+/* The whole heap starts as one free block; there is no break to move. */
+static void buddy_create(struct heap *heap)
+{
+	heap->brk = heap->size;
+	block_place(heap, 0, heap->size, false, 0);
+}
+
+/* Sizes are powers of two, each block a multiple of its size, and exactly what its request needs. */
+static void buddy_check_block(const struct heap *heap, size_t block, size_t size, struct heap_report *out)
+{
+	size_t requested = block_requested(heap, block);
+
+	if (!is_power_of_two(size))
+		heap_report_problem(out, block, "buddy block at 0x%zx: size %zu is not a power of two", block, size);
+	else if ((block & (size - 1)) != 0)
+		heap_report_problem(out, block, "buddy block at 0x%zx is not a multiple of its size %zu", block, size);
+	if (block_is_used(heap, block) && requested != 0 &&
+	    block_header_size(heap) + requested <= size && buddy_block_need(heap, requested) != size)
+		heap_report_problem(out, block, "buddy block at 0x%zx is %zu B but %zu requested bytes need %zu B", block,
+				    size, requested, buddy_block_need(heap, requested));
+}
+
+static void buddy_check_pair(const struct heap *heap, size_t previous, size_t block, struct heap_report *out)
+{
+	size_t size = block_size(heap, block);
+
+	if (!block_is_used(heap, previous) && !block_is_used(heap, block) && block_size(heap, previous) == size &&
+	    previous % (2 * size) == 0)
+		heap_report_problem(out, previous, "free buddies at 0x%zx and 0x%zx (%zu B) were not merged", previous,
+				    block, size);
+}
+
+static void buddy_check_heap(const struct heap *heap, const struct heap_tally *tally, struct heap_report *out)
+{
+	(void)tally;
+	if (heap->brk != heap->size)
+		heap_report_problem(out, heap->brk, "buddy break 0x%zx is not the heap size", heap->brk);
+}
+
+const struct allocator_ops buddy_allocator = {
+	.name = "buddy",
+	.title = "buddy",
+	.rule = RULE_BUDDY_SPLIT,
+	.size_classes = true,
+	.min_block = buddy_min_block,
+	.need = buddy_block_need,
+	.config_problem = buddy_config_problem,
+	.create = buddy_create,
+	.malloc = buddy_alloc,
+	.free = buddy_free,
+	.realloc_in_place = buddy_realloc_in_place,
+	.check_block = buddy_check_block,
+	.check_pair = buddy_check_pair,
+	.check_heap = buddy_check_heap,
+};

@@ -5,17 +5,7 @@
 
 #include "heap_internal.h"
 
-/* Problems found so far; only the first max are written out, all are counted. */
-struct report {
-	struct heap_problem *problems;
-	size_t max;
-	size_t count;
-};
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void report(struct report *report, size_t offset, const char *format, ...)
+void heap_report_problem(struct heap_report *report, size_t offset, const char *format, ...)
 {
 	if (report->count < report->max) {
 		struct heap_problem *problem = &report->problems[report->count];
@@ -29,94 +19,73 @@ static void report(struct report *report, size_t offset, const char *format, ...
 	report->count++;
 }
 
-/* What the walk counted, to compare with the registers. */
-struct tally {
-	size_t used_blocks;
-	size_t free_blocks;
-	size_t requested_bytes;
-	size_t used_bytes;
-	size_t free_block_bytes;
-	size_t largest_free;
-	size_t free_per_order[HEAP_ORDERS];
-	bool index_ok;           /* every block's index bits were right */
-	bool rover_seen;
-};
-
-static void check_registers(const struct heap *heap, struct report *out)
+static void check_registers(const struct heap *heap, struct heap_report *out)
 {
-	if ((unsigned)heap->policy >= POLICY_COUNT || (heap->alignment != 4 && heap->alignment != 8 &&
-						       heap->alignment != 16)) {
-		report(out, 0, "unknown policy %u or alignment %u", (unsigned)heap->policy, heap->alignment);
+	if (allocator_get(heap->policy) != heap->ops || heap->ops == NULL ||
+	    (heap->alignment != 4 && heap->alignment != 8 && heap->alignment != 16)) {
+		heap_report_problem(out, 0, "unknown policy %u or alignment %u", (unsigned)heap->policy, heap->alignment);
 		return;
 	}
 	if (heap->size < HEAP_MIN_SIZE || heap->size > HEAP_MAX_SIZE)
-		report(out, 0, "heap size %zu is outside 64 B..16 MiB", heap->size);
+		heap_report_problem(out, 0, "heap size %zu is outside 64 B..16 MiB", heap->size);
 	if (heap->brk > heap_usable_end(heap))
-		report(out, heap->brk, "break 0x%zx lies past the usable end 0x%zx", heap->brk, heap_usable_end(heap));
+		heap_report_problem(out, heap->brk, "break 0x%zx lies past the usable end 0x%zx", heap->brk, heap_usable_end(heap));
 	if (heap->brk % heap->alignment != 0)
-		report(out, heap->brk, "break 0x%zx is not a multiple of the alignment %u", heap->brk, heap->alignment);
-	if (heap_is_buddy(heap) && heap->brk != heap->size)
-		report(out, heap->brk, "buddy break 0x%zx is not the heap size", heap->brk);
+		heap_report_problem(out, heap->brk, "break 0x%zx is not a multiple of the alignment %u", heap->brk, heap->alignment);
 }
 
 /* The header word 1 and the header's padding must say what the block's state says. */
-static void check_header(const struct heap *heap, size_t block, size_t size, struct report *out)
+static void check_header(const struct heap *heap, size_t block, size_t size, struct heap_report *out)
 {
 	size_t header = block_header_size(heap);
 	size_t requested = block_requested(heap, block);
 	uint32_t word = block_word(heap, block);
 
 	if ((word & (uint32_t)BLOCK_FLAG_MASK & ~(uint32_t)BLOCK_ALLOCATED_FLAG) != 0)
-		report(out, block, "block at 0x%zx has unknown flag bits set", block);
+		heap_report_problem(out, block, "block at 0x%zx has unknown flag bits set", block);
 	for (size_t i = 8; i < header; i++) {
 		if (heap->bytes[block + i] != 0) {
-			report(out, block + i, "block at 0x%zx has non-zero header padding", block);
+			heap_report_problem(out, block + i, "block at 0x%zx has non-zero header padding", block);
 			break;
 		}
 	}
 	if (!block_is_used(heap, block)) {
 		if (requested != 0)
-			report(out, block, "free block at 0x%zx records a requested size of %zu", block, requested);
+			heap_report_problem(out, block, "free block at 0x%zx records a requested size of %zu", block, requested);
 		return;
 	}
 	if (requested == 0)
-		report(out, block, "used block at 0x%zx records a requested size of 0", block);
+		heap_report_problem(out, block, "used block at 0x%zx records a requested size of 0", block);
 	else if (header + requested + block_footer_size(heap) > size)
-		report(out, block, "used block at 0x%zx (%zu B) is too small for its %zu requested bytes", block, size,
+		heap_report_problem(out, block, "used block at 0x%zx (%zu B) is too small for its %zu requested bytes", block, size,
 		       requested);
-	else if (heap_is_buddy(heap) && buddy_block_need(heap, requested) != size)
-		report(out, block, "buddy block at 0x%zx is %zu B but %zu requested bytes need %zu B", block, size,
-		       requested, buddy_block_need(heap, requested));
 	if ((block_payload(heap, block) & (heap->alignment - 1)) != 0)
-		report(out, block, "payload at 0x%zx is not %u-aligned", block_payload(heap, block), heap->alignment);
+		heap_report_problem(out, block, "payload at 0x%zx is not %u-aligned", block_payload(heap, block), heap->alignment);
 }
 
 /* Shape rules; false when the size is too broken to step over. */
-static bool check_shape(const struct heap *heap, size_t block, size_t size, struct report *out)
+static bool check_shape(const struct heap *heap, size_t block, size_t size, struct heap_report *out)
 {
 	bool walkable = true;
 
 	if (size < block_min_size(heap)) {
-		report(out, block, "block at 0x%zx is %zu B, below the minimum %zu B", block, size, block_min_size(heap));
+		heap_report_problem(out, block, "block at 0x%zx is %zu B, below the minimum %zu B", block, size, block_min_size(heap));
 		walkable = false;
 	} else if (size > heap->brk - block) {
-		report(out, block, "block at 0x%zx (%zu B) runs past the %s at 0x%zx", block, size,
-		       heap_is_buddy(heap) ? "heap end" : "break", heap->brk);
+		heap_report_problem(out, block, "block at 0x%zx (%zu B) runs past the %s at 0x%zx", block, size,
+		       heap->ops->grows_break ? "break" : "heap end", heap->brk);
 		walkable = false;
 	}
 	if ((size & (heap->alignment - 1)) != 0)
-		report(out, block, "block at 0x%zx: size %zu is not a multiple of the alignment %u", block, size,
+		heap_report_problem(out, block, "block at 0x%zx: size %zu is not a multiple of the alignment %u", block, size,
 		       heap->alignment);
-	if (heap_is_buddy(heap)) {
-		if (!is_power_of_two(size))
-			report(out, block, "buddy block at 0x%zx: size %zu is not a power of two", block, size);
-		else if ((block & (size - 1)) != 0)
-			report(out, block, "buddy block at 0x%zx is not a multiple of its size %zu", block, size);
-	} else if (walkable) {
+	if (heap->ops->check_block != NULL)
+		heap->ops->check_block(heap, block, size, out);
+	if (heap->ops->boundary_tags && walkable) {
 		uint32_t footer = load_le32(heap->bytes + block + size - FIT_FOOTER_SIZE);
 
 		if (footer != block_word(heap, block))
-			report(out, block + size - FIT_FOOTER_SIZE,
+			heap_report_problem(out, block + size - FIT_FOOTER_SIZE,
 			       "block at 0x%zx: footer 0x%08x does not match header 0x%08x", block, (unsigned)footer,
 			       (unsigned)block_word(heap, block));
 	}
@@ -124,19 +93,13 @@ static bool check_shape(const struct heap *heap, size_t block, size_t size, stru
 }
 
 /* Rules between a block and the one before it. */
-static void check_neighbours(const struct heap *heap, size_t previous, size_t block, struct report *out)
+static void check_neighbours(const struct heap *heap, size_t previous, size_t block, struct heap_report *out)
 {
-	size_t size = block_size(heap, block);
-
-	if (block_is_used(heap, previous) || block_is_used(heap, block))
-		return;
-	if (!heap_is_buddy(heap))
-		report(out, block, "free blocks at 0x%zx and 0x%zx are adjacent, not coalesced", previous, block);
-	else if (block_size(heap, previous) == size && previous % (2 * size) == 0)
-		report(out, previous, "free buddies at 0x%zx and 0x%zx (%zu B) were not merged", previous, block, size);
+	if (heap->ops->check_pair != NULL)
+		heap->ops->check_pair(heap, previous, block, out);
 }
 
-static void count_block(const struct heap *heap, size_t block, size_t size, struct tally *tally)
+static void count_block(const struct heap *heap, size_t block, size_t size, struct heap_tally *tally)
 {
 	if (block_is_used(heap, block)) {
 		tally->used_blocks++;
@@ -147,7 +110,7 @@ static void count_block(const struct heap *heap, size_t block, size_t size, stru
 		tally->free_block_bytes += size;
 		if (size > tally->largest_free)
 			tally->largest_free = size;
-		if (heap_is_buddy(heap) && is_power_of_two(size))
+		if (heap->ops->size_classes && is_power_of_two(size))
 			tally->free_per_order[size_order(size)]++;
 	}
 	if (block == heap->rover)
@@ -160,24 +123,24 @@ static bool index_bit(const uint64_t *bitmap, size_t unit)
 }
 
 /* Each block's bits: set in the start index, and in the free-block index exactly when it is free. */
-static void check_block_index(const struct heap *heap, size_t block, struct tally *tally, struct report *out)
+static void check_block_index(const struct heap *heap, size_t block, struct heap_tally *tally, struct heap_report *out)
 {
 	size_t unit = unit_of(heap, block);
 
 	if (!tally->index_ok)
 		return;
 	if (!index_bit(heap->starts, unit)) {
-		report(out, block, "block-start index misses the block at 0x%zx", block);
+		heap_report_problem(out, block, "block-start index misses the block at 0x%zx", block);
 		tally->index_ok = false;
 	} else if (index_bit(heap->free_starts, unit) == block_is_used(heap, block)) {
-		report(out, block, "free-block index disagrees with the %s block at 0x%zx",
+		heap_report_problem(out, block, "free-block index disagrees with the %s block at 0x%zx",
 		       block_is_used(heap, block) ? "used" : "free", block);
 		tally->index_ok = false;
 	}
 }
 
 /* Walk the blocks below the break; false when the walk could not reach the break. */
-static bool check_blocks(const struct heap *heap, struct tally *tally, struct report *out)
+static bool check_blocks(const struct heap *heap, struct heap_tally *tally, struct heap_report *out)
 {
 	size_t block = 0;
 	size_t previous = 0;
@@ -186,7 +149,7 @@ static bool check_blocks(const struct heap *heap, struct tally *tally, struct re
 		size_t size;
 
 		if (heap->brk - block < block_header_size(heap)) {
-			report(out, block, "no room for a block header at 0x%zx below the break", block);
+			heap_report_problem(out, block, "no room for a block header at 0x%zx below the break", block);
 			return false;
 		}
 		size = block_size(heap, block);
@@ -200,8 +163,8 @@ static bool check_blocks(const struct heap *heap, struct tally *tally, struct re
 		previous = block;
 		block += size;
 	}
-	if (!heap_is_buddy(heap) && heap->brk > 0 && !block_is_used(heap, previous))
-		report(out, previous, "free block at 0x%zx lies just below the break instead of in the wilderness",
+	if (heap->ops->grows_break && heap->brk > 0 && !block_is_used(heap, previous))
+		heap_report_problem(out, previous, "free block at 0x%zx lies just below the break instead of in the wilderness",
 		       previous);
 	return true;
 }
@@ -211,7 +174,7 @@ static bool check_blocks(const struct heap *heap, struct tally *tally, struct re
  * (every write notes its end; heap_bytes_for_testing sets it to the size), so
  * the bytes there are calloc's zeros and only [brk, written_end) is read.
  */
-static void check_wilderness(const struct heap *heap, struct report *out)
+static void check_wilderness(const struct heap *heap, struct heap_report *out)
 {
 	static const uint8_t zeros[4096];
 	size_t end = heap->written_end < heap->size ? heap->written_end : heap->size;
@@ -224,17 +187,17 @@ static void check_wilderness(const struct heap *heap, struct report *out)
 		if (memcmp(heap->bytes + at, zeros, len) != 0) {
 			while (heap->bytes[at] == 0)
 				at++;
-			report(out, at, "wilderness byte at 0x%zx is 0x%02x, not zero", at, heap->bytes[at]);
+			heap_report_problem(out, at, "wilderness byte at 0x%zx is 0x%02x, not zero", at, heap->bytes[at]);
 			return;
 		}
 		at += len;
 	}
 }
 
-static void check_counter(const char *name, size_t kept, size_t walked, struct report *out)
+static void check_counter(const char *name, size_t kept, size_t walked, struct heap_report *out)
 {
 	if (kept != walked)
-		report(out, 0, "%s: the registers say %zu, the walk counts %zu", name, kept, walked);
+		heap_report_problem(out, 0, "%s: the registers say %zu, the walk counts %zu", name, kept, walked);
 }
 
 static unsigned bits_set(uint64_t bits)
@@ -252,7 +215,7 @@ static unsigned bits_set(uint64_t bits)
  * block_place wrote, all below written_end, so as with the wilderness the
  * words above it are calloc's zeros and the pass stops there.
  */
-static void check_index(const struct heap *heap, const struct tally *tally, struct report *out)
+static void check_index(const struct heap *heap, const struct heap_tally *tally, struct heap_report *out)
 {
 	const uint32_t *tree = heap->free_max;
 	size_t written = heap->written_end < heap->size ? heap->written_end : heap->size;
@@ -276,14 +239,14 @@ static void check_index(const struct heap *heap, const struct tally *tally, stru
 			bad_leaf = word;
 	}
 	if (starts != tally->used_blocks + tally->free_blocks)
-		report(out, 0, "block-start index marks %zu blocks, the walk counts %zu", starts,
+		heap_report_problem(out, 0, "block-start index marks %zu blocks, the walk counts %zu", starts,
 		       tally->used_blocks + tally->free_blocks);
 	if (free_starts != tally->free_blocks)
-		report(out, 0, "free-block index marks %zu blocks, the walk counts %zu", free_starts, tally->free_blocks);
+		heap_report_problem(out, 0, "free-block index marks %zu blocks, the walk counts %zu", free_starts, tally->free_blocks);
 	if (starts != tally->used_blocks + tally->free_blocks || free_starts != tally->free_blocks)
 		return;
 	if (bad_leaf != SIZE_MAX) {
-		report(out, bad_leaf * 64 * heap->alignment,
+		heap_report_problem(out, bad_leaf * 64 * heap->alignment,
 		       "free-size tree: leaf for 0x%zx is %zu B, the largest free block there is %zu B",
 		       bad_leaf * 64 * heap->alignment, (size_t)tree[heap->leaves + bad_leaf],
 		       free_word_max(heap, bad_leaf));
@@ -300,41 +263,42 @@ static void check_index(const struct heap *heap, const struct tally *tally, stru
 		}
 	}
 	if (node_diff != 0)
-		report(out, 0, "free-size tree: a node is not the larger of its children");
+		heap_report_problem(out, 0, "free-size tree: a node is not the larger of its children");
 	check_counter("largest free block", largest_free_indexed(heap), tally->largest_free, out);
 }
 
-static void check_accounting(const struct heap *heap, const struct tally *tally, struct report *out)
+static void check_accounting(const struct heap *heap, const struct heap_tally *tally, struct heap_report *out)
 {
 	check_counter("used blocks", heap->used_blocks, tally->used_blocks, out);
 	check_counter("free blocks", heap->free_blocks, tally->free_blocks, out);
 	check_counter("requested bytes", heap->requested_bytes, tally->requested_bytes, out);
 	check_counter("used bytes", heap->used_bytes, tally->used_bytes, out);
 	check_counter("free block bytes", heap->free_block_bytes, tally->free_block_bytes, out);
-	if (heap_is_buddy(heap))
+	if (heap->ops->size_classes)
 		for (unsigned order = 0; order < HEAP_ORDERS; order++)
 			if (heap->free_per_order[order] != tally->free_per_order[order])
-				report(out, 0, "free buddy blocks of %zu B: the registers say %zu, the walk counts %zu",
+				heap_report_problem(out, 0, "free buddy blocks of %zu B: the registers say %zu, the walk counts %zu",
 				       (size_t)1 << order, heap->free_per_order[order], tally->free_per_order[order]);
 	if (tally->index_ok)
 		check_index(heap, tally, out);
 	if (heap->peak_requested < heap->requested_bytes)
-		report(out, 0, "peak requested bytes %zu is below the current %zu", heap->peak_requested,
+		heap_report_problem(out, 0, "peak requested bytes %zu is below the current %zu", heap->peak_requested,
 		       heap->requested_bytes);
-	if (heap->policy == POLICY_NEXT_FIT) {
-		if (heap->rover != 0 && !tally->rover_seen)
-			report(out, heap->rover, "next-fit rover 0x%zx is not the start of a block below the break",
-			       heap->rover);
-	} else if (heap->rover != 0) {
-		report(out, heap->rover, "rover 0x%zx set under a policy without one", heap->rover);
-	}
+	if (heap->ops->search_start == NULL && heap->rover != 0)
+		heap_report_problem(out, heap->rover, "rover 0x%zx set under a policy without one", heap->rover);
+	if (heap->ops->check_heap != NULL)
+		heap->ops->check_heap(heap, tally, out);
 }
 
 size_t heap_check(const struct heap *heap, struct heap_problem *problems, size_t max)
 {
-	struct report out = { problems, problems == NULL ? 0 : max, 0 };
-	struct tally tally = { .index_ok = true };
+	struct heap_report out = { problems, problems == NULL ? 0 : max, 0 };
+	struct heap_tally tally = { .index_ok = true };
 
+	if (!heap_ready(heap)) {
+		heap_report_problem(&out, 0, "the host is out of memory: the heap cannot be read");
+		return out.count;
+	}
 	check_registers(heap, &out);
 	if (out.count > 0)
 		return out.count;

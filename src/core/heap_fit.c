@@ -10,7 +10,7 @@ struct fit_spot {
 	enum placement_source source;
 };
 
-size_t fit_block_need(const struct heap *heap, size_t request)
+static size_t fit_block_need(const struct heap *heap, size_t request)
 {
 	size_t need = round_up(block_header_size(heap) + request + FIT_FOOTER_SIZE, heap->alignment);
 	size_t minimum = block_min_size(heap);
@@ -92,24 +92,18 @@ static bool worst_fit(const struct heap *heap, size_t need, size_t *found)
 	return largest >= need && first_free_block_of_size(heap, largest, found);
 }
 
-static bool find_free_block(const struct heap *heap, size_t need, size_t *found)
+static bool first_fit(const struct heap *heap, size_t need, size_t *found)
 {
-	switch (heap->policy) {
-	case POLICY_NEXT_FIT:
-		return next_fit(heap, need, found);
-	case POLICY_BEST_FIT:
-		return best_fit(heap, need, found);
-	case POLICY_WORST_FIT:
-		return worst_fit(heap, need, found);
-	default:
-		return first_fit_between(heap, 0, heap->brk, need, found);
-	}
+	return first_fit_between(heap, 0, heap->brk, need, found);
 }
 
+/* How a fit policy chooses among the free blocks below the break. */
+typedef bool (*fit_search)(const struct heap *heap, size_t need, size_t *found);
+
 /* A free block below the break when one fits, otherwise the wilderness when it is large enough. */
-static bool find_spot(const struct heap *heap, size_t need, struct fit_spot *spot)
+static bool find_spot(const struct heap *heap, fit_search search, size_t need, struct fit_spot *spot)
 {
-	if (find_free_block(heap, need, &spot->block)) {
+	if (search(heap, need, &spot->block)) {
 		spot->found_size = block_size(heap, spot->block);
 		spot->source = SOURCE_FREE_BLOCK;
 		return true;
@@ -143,8 +137,6 @@ static void place(struct heap *heap, const struct fit_spot *spot, size_t need, s
 	block_place(heap, spot->block, size, true, request);
 	if (rest > 0)
 		block_place(heap, spot->block + size, rest, false, 0);
-	if (heap->policy == POLICY_NEXT_FIT)
-		heap->rover = spot->block + size;
 	placement->payload = block_payload(heap, spot->block);
 	placement->block = spot->block;
 	placement->block_size = size;
@@ -153,13 +145,14 @@ static void place(struct heap *heap, const struct fit_spot *spot, size_t need, s
 	placement->source = spot->source;
 }
 
-enum heap_status fit_alloc(struct heap *heap, size_t request, struct heap_placement *placement)
+static enum heap_status fit_alloc(struct heap *heap, fit_search search, size_t request,
+				  struct heap_placement *placement)
 {
 	struct fit_spot spot;
 	size_t need = fit_block_need(heap, request);
 
 	placement->need = need;
-	if (!find_spot(heap, need, &spot))
+	if (!find_spot(heap, search, need, &spot))
 		return heap_refusal(heap, need, 0);
 	place(heap, &spot, need, request, placement);
 	return HEAP_OK;
@@ -180,7 +173,7 @@ static size_t release_range(struct heap *heap, size_t start, size_t end, struct 
 		release->merges++;
 	}
 	if (end == heap->brk) {
-		note_written(heap, end);
+		note_written(heap, start, end);
 		memset(heap->bytes + start, 0, end - start);
 		heap->brk = start;
 		release->to_wilderness = true;
@@ -192,7 +185,7 @@ static size_t release_range(struct heap *heap, size_t start, size_t end, struct 
 	return end;
 }
 
-void fit_free(struct heap *heap, size_t block, struct heap_release *release)
+static void fit_free(struct heap *heap, size_t block, struct heap_release *release)
 {
 	size_t start = block;
 	size_t size = block_size(heap, block);
@@ -276,33 +269,89 @@ static bool grow_in_place(struct heap *heap, size_t block, size_t need, size_t r
 	return true;
 }
 
-enum heap_status fit_realloc(struct heap *heap, size_t block, size_t request, struct heap_placement *placement)
+static bool fit_realloc_in_place(struct heap *heap, size_t block, size_t request, struct heap_placement *placement)
 {
-	struct heap_release release = { 0 };
-	struct fit_spot spot;
-	size_t size = block_size(heap, block);
 	size_t need = fit_block_need(heap, request);
-	size_t old_requested = block_requested(heap, block);
-	size_t copied = old_requested < request ? old_requested : request;
 
-	placement->need = need;
-	placement->payload = block_payload(heap, block);
-	placement->block = block;
-	placement->source = SOURCE_IN_PLACE;
-	if (need <= size) {
+	if (need <= block_size(heap, block)) {
 		shrink_in_place(heap, block, need, request, placement);
-		return HEAP_OK;
+		return true;
 	}
-	if (grow_in_place(heap, block, need, request, placement))
-		return HEAP_OK;
-	if (!find_spot(heap, need, &spot))
-		return heap_refusal(heap, need, size);
-	place(heap, &spot, need, request, placement);
-	note_written(heap, placement->payload + copied);
-	memcpy(heap->bytes + placement->payload, heap->bytes + block_payload(heap, block), copied);
-	fit_free(heap, block, &release);
-	placement->moved_from = placement->source;
-	placement->source = SOURCE_MOVED;
-	placement->copied = copied;
-	return HEAP_OK;
+	return grow_in_place(heap, block, need, request, placement);
 }
+
+static size_t fit_min_block(const struct heap *heap)
+{
+	return round_up(block_header_size(heap) + FIT_FOOTER_SIZE, heap->alignment);
+}
+
+static enum heap_status first_malloc(struct heap *heap, size_t request, struct heap_placement *placement)
+{
+	return fit_alloc(heap, first_fit, request, placement);
+}
+
+static enum heap_status best_malloc(struct heap *heap, size_t request, struct heap_placement *placement)
+{
+	return fit_alloc(heap, best_fit, request, placement);
+}
+
+static enum heap_status worst_malloc(struct heap *heap, size_t request, struct heap_placement *placement)
+{
+	return fit_alloc(heap, worst_fit, request, placement);
+}
+
+/* Next fit: the rover moves to where this search ended, the end of the block just placed. */
+static enum heap_status next_malloc(struct heap *heap, size_t request, struct heap_placement *placement)
+{
+	enum heap_status status = fit_alloc(heap, next_fit, request, placement);
+
+	if (status == HEAP_OK)
+		heap->rover = placement->block + placement->block_size;
+	return status;
+}
+
+/* Keep the rover at a block start below the break (or 0) after blocks changed. */
+static void next_settle(struct heap *heap)
+{
+	size_t block = 0;
+
+	if (heap->rover >= heap->brk || !block_containing(heap, heap->rover, &block))
+		heap->rover = 0;
+	else
+		heap->rover = block;
+}
+
+static size_t next_search_start(const struct heap *heap)
+{
+	return heap->rover;
+}
+
+/* Boundary tags: a free block's neighbours are never free (they coalesce at once). */
+static void fit_check_pair(const struct heap *heap, size_t previous, size_t block, struct heap_report *out)
+{
+	if (!block_is_used(heap, previous) && !block_is_used(heap, block))
+		heap_report_problem(out, block, "free blocks at 0x%zx and 0x%zx are adjacent, not coalesced", previous,
+				    block);
+}
+
+static void next_check_heap(const struct heap *heap, const struct heap_tally *tally, struct heap_report *out)
+{
+	if (heap->rover != 0 && !tally->rover_seen)
+		heap_report_problem(out, heap->rover, "next-fit rover 0x%zx is not the start of a block below the break",
+				    heap->rover);
+}
+
+#define FIT_ALLOCATOR(NAME, TITLE, RULE, MALLOC) \
+	.name = NAME, .title = TITLE, .rule = RULE, .boundary_tags = true, .grows_break = true, \
+	.min_block = fit_min_block, .need = fit_block_need, .malloc = MALLOC, .free = fit_free, \
+	.realloc_in_place = fit_realloc_in_place, .check_pair = fit_check_pair
+
+const struct allocator_ops first_fit_allocator = { FIT_ALLOCATOR("first", "first fit", RULE_LOWEST_FIT, first_malloc) };
+const struct allocator_ops next_fit_allocator = {
+	FIT_ALLOCATOR("next", "next fit", RULE_NEXT_FROM_START, next_malloc),
+	.settle = next_settle,
+	.search_start = next_search_start,
+	.check_heap = next_check_heap,
+};
+const struct allocator_ops best_fit_allocator = { FIT_ALLOCATOR("best", "best fit", RULE_SMALLEST_FIT, best_malloc) };
+const struct allocator_ops worst_fit_allocator = { FIT_ALLOCATOR("worst", "worst fit", RULE_LARGEST_FREE, worst_malloc) };

@@ -1,4 +1,4 @@
-/* heap_internal.h - the heap's registers and byte-level block helpers, shared by the core's files only. */
+/* heap_internal.h - the heap's registers and byte-level block helpers: the core's files and the allocators' API. */
 #ifndef HEAPVIZ_HEAP_INTERNAL_H
 #define HEAPVIZ_HEAP_INTERNAL_H
 
@@ -6,22 +6,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "allocator.h"
 #include "heap.h"
+#include "pages.h"
 
 /* Buddy block sizes are powers of two up to HEAP_MAX_SIZE (1 << 24). */
 enum { HEAP_ORDERS = 32 };
 
 /*
  * The registers: everything about a heap that is not in its bytes. A snapshot
- * is this struct plus a copy of the bytes; heap_equal compares both. The
- * counters are kept incrementally by block_place/block_forget so statistics
- * are O(1); heap_check recomputes them from a walk and compares.
+ * is this struct plus its pages; heap_equal compares both. The counters are
+ * kept incrementally by block_place/block_forget so statistics are O(1);
+ * heap_check recomputes them from a walk and compares.
+ *
+ * Storage: the bytes and the derived index are each a struct pages (pages.h),
+ * 4 KiB pages shared copy-on-write with clones, plus a contiguous working
+ * copy. Why a working copy instead of reading pages directly: every search
+ * and walk reads headers at arbitrary offsets, and views, JSON and SVG read
+ * heap_bytes() as one array; a working copy keeps those plain loads and one
+ * pointer, while what history pays for (checkpoints: clone, restore) only
+ * touches page trees. A clone has no working copy until it is used
+ * (heap_ready); a checkpoint that is only restored from never gets one.
+ * bytes, starts, free_starts and free_max point into the working copies, or
+ * are NULL until heap_ready.
  */
 struct heap {
+	const struct allocator_ops *ops;
+	size_t footer_size;      /* from ops and the alignment, kept here because every block step reads them */
+	size_t min_block;
 	enum heap_policy policy;
 	unsigned alignment;
 	size_t size;
-	size_t brk;              /* fit policies: the break; buddy: always size */
+	size_t brk;              /* break-growing allocators: the break; others: always size */
 	size_t rover;            /* next fit: 0 or the start of a block below the break */
 	size_t used_blocks;
 	size_t free_blocks;      /* free blocks below the break, wilderness excluded */
@@ -30,6 +46,8 @@ struct heap {
 	size_t free_block_bytes; /* bytes in free blocks below the break */
 	size_t failed_allocs;
 	size_t peak_requested;   /* peak utilization = peak_requested / size, kept exact */
+	struct pages data;       /* the bytes */
+	struct pages index;      /* the derived index below, index_words(size) words */
 	uint8_t *bytes;
 	/*
 	 * Derived data: a function of the bytes and the break, kept so searches,
@@ -37,13 +55,13 @@ struct heap {
 	 * (equal bytes and break give equal derived data); clone and copy_into
 	 * copy it; heap_check recomputes it from the walk and compares.
 	 *
-	 * The index is one allocation (index_words(size) words): starts, then
-	 * free_starts, one bit per alignment unit each, grouped in 64-unit words;
-	 * then free_max, a max tree over those words: leaf w (free_max[leaves + w])
-	 * is the largest free block starting in word w, node n the larger of 2n
-	 * and 2n + 1, node 1 the largest free block of all.
+	 * The index is starts, then free_starts, one bit per alignment unit
+	 * each, grouped in 64-unit words; then free_max, a max tree over those
+	 * words: leaf w (free_max[leaves + w]) is the largest free block starting
+	 * in word w, node n the larger of 2n and 2n + 1, node 1 the largest free
+	 * block of all.
 	 */
-	size_t free_per_order[HEAP_ORDERS]; /* buddy: free blocks of size 1 << order */
+	size_t free_per_order[HEAP_ORDERS]; /* size_classes allocators: free blocks of size 1 << order */
 	uint64_t *starts;        /* set where a block below the break starts */
 	uint64_t *free_starts;   /* set where a free block below the break starts */
 	uint32_t *free_max;
@@ -51,11 +69,19 @@ struct heap {
 	/*
 	 * One past the highest byte the core has written since the heap was made
 	 * (heap_bytes_for_testing: the size). Above it the bytes are still
-	 * calloc's zeros, so heap_check reads the wilderness only up to here.
+	 * zeros, so heap_check reads the wilderness only up to here.
 	 * Not heap state: heap_equal ignores it, clone and copy_into copy it.
 	 */
 	size_t written_end;
 };
+
+/* Make the working copies (a clone has none until used); false on host OOM. Logically const: the bytes do not change. */
+bool heap_materialize(const struct heap *heap);
+
+static inline bool heap_ready(const struct heap *heap)
+{
+	return heap->bytes != NULL || heap_materialize(heap);
+}
 
 /* Header word 0 holds the block size with the allocated flag in bit 0. */
 enum block_word_bits { BLOCK_ALLOCATED_FLAG = 1, BLOCK_FLAG_MASK = 3 };
@@ -85,11 +111,6 @@ static inline bool is_power_of_two(size_t n)
 	return n != 0 && (n & (n - 1)) == 0;
 }
 
-static inline bool heap_is_buddy(const struct heap *heap)
-{
-	return heap->policy == POLICY_BUDDY;
-}
-
 /* 8 bytes (size word, requested word); 16 with alignment 16 so payloads stay 16-aligned. */
 static inline size_t block_header_size(const struct heap *heap)
 {
@@ -99,15 +120,13 @@ static inline size_t block_header_size(const struct heap *heap)
 /* Fit blocks carry a boundary tag at their end; buddy blocks find their buddy by arithmetic instead. */
 static inline size_t block_footer_size(const struct heap *heap)
 {
-	return heap_is_buddy(heap) ? 0 : FIT_FOOTER_SIZE;
+	return heap->footer_size;
 }
 
-/* Fit: header + footer rounded up to the alignment (12, 16, 32); buddy: 16 or 32. */
+/* The smallest block the allocator makes. */
 static inline size_t block_min_size(const struct heap *heap)
 {
-	if (heap_is_buddy(heap))
-		return heap->alignment == 16 ? 32 : 16;
-	return round_up(block_header_size(heap) + FIT_FOOTER_SIZE, heap->alignment);
+	return heap->min_block;
 }
 
 /* Where fit blocks may end: the heap size rounded down to the alignment. */
@@ -217,6 +236,13 @@ static inline bool block_starts_at(const struct heap *heap, size_t offset)
 	return offset < heap->brk && (offset & (heap->alignment - 1)) == 0 && starts_bit(heap, unit_of(heap, offset));
 }
 
+/* Point starts, free_starts and free_max into the index's working copy (NULL: none yet). */
+void index_attach(struct heap *heap, uint8_t *index);
+/* Before the index pages are published or restored: mark the tree pages above the changed leaves. */
+void index_settle(struct heap *heap);
+/* A block was placed / forgotten: set or clear its bits, the free-size tree and the per-order count. */
+void index_add(struct heap *heap, size_t block, size_t size, bool used);
+void index_remove(struct heap *heap, size_t block, size_t size, bool used);
 /* The start of the block holding address (below the break), by the index; false if the index has none. */
 bool block_containing(const struct heap *heap, size_t address, size_t *block);
 /* The first index word at or after word with a free block of at least need bytes; SIZE_MAX when none. */
@@ -226,13 +252,16 @@ size_t free_word_max(const struct heap *heap, size_t word);
 /* The free block of exactly this size at the lowest address; false if there is none. */
 bool first_free_block_of_size(const struct heap *heap, size_t size, size_t *found);
 
-/* Every write into the bytes goes through here (or block_place, which calls it). */
-static inline void note_written(struct heap *heap, size_t end)
+/* Every write into the bytes [start, end) is announced here first (block_place does it for headers). */
+static inline void note_written(struct heap *heap, size_t start, size_t end)
 {
+	pages_touch(&heap->data, start, end);
 	if (end > heap->written_end)
 		heap->written_end = end;
 }
 
+/* Find the block a payload address belongs to; says why when it is not a live allocation. */
+enum heap_status locate_allocation(const struct heap *heap, size_t address, size_t *found);
 /* Write a block's header (and footer) and count it in the registers. */
 void block_place(struct heap *heap, size_t block, size_t size, bool used, size_t requested);
 /* Take the block at this offset out of the registers; its bytes stay as they are. */
@@ -240,16 +269,32 @@ void block_forget(struct heap *heap, size_t block);
 /* log2 of a power of two. */
 unsigned size_order(size_t size);
 
-/* Policy operations: the caller has validated the request and the address. */
-enum heap_status fit_alloc(struct heap *heap, size_t request, struct heap_placement *placement);
-void fit_free(struct heap *heap, size_t block, struct heap_release *release);
-enum heap_status fit_realloc(struct heap *heap, size_t block, size_t request, struct heap_placement *placement);
-size_t fit_block_need(const struct heap *heap, size_t request);
+/* --- the checker's hooks (allocator_ops.check_*) ------------------------------ */
 
-enum heap_status buddy_alloc(struct heap *heap, size_t request, struct heap_placement *placement);
-void buddy_free(struct heap *heap, size_t block, struct heap_release *release);
-enum heap_status buddy_realloc(struct heap *heap, size_t block, size_t request, struct heap_placement *placement);
-size_t buddy_block_need(const struct heap *heap, size_t request);
+/* Problems found so far; only the first max are written out, all are counted. */
+struct heap_report {
+	struct heap_problem *problems;
+	size_t max;
+	size_t count;
+};
+
+/* What the checker's walk counted, to compare with the registers. */
+struct heap_tally {
+	size_t used_blocks;
+	size_t free_blocks;
+	size_t requested_bytes;
+	size_t used_bytes;
+	size_t free_block_bytes;
+	size_t largest_free;
+	size_t free_per_order[HEAP_ORDERS];
+	bool index_ok;           /* every block's index bits were right */
+	bool rover_seen;         /* a block starts at heap->rover */
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+void heap_report_problem(struct heap_report *report, size_t offset, const char *format, ...);
 
 /* NO_SPACE when need exceeds the free bytes (plus bytes the request may reuse), else FRAGMENTED. */
 enum heap_status heap_refusal(const struct heap *heap, size_t need, size_t reusable);

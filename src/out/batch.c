@@ -366,21 +366,21 @@ static int finish_outputs(const struct batch_options *options, FILE *trace, FILE
 /* --- --compare: the same commands on one heap per policy ------------------------------ */
 
 /* "step 12: alloc 200 as r3 -> first: refused | best: r3 = 0x0f0  * differs: refused under first fit" */
-static void print_compare_step_line(FILE *out, const struct compare *compare, const char *source,
-				    const struct compare_report *report)
+static void print_compare_step_line(FILE *out, const struct session *compare, const char *source,
+				    const struct session_report *report)
 {
 	struct strbuf line;
 	strbuf_init(&line);
-	size_t step = compare_step(compare);
+	size_t step = session_step(compare);
 	if (report->new_step)
 		strbuf_printf(&line, "step %zu: ", step);
 	strbuf_put_printable(&line, source, strlen(source));
 	if (report->new_step) {
 		strbuf_puts(&line, " ->");
-		for (size_t i = 0; i < compare_count(compare); i++) {
+		for (size_t i = 0; i < session_lane_count(compare); i++) {
 			char words[96];
 			compare_outcome_words(compare, i, step, words, sizeof words);
-			strbuf_printf(&line, "%s %s: ", i ? " |" : "", heap_policy_name(compare_policy(compare, i)));
+			strbuf_printf(&line, "%s %s: ", i ? " |" : "", heap_policy_name(session_lane_policy(compare, i)));
 			strbuf_put_printable(&line, words, strlen(words));
 		}
 		if (report->differs) {
@@ -397,22 +397,22 @@ static void print_compare_step_line(FILE *out, const struct compare *compare, co
 }
 
 /* One row per statistic, one column per policy: the numbers the single-heap report prints. */
-static void print_compare_table(FILE *out, const struct compare *compare)
+static void print_compare_table(FILE *out, const struct session *compare)
 {
-	size_t count = compare_count(compare);
+	size_t count = session_lane_count(compare);
 	struct heap_stats stats[COMPARE_MAX];
 	int widths[COMPARE_MAX];
 	for (size_t i = 0; i < count; i++) {
-		heap_get_stats(session_heap(compare_session(compare, i)), &stats[i]);
-		int title = (int)strlen(heap_policy_title(compare_policy(compare, i)));
+		heap_get_stats(session_heap(session_lane(compare, i)), &stats[i]);
+		int title = (int)strlen(heap_policy_title(session_lane_policy(compare, i)));
 		widths[i] = title + 2 > 12 ? title + 2 : 12;
 	}
-	const struct heap *heap = session_heap(compare_session(compare, 0));
-	fprintf(out, "\nfinal state: step %zu of %zu, %zu B heaps, align %u\n", compare_step(compare),
-		compare_last_step(compare), heap_size(heap), heap_alignment(heap));
+	const struct heap *heap = session_heap(session_lane(compare, 0));
+	fprintf(out, "\nfinal state: step %zu of %zu, %zu B heaps, align %u\n", session_step(compare),
+		session_last_step(compare), heap_size(heap), heap_alignment(heap));
 	fprintf(out, "  %-22s", "");
 	for (size_t i = 0; i < count; i++)
-		fprintf(out, "%*s", widths[i], heap_policy_title(compare_policy(compare, i)));
+		fprintf(out, "%*s", widths[i], heap_policy_title(session_lane_policy(compare, i)));
 	fputc('\n', out);
 	static const char *const labels[] = {
 		"used blocks", "requested bytes", "used bytes", "overhead bytes", "free blocks", "free bytes",
@@ -451,33 +451,25 @@ static void print_compare_table(FILE *out, const struct compare *compare)
 }
 
 /* {"compare": [trace line, trace line, ...]}: each member's line as --trace-json writes it for one heap. */
-static void write_compare_trace_line(FILE *trace, const struct compare *compare, const char *source,
-				     const struct compare_report *report, struct trace_memories *memories,
+static void write_compare_trace_line(FILE *trace, const struct session *compare, const char *source,
+				     const struct session_report *report, struct trace_memories *memories,
 				     struct write_errors *errors)
 {
 	struct strbuf line;
 	bool ok = true;
 	strbuf_init(&line);
 	strbuf_puts(&line, "{\"compare\": [");
-	for (size_t i = 0; i < compare_count(compare); i++) {
+	for (size_t i = 0; i < session_lane_count(compare); i++) {
 		if (i)
 			strbuf_puts(&line, ", ");
 		if (!report) {
-			ok = trace_record(&line, compare_session(compare, i), NULL, NULL, memories->heaps[i]) && ok;
+			ok = trace_record(&line, session_lane(compare, i), NULL, NULL, memories->heaps[i]) && ok;
 			continue;
 		}
-		struct session_report stand_in;
-		const struct session_report *one = &stand_in;
-		if (report->ran) {
-			one = &report->reports[i];
-		} else {
-			/* Rejected before it ran anywhere (or nothing to run): every heap gets the same verdict. */
-			memset(&stand_in, 0, sizeof stand_in);
-			stand_in.ok = report->ok;
-			stand_in.error = report->error;
-			stand_in.kind = report->kind;
-		}
-		ok = trace_record(&line, compare_session(compare, i), source, one, memories->heaps[i]) && ok;
+		/* Each lane's line says what the command did there, as a session of that lane alone would. */
+		struct session_report one;
+		session_lane_report(session_lane(compare, i), report, &one);
+		ok = trace_record(&line, session_lane(compare, i), source, &one, memories->heaps[i]) && ok;
 	}
 	if (!ok && !errors->trace)
 		errors->trace = ENOMEM;
@@ -492,7 +484,7 @@ static void write_compare_trace_line(FILE *trace, const struct compare *compare,
 static int batch_compare(const struct batch_options *options, struct script *script, FILE *out, FILE *err)
 {
 	enum heap_status heap_status;
-	struct compare *compare = compare_create(&options->config, options->compare, &heap_status);
+	struct session *compare = compare_create(&options->config, options->compare, &heap_status);
 	if (!compare) {
 		enum heap_policy culprit = POLICY_FIRST_FIT;
 		const char *problem = compare_config_problem(&options->config, options->compare, &culprit);
@@ -504,12 +496,12 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 	}
 	FILE *trace = open_trace(options->trace_json, out, err);
 	if (options->trace_json && !trace) {
-		compare_destroy(compare);
+		session_destroy(compare);
 		return EXIT_FILE;
 	}
 	struct write_errors written = { 0, 0 };
 	struct trace_memories memories;
-	if (!trace_memories_create(&memories, options, compare_count(compare)))
+	if (!trace_memories_create(&memories, options, session_lane_count(compare)))
 		written.trace = ENOMEM;
 	if (trace)
 		write_compare_trace_line(trace, compare, NULL, NULL, &memories, &written);
@@ -520,25 +512,22 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 	memset(&first, 0, sizeof first);
 	for (size_t i = 0; i < script->count && !quit; i++) {
 		const struct script_line *line = &script->lines[i];
-		struct compare_report report;
+		struct session_report report;
 		if (line->error) {
 			memset(&report, 0, sizeof report);
-			report.count = compare_count(compare);
+			report.lane_count = session_lane_count(compare);
 			set_line_error(line, &report.error);
 		} else {
-			compare_run(compare, &line->command, line->source, &report);
+			session_run(compare, &line->command, line->source, &report);
 		}
 		if (trace)
 			write_compare_trace_line(trace, compare, line->source, &report, &memories, &written);
 		watch_writes(&written, trace, out);
 		if (!report.ok) {
 			rejected = true;
-			struct session_report as_session;
-			memset(&as_session, 0, sizeof as_session);
-			as_session.error = report.error;
 			note_error(&first, line, &report.error);
-			report_rejection(out, err, options->file, line, &as_session);
-			compare_report_release(&report);
+			report_rejection(out, err, options->file, line, &report);
+			session_report_release(&report);
 			if (!options->keep_going)
 				break;
 			continue;
@@ -547,17 +536,17 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 		if (!options->json && trace != out)
 			print_compare_step_line(out, compare, line->source, &report);
 		watch_writes(&written, trace, out);
-		compare_report_release(&report);
+		session_report_release(&report);
 	}
 	if (options->json) {
 		/* Also after a rejection: the state it stopped at, with the error. */
 		struct strbuf state;
 		strbuf_init(&state);
 		strbuf_puts(&state, "{\"compare\": [\n");
-		for (size_t i = 0; i < compare_count(compare); i++) {
+		for (size_t i = 0; i < session_lane_count(compare); i++) {
 			if (i)
 				strbuf_puts(&state, ",\n");
-			json_state(&state, compare_session(compare, i));
+			json_state(&state, session_lane(compare, i));
 		}
 		strbuf_puts(&state, "]}");
 		print_json_state(out, &state, &first);
@@ -567,7 +556,7 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 	}
 	status = finish_outputs(options, trace, out, err, status, &written);
 	trace_memories_destroy(&memories);
-	compare_destroy(compare);
+	session_destroy(compare);
 	if (status == EXIT_OK && rejected)
 		status = EXIT_USAGE;
 	return status;

@@ -5,34 +5,17 @@
 
 #include "ansi.h"
 #include "cast.h"
-#include "compare.h"
 #include "screen.h"
 #include "strbuf.h"
 #include "view.h"
 
-/* What is played: one session, or with --compare one heap per policy moving together. */
-struct render_source {
-	struct session *session;
-	struct compare *compare;
-};
-
-static const struct session *first_session(const struct render_source *source)
-{
-	return source->compare ? compare_session(source->compare, 0) : source->session;
-}
-
 /* Draw the current step and append its event; previous holds the frame before (for a diff). */
-static bool emit_frame(struct cast_writer *writer, double time, const struct render_source *source,
+static bool emit_frame(struct cast_writer *writer, double time, const struct session *session,
 		       struct view_state *state, struct screen *screen, struct screen *previous,
 		       const struct ansi_style *style)
 {
-	if (source->compare) {
-		view_compare_timeline_message(source->compare, state);
-		view_compare_render(screen, source->compare, state);
-	} else {
-		view_timeline_message(source->session, state);
-		view_render(screen, source->session, state);
-	}
+	view_timeline_message(session, state);
+	view_render(screen, session, state);
 	struct strbuf data;
 	strbuf_init(&data);
 	ansi_encode(&data, screen, previous->cells ? previous : NULL, style, -1, -1);
@@ -64,7 +47,7 @@ static void report_failure(FILE *err, const char *path, const char *reason)
 	strbuf_release(&line);
 }
 
-static int render_play(const struct render_source *source, const struct render_options *options, FILE *err)
+int render_run(struct session *session, const struct render_options *options, FILE *err)
 {
 	char reason[200];
 	struct cast_writer *writer = cast_open(options->output, options->width, options->height, options->timestamp,
@@ -87,22 +70,20 @@ static int render_play(const struct render_source *source, const struct render_o
 	struct ansi_style style = { options->theme, !options->no_color };
 
 	struct command_error error;
-	const struct session *session = first_session(source);
-	bool ok = screen_resize(&screen, options->width, options->height) &&
-		  (source->compare ? compare_goto(source->compare, 0, &error) : session_goto(source->session, 0, &error));
+	bool ok = screen_resize(&screen, options->width, options->height) && session_goto(session, 0, &error);
 	/* Integer milliseconds, so the timestamps never depend on rounding. */
 	unsigned long long now_ms = 0;
 	while (ok) {
-		ok = emit_frame(writer, (double)now_ms / 1000.0, source, &state, &screen, &previous, &style);
+		ok = emit_frame(writer, (double)now_ms / 1000.0, session, &state, &screen, &previous, &style);
 		now_ms += options->step_ms + step_sleep_ms(session);
 		if (!ok || session_step(session) >= session_last_step(session))
 			break;
-		ok = source->compare ? compare_redo(source->compare, &error) : session_redo(source->session, &error);
+		ok = session_redo(session, &error);
 	}
 	if (ok) {
 		/* The last frame again, paused, so players hold it for a step before the end. */
 		state.playing = false;
-		ok = emit_frame(writer, (double)now_ms / 1000.0, source, &state, &screen, &previous, &style);
+		ok = emit_frame(writer, (double)now_ms / 1000.0, session, &state, &screen, &previous, &style);
 	}
 	screen_release(&screen);
 	screen_release(&previous);
@@ -115,16 +96,4 @@ static int render_play(const struct render_source *source, const struct render_o
 		return 1;
 	}
 	return 0;
-}
-
-int render_run(struct session *session, const struct render_options *options, FILE *err)
-{
-	struct render_source source = { session, NULL };
-	return render_play(&source, options, err);
-}
-
-int render_compare_run(struct compare *compare, const struct render_options *options, FILE *err)
-{
-	struct render_source source = { NULL, compare };
-	return render_play(&source, options, err);
 }

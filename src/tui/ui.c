@@ -12,7 +12,6 @@
 #include "ansi.h"
 #include "cast.h"
 #include "command.h"
-#include "compare.h"
 #include "lineedit.h"
 #include "names.h"
 #include "outfile.h"
@@ -50,8 +49,7 @@ struct recording {
 };
 
 struct ui {
-	struct session *session;   /* with --compare: the first policy's, for reading only (names, steps) */
-	struct compare *compare;   /* --compare: every command and move goes through it; NULL otherwise */
+	struct session *session;   /* with --compare: a session of one lane per policy */
 	struct view_state state;
 	struct line_editor editor;
 	struct screen screen;
@@ -191,6 +189,19 @@ static unsigned help_key(struct ui *ui, const struct ui_key *key)
 
 /* --- running commands ------------------------------------------------------ */
 
+/* Several lanes (--compare) shown side by side: not zoomed into one lane by the inspector or the hex view. */
+static bool comparing(const struct ui *ui)
+{
+	return session_lane_count(ui->session) > 1 && !ui->state.has_selection && !ui->state.show_hex;
+}
+
+/* The lane the cursor is on: what the inspector, the hex view and the grid's geometry read. */
+static const struct session *cursor_lane(const struct ui *ui)
+{
+	const struct session *lane = session_lane(ui->session, ui->state.lane);
+	return lane ? lane : ui->session;
+}
+
 /* Show what a report says in the status line; returns REACT_QUIT when it asked to leave. */
 static unsigned show_report(struct ui *ui, struct session_report *report)
 {
@@ -210,7 +221,11 @@ static unsigned show_report(struct ui *ui, struct session_report *report)
 	}
 	if (report->new_step) {
 		const char *text = report->explain[0] ? report->explain : report->message;
-		enum style_role role = report->outcome.kind == OUTCOME_REFUSED ? ROLE_REFUSED : ROLE_OK;
+		/* Several lanes: a refusal anywhere, or outcomes that differ, is what to look at. */
+		bool refused = report->differs;
+		for (size_t i = 0; i < report->lane_count; i++)
+			refused = refused || report->outcomes[i].kind == OUTCOME_REFUSED;
+		enum style_role role = refused ? ROLE_REFUSED : ROLE_OK;
 
 		if (report->dropped_future && report->dropped_steps > 0 && ui->state.timeline)
 			set_message(ui, ROLE_NOTE, "branched: the timeline's %zu later step%s dropped (Ctrl-Z brings them back). %s",
@@ -248,45 +263,6 @@ static void cursor_to_column(struct line_editor *editor, size_t column)
 		lineedit_apply(editor, EDIT_RIGHT);
 }
 
-/* --compare: what a command did to every heap, in the status line. */
-static unsigned show_compare_report(struct ui *ui, struct compare_report *report)
-{
-	if (!report->ok) {
-		set_message(ui, ROLE_ERROR, "%s", report->error.message);
-		return REACT_REDRAW;
-	}
-	if (report->quit)
-		return REACT_QUIT;
-	if (report->new_step) {
-		bool refused = false;
-		for (size_t i = 0; i < report->count; i++)
-			refused = refused || report->reports[i].outcome.kind == OUTCOME_REFUSED;
-		enum style_role role = report->differs || refused ? ROLE_REFUSED : ROLE_OK;
-		if (report->dropped_steps > 0 && ui->state.timeline)
-			set_message(ui, ROLE_NOTE, "branched: the timeline's %zu later step%s dropped (Ctrl-Z brings them back). %s",
-				    report->dropped_steps, report->dropped_steps == 1 ? " is" : "s are", report->message);
-		else if (report->dropped_steps > 0)
-			set_message(ui, role, "%s (%zu undone step%s dropped)", report->message, report->dropped_steps,
-				    report->dropped_steps == 1 ? "" : "s");
-		else
-			set_message(ui, role, "%s", report->message);
-	} else if (report->moved && ui->state.timeline && !report->restored_steps) {
-		/* Stepping through a timeline: say what the step did, as playback does. */
-		view_timeline_message(ui->session, &ui->state);
-	} else if (report->message[0]) {
-		set_message(ui, report->moved ? ROLE_NOTE : ROLE_TEXT, "%s", report->message);
-	} else {
-		clear_message(ui);
-	}
-	if (report->kind == CMD_HELP && report->ran && report->reports[0].help_overview) {
-		open_help(ui, NULL);
-	} else if (report->text) {
-		open_help(ui, report->text);
-		report->text = NULL;
-	}
-	return REACT_REDRAW;
-}
-
 /* After Enter: a rejected line stays in the bar with the cursor on the error; an accepted one goes. */
 static void settle_bar(struct ui *ui, const char *line, bool ok, size_t error_column)
 {
@@ -298,18 +274,6 @@ static void settle_bar(struct ui *ui, const char *line, bool ok, size_t error_co
 	ui->state.error_column = error_column;
 	if (error_column > 0)
 		cursor_to_column(&ui->editor, error_column);
-}
-
-/* --compare: run_bar_line's work through the compare. */
-static unsigned run_compare_bar_line(struct ui *ui, const char *line)
-{
-	struct compare_report report;
-	compare_run_line(ui->compare, line, &report);
-	lineedit_remember(&ui->editor, line);
-	unsigned reaction = show_compare_report(ui, &report);
-	settle_bar(ui, line, report.ok, report.error.column);
-	compare_report_release(&report);
-	return reaction;
 }
 
 /* Enter on the bar: run the line; keep it for editing when it was rejected. */
@@ -326,8 +290,6 @@ static unsigned run_bar_line(struct ui *ui)
 		clear_message(ui);
 		return REACT_REDRAW;
 	}
-	if (ui->compare)
-		return run_compare_bar_line(ui, line);
 	memset(&report, 0, sizeof report);
 	session_run_line(ui->session, line, &report);
 	lineedit_remember(&ui->editor, line);
@@ -343,13 +305,6 @@ static unsigned run_key_command(struct ui *ui, const char *line)
 	struct session_report report;
 	unsigned reaction;
 
-	if (ui->compare) {
-		struct compare_report moved;
-		compare_run_line(ui->compare, line, &moved);
-		reaction = show_compare_report(ui, &moved);
-		compare_report_release(&moved);
-		return reaction;
-	}
 	memset(&report, 0, sizeof report);
 	session_run_line(ui->session, line, &report);
 	reaction = show_report(ui, &report);
@@ -495,10 +450,7 @@ static long long step_duration_ms(const struct ui *ui)
 /* The status line after moving through the timeline: the step and what it did. */
 static void show_step(struct ui *ui)
 {
-	if (ui->compare)
-		view_compare_timeline_message(ui->compare, &ui->state);
-	else
-		view_timeline_message(ui->session, &ui->state);
+	view_timeline_message(ui->session, &ui->state);
 }
 
 /* Home/End in the grid with a timeline: jump to the first or last step (history kept). */
@@ -506,7 +458,7 @@ static unsigned goto_step(struct ui *ui, size_t step)
 {
 	struct command_error error;
 
-	if (ui->compare ? !compare_goto(ui->compare, step, &error) : !session_goto(ui->session, step, &error)) {
+	if (!session_goto(ui->session, step, &error)) {
 		set_message(ui, ROLE_ERROR, "%s", error.message);
 		return REACT_REDRAW;
 	}
@@ -554,7 +506,7 @@ static unsigned play_tick(struct ui *ui)
 	if (!ui->state.playing || now_ms() < ui->next_tick_ms)
 		return REACT_NONE;
 	if (session_step(ui->session) >= session_last_step(ui->session) ||
-	    (ui->compare ? !compare_redo(ui->compare, &error) : !session_redo(ui->session, &error))) {
+	    !session_redo(ui->session, &error)) {
 		ui->state.playing = false;
 		return REACT_REDRAW;
 	}
@@ -581,7 +533,9 @@ static int input_timeout_ms(const struct ui *ui)
 /* The grid's geometry at the current size, as the view lays it out. */
 static struct grid_geometry current_geometry(const struct ui *ui)
 {
-	return view_grid_geometry(session_heap(ui->session), &ui->state, ui->screen.width, ui->screen.height);
+	if (comparing(ui))
+		return view_compare_grid_geometry(ui->session, ui->screen.width, ui->screen.height);
+	return view_grid_geometry(session_heap(cursor_lane(ui)), &ui->state, ui->screen.width, ui->screen.height);
 }
 
 /* Move the inspector cursor by whole cells; a move that would leave the heap does nothing. */
@@ -594,10 +548,21 @@ static void move_cursor(struct ui *ui, long cells)
 
 	if (cell > last)
 		cell = last;
-	if (cells < 0 && (size_t)-cells <= cell)
+	if (cells < 0 && (size_t)-cells <= cell) {
 		cell -= (size_t)-cells;
-	else if (cells > 0 && (size_t)cells <= last - cell)
+	} else if (cells > 0 && (size_t)cells <= last - cell) {
 		cell += (size_t)cells;
+	} else if (comparing(ui) && geometry.columns > 0 && (cells == geometry.columns || cells == -geometry.columns)) {
+		/* Up from a lane's first row or down from its last: the same column of the lane above or below. */
+		size_t column = cell % (size_t)geometry.columns, last_row = last - last % (size_t)geometry.columns;
+		if (cells < 0 && ui->state.lane > 0) {
+			ui->state.lane--;
+			cell = last_row + column <= last ? last_row + column : last;
+		} else if (cells > 0 && ui->state.lane + 1 < session_lane_count(ui->session)) {
+			ui->state.lane++;
+			cell = column;
+		}
+	}
 	ui->state.cursor = cell * step;
 }
 
@@ -787,7 +752,7 @@ static unsigned scroll_view(struct ui *ui, long pages_or_rows, bool page)
 	long delta = page ? pages_or_rows * (long)page_rows(ui) : pages_or_rows;
 
 	if (ui->state.show_hex) {
-		size_t rows = view_hex_rows(session_heap(ui->session), ui->screen.width);
+		size_t rows = view_hex_rows(session_heap(cursor_lane(ui)), ui->screen.width);
 
 		scroll_by(&ui->state.hex_scroll, delta, scroll_limit(ui, rows));
 	} else {
@@ -816,9 +781,9 @@ static unsigned mouse_event(struct ui *ui, const struct ui_key *key)
 		}
 		return scroll_view(ui, 3, false);
 	case MOUSE_CLICK:
-		if (ui->state.show_help || ui->state.show_hex || ui->compare)
+		if (ui->state.show_help || ui->state.show_hex || comparing(ui))
 			return REACT_NONE;
-		if (view_grid_hit(session_heap(ui->session), &ui->state, ui->screen.width, ui->screen.height,
+		if (view_grid_hit(session_heap(cursor_lane(ui)), &ui->state, ui->screen.width, ui->screen.height,
 				  key->mouse_row, key->mouse_column, &address)) {
 			ui->state.cursor = address;
 			ui->state.has_selection = true;
@@ -860,10 +825,7 @@ static unsigned handle_key(struct ui *ui, const struct ui_key *key)
 		case KEY_CTRL('Z'): case KEY_CTRL('P'): return run_key_command(ui, "undo");
 		case KEY_CTRL('Y'): case KEY_CTRL('N'): return run_key_command(ui, "redo");
 		case KEY_CTRL('X'):
-			if (ui->compare) {
-				set_message(ui, ROLE_NOTE, "the hex view shows one heap: not while comparing");
-				return REACT_REDRAW;
-			}
+			/* Several lanes: the hex view of the lane the cursor is on. */
 			ui->state.show_hex = !ui->state.show_hex;
 			return REACT_REDRAW;
 		default: break;
@@ -923,10 +885,7 @@ static void show_frame(struct ui *ui, bool full)
 	ui->state.input = (struct view_input){ ui->editor.text, ui->editor.len, ui->editor.cursor };
 	if (ui->state.cursor >= heap_bytes_total(ui))  /* `reset SIZE` may have shrunk the heap */
 		ui->state.cursor = 0;
-	if (ui->compare)
-		view_compare_render(&ui->screen, ui->compare, &ui->state);
-	else
-		view_render(&ui->screen, ui->session, &ui->state);
+	view_render(&ui->screen, ui->session, &ui->state);
 	if (ui->state.focus == FOCUS_BAR && !ui->state.show_help) {
 		cursor_row = ui->screen.cursor_row;
 		cursor_column = ui->screen.cursor_column;
@@ -981,8 +940,8 @@ static int run_loop(struct ui *ui, int *quit_signal)
 	}
 }
 
-/* The screen over one session, or (compare set) over one heap per policy. */
-static int run_screen(struct session *session, struct compare *compare, const struct ui_options *options)
+/* The screen over a session of any number of lanes. */
+static int run_screen(struct session *session, const struct ui_options *options)
 {
 	struct ui ui;
 	struct ui_term_caps caps;
@@ -991,7 +950,6 @@ static int run_screen(struct session *session, struct compare *compare, const st
 
 	memset(&ui, 0, sizeof ui);
 	ui.session = session;
-	ui.compare = compare;
 	/* Typed in the bar: the user's own command, so not confined (a loaded file's exports were checked at load). */
 	ui.write_rules.keep[0] = (struct outfile_keep){ options->file, "the script loaded" };
 	ui.write_rules.keep[1] = (struct outfile_keep){ options->record, "the --record output" };
@@ -1034,10 +992,7 @@ static int run_screen(struct session *session, struct compare *compare, const st
 	ui.state.title_file = base_name(options->file);
 	ui.state.message_role = ROLE_TEXT;
 	ui.state.timeline = options->file != NULL && session_last_step(session) > 0;
-	if (compare)
-		compare_keep_branches(compare, ui.state.timeline);
-	else
-		session_keep_branches(session, ui.state.timeline);
+	session_keep_branches(session, ui.state.timeline);
 	ui.state.speed_percent = 100;
 	if (ui.state.timeline)
 		set_message(&ui, ROLE_NOTE, "%zu steps loaded: F5 plays them, Ctrl-N steps forward",
@@ -1074,10 +1029,5 @@ static int run_screen(struct session *session, struct compare *compare, const st
 
 int ui_run(struct session *session, const struct ui_options *options)
 {
-	return run_screen(session, NULL, options);
-}
-
-int ui_run_compare(struct compare *compare, const struct ui_options *options)
-{
-	return run_screen(compare_session_mutable(compare, 0), compare, options);
+	return run_screen(session, options);
 }

@@ -430,6 +430,19 @@ static void draw_too_small(struct screen *screen, const struct view_state *state
 
 void view_render(struct screen *screen, const struct session *session, const struct view_state *state)
 {
+	if (session && state && session_lane_count(session) > 1) {
+		const struct session *lane = session_lane(session, state->lane);
+		if ((state->has_selection || state->show_hex) && lane)
+			view_render_lane(screen, lane, state);
+		else
+			view_compare_render(screen, session, state);
+		return;
+	}
+	view_render_lane(screen, session, state);
+}
+
+void view_render_lane(struct screen *screen, const struct session *session, const struct view_state *state)
+{
 	screen_clear(screen, ROLE_TEXT);
 	if (!screen->cells || !session || !state)
 		return;
@@ -456,6 +469,10 @@ void view_render(struct screen *screen, const struct session *session, const str
 
 void view_timeline_message(const struct session *session, struct view_state *state)
 {
+	if (session_lane_count(session) > 1) {
+		view_compare_timeline_message(session, state);
+		return;
+	}
 	char explain[280];
 	session_explain_current(session, explain, sizeof explain);
 	if (explain[0])

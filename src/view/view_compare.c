@@ -124,12 +124,12 @@ static void pair(struct screen *screen, int row, int column, int width, const ch
 }
 
 /* Mark and role of one member's outcome of the current step, and whether it is one of the differing ones. */
-static enum style_role outcome_role(const struct compare *compare, size_t index, size_t step,
+static enum style_role outcome_role(const struct session *lanes, size_t index, size_t step,
 				    const struct view_state *state, const char **mark)
 {
 	struct compare_difference difference;
 	*mark = view_symbol(state, SYM_OK);
-	if (!compare_step_difference(compare, step, &difference))
+	if (!compare_step_difference(lanes, step, &difference))
 		return ROLE_DIM;
 	if (difference.kinds[index] == OUTCOME_REFUSED) {
 		*mark = view_symbol(state, SYM_REFUSED);
@@ -147,10 +147,10 @@ static enum style_role outcome_role(const struct compare *compare, size_t index,
 }
 
 /* The member's outcome of the current step: a mark and a few words. */
-static void draw_outcome(struct screen *screen, int row, int column, int width, const struct compare *compare,
+static void draw_outcome(struct screen *screen, int row, int column, int width, const struct session *lanes,
 			 size_t index, const struct view_state *state)
 {
-	size_t step = compare_step(compare);
+	size_t step = session_step(lanes);
 	if (width < 1)
 		return;
 	if (step == 0) {
@@ -158,9 +158,9 @@ static void draw_outcome(struct screen *screen, int row, int column, int width, 
 		return;
 	}
 	const char *mark;
-	enum style_role role = outcome_role(compare, index, step, state, &mark);
+	enum style_role role = outcome_role(lanes, index, step, state, &mark);
 	char words[96];
-	compare_outcome_words(compare, index, step, words, sizeof words);
+	compare_outcome_words(lanes, index, step, words, sizeof words);
 	int used = screen_put(screen, row, column, width, mark, role);
 	used += screen_put(screen, row, column + used, width - used, " ", ROLE_TEXT);
 	if (cells(words) <= width - used)   /* whole words or none: never half an address */
@@ -174,9 +174,9 @@ static void percent(double value, char *buffer, size_t size)
 
 /* The key statistics of one member in rows rows (its name too when there is no heading). */
 static void draw_section_stats(struct screen *screen, int row, int column, int width, int rows,
-			       const struct compare *compare, size_t index, bool named, const struct view_state *state)
+			       const struct session *lanes, size_t index, bool named, const struct view_state *state)
 {
-	const struct heap *heap = session_heap(compare_session(compare, index));
+	const struct heap *heap = session_heap(session_lane(lanes, index));
 	struct heap_stats stats;
 	heap_get_stats(heap, &stats);
 	char used[32], free_bytes[32], largest[32], frag[32], failed[32], blocks_used[32], blocks_free[32];
@@ -199,14 +199,14 @@ static void draw_section_stats(struct screen *screen, int row, int column, int w
 	bool narrow = width < 26;
 	int line = 0;
 	if (named) {
-		enum heap_policy policy = compare_policy(compare, index);
+		enum heap_policy policy = session_lane_policy(lanes, index);
 		const char *title = narrow ? heap_policy_name(policy) : heap_policy_title(policy);
 		int used_cells = screen_put_styled(screen, row, column, width, title, strlen(title), ROLE_HEADING, 0,
 						   CELL_BOLD);
 		used_cells += 2;
-		draw_outcome(screen, row, column + used_cells, width - used_cells, compare, index, state);
+		draw_outcome(screen, row, column + used_cells, width - used_cells, lanes, index, state);
 	} else {
-		draw_outcome(screen, row, column, width, compare, index, state);
+		draw_outcome(screen, row, column, width, lanes, index, state);
 	}
 	line++;
 	int left = rows - line;
@@ -248,20 +248,23 @@ static void draw_section_stats(struct screen *screen, int row, int column, int w
 
 /* --- sections, legend, difference line ------------------------------------------------ */
 
-static void draw_sections(struct screen *screen, const struct compare *compare, const struct view_state *grid_state,
+static void draw_sections(struct screen *screen, const struct session *lanes, const struct view_state *grid_state,
 			  const struct view_state *state, const struct compare_layout *layout)
 {
-	size_t count = compare_count(compare);
+	size_t count = session_lane_count(lanes);
 	int rows = grid_rows(layout);
 	for (size_t i = 0; i < count; i++) {
 		int top = layout->top + (int)i * layout->section_rows;
-		const struct session *session = compare_session(compare, i);
+		const struct session *session = session_lane(lanes, i);
 		if (layout->headings)
-			view_heading(screen, top, 0, screen->width, state, heap_policy_title(compare_policy(compare, i)));
+			view_heading(screen, top, 0, screen->width, state, heap_policy_title(session_lane_policy(lanes, i)));
 		int grid_top = top + (layout->headings ? 1 : 0);
 		/* One row more than the cells get: view_draw_grid keeps its last row for the legend. */
 		struct view_rect area = { grid_top, 0, layout->grid_width, rows + 1 };
-		view_draw_grid(screen, session, grid_state, area);
+		/* The cursor is drawn in the section of the lane it is on. */
+		struct view_state section_state = *grid_state;
+		section_state.focus = i == state->lane ? state->focus : FOCUS_BAR;
+		view_draw_grid(screen, session, &section_state, area);
 		if (i + 1 < count) {
 			/* Only the last grid keeps its legend: it serves them all. */
 			struct grid_geometry geometry = layout_grid(heap_size(session_heap(session)), layout->grid_width, rows);
@@ -270,23 +273,23 @@ static void draw_sections(struct screen *screen, const struct compare *compare, 
 		}
 		for (int r = 0; r < rows; r++)
 			screen_put(screen, grid_top + r, layout->grid_width, 1, view_symbol(state, SYM_VLINE), ROLE_BORDER);
-		draw_section_stats(screen, grid_top, layout->stats_column, layout->stats_width, rows, compare, i,
+		draw_section_stats(screen, grid_top, layout->stats_column, layout->stats_width, rows, lanes, i,
 				   !layout->headings, state);
 	}
 }
 
 /* "! step 12 differs: refused under first fit · differing steps: 5, 12". */
-static void draw_difference(struct screen *screen, const struct compare *compare, const struct view_state *state,
+static void draw_difference(struct screen *screen, const struct session *lanes, const struct view_state *state,
 			    int row)
 {
-	size_t step = compare_step(compare);
+	size_t step = session_step(lanes);
 	int column = 1, width = screen->width - 1;
 	char text[320], difference[200];
-	compare_describe_difference(compare, step, difference, sizeof difference);
+	compare_describe_difference(lanes, step, difference, sizeof difference);
 	if (step == 0) {
 		char size[32];
-		view_format_bytes(heap_size(session_heap(compare_session(compare, 0))), size, sizeof size);
-		snprintf(text, sizeof text, "step 0: %zu empty heaps of %s, one per policy", compare_count(compare), size);
+		view_format_bytes(heap_size(session_heap(session_lane(lanes, 0))), size, sizeof size);
+		snprintf(text, sizeof text, "step 0: %zu empty heaps of %s, one per policy", session_lane_count(lanes), size);
 		column += screen_put(screen, row, column, width - column, text, ROLE_DIM);
 	} else if (difference[0]) {
 		column += screen_put(screen, row, column, width - column, view_symbol(state, SYM_REFUSED), ROLE_REFUSED);
@@ -296,14 +299,14 @@ static void draw_difference(struct screen *screen, const struct compare *compare
 	} else {
 		/* Same kind of outcome everywhere; a placement may still land at different addresses. */
 		struct compare_difference places;
-		bool moved = compare_step_difference(compare, step, &places) && places.places_differ;
+		bool moved = compare_step_difference(lanes, step, &places) && places.places_differ;
 		snprintf(text, sizeof text, moved ? "step %zu: placed at different addresses"
 						  : "step %zu: the same outcome under every policy", step);
 		column += screen_put(screen, row, column, width - column, text, ROLE_DIM);
 	}
 	/* Where else they differ, for Ctrl-P/N or goto. */
 	size_t steps[8];
-	size_t found = compare_differing_steps(compare, steps, 8);
+	size_t found = compare_differing_steps(lanes, steps, 8);
 	if (found == 0)
 		return;
 	snprintf(text, sizeof text, "%sdiffers at step%s ", view_symbol(state, SYM_SEPARATOR), found == 1 ? "" : "s");
@@ -322,11 +325,11 @@ static void draw_difference(struct screen *screen, const struct compare *compare
 
 /* --- title and hints ------------------------------------------------------------------ */
 
-static void draw_title(struct screen *screen, const struct compare *compare, const struct view_state *state,
+static void draw_title(struct screen *screen, const struct session *lanes, const struct view_state *state,
 		       int row, size_t bytes_per_cell)
 {
 	int width = screen->width;
-	size_t step = compare_step(compare), last = compare_last_step(compare);
+	size_t step = session_step(lanes), last = session_last_step(lanes);
 	screen_fill(screen, row, 0, width, 1, ' ', ROLE_TITLE);
 	char right[96], pace[16];
 	view_format_pace(state->speed_percent, state->ascii, pace, sizeof pace);
@@ -340,13 +343,13 @@ static void draw_title(struct screen *screen, const struct compare *compare, con
 	int limit = width - right_width - 1;
 
 	const char *sep = view_symbol(state, SYM_SEPARATOR);
-	const struct heap *heap = session_heap(compare_session(compare, 0));
+	const struct heap *heap = session_heap(session_lane(lanes, 0));
 	char titles[200] = "", names[120] = "", size[32], cell[32], details[6][320];
-	for (size_t i = 0; i < compare_count(compare); i++) {
+	for (size_t i = 0; i < session_lane_count(lanes); i++) {
 		size_t len = strlen(titles);
-		snprintf(titles + len, sizeof titles - len, "%s%s", i ? sep : "", heap_policy_title(compare_policy(compare, i)));
+		snprintf(titles + len, sizeof titles - len, "%s%s", i ? sep : "", heap_policy_title(session_lane_policy(lanes, i)));
 		len = strlen(names);
-		snprintf(names + len, sizeof names - len, "%s%s", i ? sep : "", heap_policy_name(compare_policy(compare, i)));
+		snprintf(names + len, sizeof names - len, "%s%s", i ? sep : "", heap_policy_name(session_lane_policy(lanes, i)));
 	}
 	view_format_bytes(heap_size(heap), size, sizeof size);
 	view_format_bytes(bytes_per_cell, cell, sizeof cell);
@@ -446,52 +449,61 @@ static void draw_hint_row(struct screen *screen, const struct view_state *state,
 
 /* --- the frame -------------------------------------------------------------------------- */
 
-void view_compare_render(struct screen *screen, const struct compare *compare, const struct view_state *state)
+void view_compare_render(struct screen *screen, const struct session *lanes, const struct view_state *state)
 {
-	if (!screen->cells || !compare || !state) {
+	if (!screen->cells || !lanes || !state) {
 		screen_clear(screen, ROLE_TEXT);
 		return;
 	}
-	/* The inspector and the hex view show one heap: not here. */
+	/* The inspector and the hex view show the frame of one lane (view_render): not here. */
 	struct view_state base = *state;
 	base.show_hex = false;
 	base.has_selection = false;
 	base.grid_scroll = 0;
-	view_render(screen, compare_session(compare, 0), &base);
+	view_render_lane(screen, session_lane(lanes, 0), &base);
 	struct view_layout layout;
 	view_layout(screen->width, screen->height, &layout);
 	if (layout.too_small)
 		return;
-	size_t heap_bytes = heap_size(session_heap(compare_session(compare, 0)));
+	size_t heap_bytes = heap_size(session_heap(session_lane(lanes, 0)));
 	struct compare_layout sections;
-	compare_layout(&layout, compare_count(compare), heap_bytes, &sections);
+	compare_layout(&layout, session_lane_count(lanes), heap_bytes, &sections);
 	struct grid_geometry geometry = layout_grid(heap_bytes, sections.grid_width, grid_rows(&sections));
-	draw_title(screen, compare, state, layout.title_row, geometry.bytes_per_cell);
+	draw_title(screen, lanes, state, layout.title_row, geometry.bytes_per_cell);
 	draw_hint_row(screen, state, layout.hint_row);
 	if (state->show_help)
 		return;
 	screen_fill(screen, layout.main.row, 0, layout.main.width, layout.main.height, ' ', ROLE_TEXT);
 	struct view_state grid_state = base;
-	grid_state.focus = FOCUS_BAR;   /* no inspector cursor in the grids */
-	draw_sections(screen, compare, &grid_state, state, &sections);
-	draw_difference(screen, compare, state, sections.difference_row);
+	draw_sections(screen, lanes, &grid_state, state, &sections);
+	draw_difference(screen, lanes, state, sections.difference_row);
 }
 
-void view_compare_timeline_message(const struct compare *compare, struct view_state *state)
+struct grid_geometry view_compare_grid_geometry(const struct session *lanes, int width, int height)
 {
-	size_t step = compare_step(compare), last = compare_last_step(compare);
+	struct view_layout layout;
+	view_layout(width, height, &layout);
+	size_t heap_bytes = heap_size(session_heap(session_lane(lanes, 0)));
+	struct compare_layout sections;
+	compare_layout(&layout, session_lane_count(lanes), heap_bytes, &sections);
+	return layout_grid(heap_bytes, sections.grid_width, grid_rows(&sections));
+}
+
+void view_compare_timeline_message(const struct session *lanes, struct view_state *state)
+{
+	size_t step = session_step(lanes), last = session_last_step(lanes);
 	struct step_info info;
-	const char *source = step > 0 && session_step_info(compare_session(compare, 0), step, &info) ? info.source : "";
+	const char *source = step > 0 && session_step_info(session_lane(lanes, 0), step, &info) ? info.source : "";
 	int len = snprintf(state->message, sizeof state->message, "step %zu / %zu", step, last);
 	if (step > 0 && len > 0 && (size_t)len < sizeof state->message) {
 		snprintf(state->message + len, sizeof state->message - (size_t)len, ": %.100s ->", source);
-		for (size_t i = 0; i < compare_count(compare); i++) {
+		for (size_t i = 0; i < session_lane_count(lanes); i++) {
 			char words[96];
 			size_t used = strlen(state->message);
-			compare_outcome_words(compare, i, step, words, sizeof words);
+			compare_outcome_words(lanes, i, step, words, sizeof words);
 			snprintf(state->message + used, sizeof state->message - used, "%s %s: %s", i ? ";" : "",
-				 heap_policy_name(compare_policy(compare, i)), words);
+				 heap_policy_name(session_lane_policy(lanes, i)), words);
 		}
 	}
-	state->message_role = compare_step_differs(compare, step) ? ROLE_REFUSED : ROLE_NOTE;
+	state->message_role = compare_step_differs(lanes, step) ? ROLE_REFUSED : ROLE_NOTE;
 }

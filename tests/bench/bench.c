@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "heap.h"
 #include "script.h"
 #include "strbuf.h"
@@ -571,6 +572,7 @@ int main(int argc, char **argv)
 	}
 	bench_session(dir, session_trace, reps);
 	bench_loader(dir);
+	bench_lanes(dir);
 	printf("\n(%.1f s; checksum %u)\n", (now_ns() - start) / 1e9, checksum);
 	return 0;
 }

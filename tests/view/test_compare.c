@@ -1,4 +1,4 @@
-/* test_compare.c - one heap per policy in lockstep: same states as separate runs, all-or-nothing commands, differing steps, the compare view. */
+/* test_compare.c - a session of one lane per policy: same states as separate runs, all-or-nothing commands, differing steps, the compare view. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,7 +24,7 @@ static const char *const holes_script[] = {
 #define HOLES_STEPS 12
 #define R3_STEP 12
 
-static struct compare *compare_of(const char *list, size_t size)
+static struct session *compare_of(const char *list, size_t size)
 {
 	struct compare_policies policies;
 	char error[200];
@@ -32,36 +32,36 @@ static struct compare *compare_of(const char *list, size_t size)
 		fail_msg("%s: %s", list, error);
 	struct heap_config config = { size, POLICY_FIRST_FIT, 8 };
 	enum heap_status status;
-	struct compare *compare = compare_create(&config, &policies, &status);
+	struct session *compare = compare_create(&config, &policies, &status);
 	assert_non_null(compare);
 	return compare;
 }
 
-static void run_ok(struct compare *compare, const char *line)
+static void run_ok(struct session *compare, const char *line)
 {
-	struct compare_report report;
-	compare_run_line(compare, line, &report);
+	struct session_report report;
+	session_run_line(compare, line, &report);
 	if (!report.ok)
 		fail_msg("'%s' rejected: %s", line, report.error.message);
-	compare_report_release(&report);
+	session_report_release(&report);
 }
 
-static void run_script(struct compare *compare, const char *const *lines)
+static void run_script(struct session *compare, const char *const *lines)
 {
 	for (size_t i = 0; lines[i]; i++)
 		run_ok(compare, lines[i]);
 }
 
 /* Run a line expecting a rejection; returns the message (static buffer). */
-static const char *run_rejected(struct compare *compare, const char *line)
+static const char *run_rejected(struct session *compare, const char *line)
 {
 	static char message[COMMAND_MESSAGE_MAX];
-	struct compare_report report;
-	compare_run_line(compare, line, &report);
+	struct session_report report;
+	session_run_line(compare, line, &report);
 	if (report.ok)
 		fail_msg("'%s' was accepted", line);
 	snprintf(message, sizeof message, "%s", report.error.message);
-	compare_report_release(&report);
+	session_report_release(&report);
 	return message;
 }
 
@@ -88,21 +88,21 @@ struct saved {
 	size_t step, last;
 };
 
-static void save(const struct compare *compare, struct saved *saved)
+static void save(const struct session *compare, struct saved *saved)
 {
-	saved->count = compare_count(compare);
+	saved->count = session_lane_count(compare);
 	for (size_t i = 0; i < saved->count; i++) {
-		saved->heaps[i] = heap_clone(session_heap(compare_session(compare, i)));
+		saved->heaps[i] = heap_clone(session_heap(session_lane(compare, i)));
 		assert_non_null(saved->heaps[i]);
 	}
-	saved->step = compare_step(compare);
-	saved->last = compare_last_step(compare);
+	saved->step = session_step(compare);
+	saved->last = session_last_step(compare);
 }
 
-static void assert_unchanged(const struct compare *compare, struct saved *saved)
+static void assert_unchanged(const struct session *compare, struct saved *saved)
 {
 	for (size_t i = 0; i < saved->count; i++) {
-		const struct session *session = compare_session(compare, i);
+		const struct session *session = session_lane(compare, i);
 		assert_true(heap_equal(saved->heaps[i], session_heap(session)));
 		assert_int_equal(session_step(session), saved->step);
 		assert_int_equal(session_last_step(session), saved->last);
@@ -166,91 +166,91 @@ static void same_commands_give_the_same_states_as_separate_sessions(void **unuse
 		"realloc a 300", "fill d 0x41", "alloc 500 as big", "free c", "realloc d 60", "alloc 2000 as huge",
 		"free big", "alloc 64", NULL,
 	};
-	struct compare *compare = compare_of("first,next,best,worst,buddy", 1024);
+	struct session *compare = compare_of("first,next,best,worst,buddy", 1024);
 	run_script(compare, script);
-	assert_int_equal(compare_step(compare), 14);
-	for (size_t i = 0; i < compare_count(compare); i++) {
-		struct session *alone = single_session(compare_policy(compare, i), 1024, script);
-		const struct session *member = compare_session(compare, i);
+	assert_int_equal(session_step(compare), 14);
+	for (size_t i = 0; i < session_lane_count(compare); i++) {
+		struct session *alone = single_session(session_lane_policy(compare, i), 1024, script);
+		const struct session *member = session_lane(compare, i);
 		assert_true(heap_equal(session_heap(alone), session_heap(member)));
 		assert_int_equal(session_last_step(alone), session_last_step(member));
 		assert_int_equal(heap_check(session_heap(member), NULL, 0), 0);
 		session_destroy(alone);
 	}
-	compare_destroy(compare);
+	session_destroy(compare);
 }
 
 static void undo_redo_and_goto_move_every_heap(void **unused)
 {
 	(void)unused;
-	struct compare *compare = compare_of("first,best,worst", 512);
+	struct session *compare = compare_of("first,best,worst", 512);
 	run_script(compare, holes_script);
 	struct session *at_five[3];
 	for (size_t i = 0; i < 3; i++)
-		at_five[i] = single_session(compare_policy(compare, i), 512, (const char *const[]){
+		at_five[i] = single_session(session_lane_policy(compare, i), 512, (const char *const[]){
 			holes_script[0], holes_script[1], holes_script[2], holes_script[3], holes_script[4], NULL });
 
 	run_ok(compare, "goto 5");
 	for (size_t i = 0; i < 3; i++) {
-		assert_int_equal(session_step(compare_session(compare, i)), 5);
-		assert_true(heap_equal(session_heap(at_five[i]), session_heap(compare_session(compare, i))));
+		assert_int_equal(session_step(session_lane(compare, i)), 5);
+		assert_true(heap_equal(session_heap(at_five[i]), session_heap(session_lane(compare, i))));
 	}
 	run_ok(compare, "undo");
 	struct command_error error;
-	assert_true(compare_redo(compare, &error));
+	assert_true(session_redo(compare, &error));
 	for (size_t i = 0; i < 3; i++)
-		assert_true(heap_equal(session_heap(at_five[i]), session_heap(compare_session(compare, i))));
-	assert_true(compare_undo(compare, &error));
+		assert_true(heap_equal(session_heap(at_five[i]), session_heap(session_lane(compare, i))));
+	assert_true(session_undo(compare, &error));
 	for (size_t i = 0; i < 3; i++)
-		assert_int_equal(session_step(compare_session(compare, i)), 4);
-	assert_true(compare_goto(compare, HOLES_STEPS, &error));
-	assert_int_equal(compare_step(compare), HOLES_STEPS);
-	assert_false(compare_goto(compare, 99, &error));
+		assert_int_equal(session_step(session_lane(compare, i)), 4);
+	assert_true(session_goto(compare, HOLES_STEPS, &error));
+	assert_int_equal(session_step(compare), HOLES_STEPS);
+	assert_false(session_goto(compare, 99, &error));
 	assert_non_null(strstr(error.message, "no step 99"));
-	assert_int_equal(compare_step(compare), HOLES_STEPS);
+	assert_int_equal(session_step(compare), HOLES_STEPS);
 	assert_non_null(strstr(run_rejected(compare, "redo"), "nothing to redo"));
 
 	/* A new command mid-history drops the future in every heap alike. */
 	run_ok(compare, "goto 3");
-	struct compare_report report;
-	compare_run_line(compare, "alloc 8 as z", &report);
+	struct session_report report;
+	session_run_line(compare, "alloc 8 as z", &report);
 	assert_true(report.ok && report.new_step);
 	assert_int_equal(report.dropped_steps, HOLES_STEPS - 3);
-	compare_report_release(&report);
+	session_report_release(&report);
 	for (size_t i = 0; i < 3; i++)
-		assert_int_equal(session_last_step(compare_session(compare, i)), 4);
+		assert_int_equal(session_last_step(session_lane(compare, i)), 4);
 	for (size_t i = 0; i < 3; i++)
 		session_destroy(at_five[i]);
-	compare_destroy(compare);
+	session_destroy(compare);
 }
 
 static void notes_and_sleeps_attach_to_every_heap(void **unused)
 {
 	(void)unused;
-	struct compare *compare = compare_of("first,best", 1024);
+	struct session *compare = compare_of("first,best", 1024);
 	run_ok(compare, "alloc 10");
 	run_ok(compare, "note the first block");
 	run_ok(compare, "sleep 500");
 	for (size_t i = 0; i < 2; i++) {
 		struct step_info info;
-		assert_true(session_step_info(compare_session(compare, i), 1, &info));
+		assert_true(session_step_info(session_lane(compare, i), 1, &info));
 		assert_int_equal(info.note_count, 1);
 		assert_string_equal(info.notes[0], "the first block");
 		assert_int_equal(info.sleep_ms, 500);
 	}
-	struct compare_report report;
-	compare_run_line(compare, "check", &report);
+	struct session_report report;
+	session_run_line(compare, "check", &report);
 	assert_true(report.ok);
 	assert_string_equal(report.message, "check: every heap is consistent");
-	compare_report_release(&report);
-	compare_run_line(compare, "help alloc", &report);
+	session_report_release(&report);
+	session_run_line(compare, "help alloc", &report);
 	assert_true(report.ok);
 	assert_non_null(report.text);
-	compare_report_release(&report);
-	compare_run_line(compare, "quit", &report);
+	session_report_release(&report);
+	session_run_line(compare, "quit", &report);
 	assert_true(report.ok && report.quit);
-	compare_report_release(&report);
-	compare_destroy(compare);
+	session_report_release(&report);
+	session_destroy(compare);
 }
 
 /* --- all or nothing ------------------------------------------------------------------- */
@@ -258,7 +258,7 @@ static void notes_and_sleeps_attach_to_every_heap(void **unused)
 static void reset_that_buddy_rejects_changes_no_heap(void **unused)
 {
 	(void)unused;
-	struct compare *compare = compare_of("first,buddy", 1024);
+	struct session *compare = compare_of("first,buddy", 1024);
 	run_ok(compare, "alloc 100 as a");
 	run_ok(compare, "alloc 40 as b");
 	struct saved saved;
@@ -271,44 +271,44 @@ static void reset_that_buddy_rejects_changes_no_heap(void **unused)
 	/* Allowed for both: every heap is reset. */
 	run_ok(compare, "reset 2048");
 	for (size_t i = 0; i < 2; i++)
-		assert_int_equal(heap_size(session_heap(compare_session(compare, i))), 2048);
+		assert_int_equal(heap_size(session_heap(session_lane(compare, i))), 2048);
 	run_ok(compare, "align 16");
 	for (size_t i = 0; i < 2; i++)
-		assert_int_equal(heap_alignment(session_heap(compare_session(compare, i))), 16);
-	compare_destroy(compare);
+		assert_int_equal(heap_alignment(session_heap(session_lane(compare, i))), 16);
+	session_destroy(compare);
 }
 
 /* The policies are fixed: a `policy` line (lessons start with one) starts every heap over, policies kept. */
 static void policy_starts_every_heap_over_and_keeps_the_compared_policies(void **unused)
 {
 	(void)unused;
-	struct compare *compare = compare_of("first,best", 1024);
+	struct session *compare = compare_of("first,best", 1024);
 	run_ok(compare, "alloc 10");
-	struct compare_report report;
-	compare_run_line(compare, "policy worst", &report);
+	struct session_report report;
+	session_run_line(compare, "policy worst", &report);
 	assert_true(report.ok);
 	assert_true(report.new_step);
 	assert_non_null(strstr(report.message, "fixed by --compare"));
-	compare_report_release(&report);
+	session_report_release(&report);
 	for (size_t i = 0; i < 2; i++) {
-		const struct heap *heap = session_heap(compare_session(compare, i));
+		const struct heap *heap = session_heap(session_lane(compare, i));
 		assert_int_equal(heap_policy(heap), i == 0 ? POLICY_FIRST_FIT : POLICY_BEST_FIT);
 		struct heap_stats stats;
 		heap_get_stats(heap, &stats);
 		assert_int_equal(stats.used_blocks, 0);
-		assert_int_equal(session_step(compare_session(compare, i)), 2);
+		assert_int_equal(session_step(session_lane(compare, i)), 2);
 	}
 	struct saved saved;
 	save(compare, &saved);
 	run_rejected(compare, "export out.svg");
 	assert_unchanged(compare, &saved);
-	compare_destroy(compare);
+	session_destroy(compare);
 }
 
 static void a_name_null_in_one_heap_is_rejected_for_all(void **unused)
 {
 	(void)unused;
-	struct compare *compare = compare_of("first,best", 512);
+	struct session *compare = compare_of("first,best", 512);
 	run_script(compare, holes_script);
 	/* r3 is NULL under first fit (refused) and a live block under best fit. */
 	struct saved saved;
@@ -320,7 +320,7 @@ static void a_name_null_in_one_heap_is_rejected_for_all(void **unused)
 
 	/* An address that is a payload in one heap only. */
 	size_t payload = 0;
-	assert_true(names_lookup(session_names(compare_session(compare, 1)), "r1", &payload));
+	assert_true(names_lookup(session_names(session_lane(compare, 1)), "r1", &payload));
 	char line[64];
 	snprintf(line, sizeof line, "free 0x%zx", payload);
 	save(compare, &saved);
@@ -342,44 +342,46 @@ static void a_name_null_in_one_heap_is_rejected_for_all(void **unused)
 	assert_unchanged(compare, &saved);
 
 	/* free of a name that is NULL in one heap is free(NULL) there: accepted by both. */
-	struct compare_report report;
-	compare_run_line(compare, "free r3", &report);
+	struct session_report report;
+	session_run_line(compare, "free r3", &report);
 	assert_true(report.ok && report.new_step && report.differs);
 	assert_non_null(strstr(report.message, "free(NULL)"));
-	compare_report_release(&report);
-	compare_destroy(compare);
+	session_report_release(&report);
+	session_destroy(compare);
 }
 
 /* A name NULL in every heap stays NULL through free(NULL), undo, redo and goto; realloc of it is malloc. */
 static void a_null_name_stays_null_in_every_heap(void **unused)
 {
 	(void)unused;
-	struct compare *compare = compare_of("first,best", 512);
+	struct session *compare = compare_of("first,best", 512);
 	run_ok(compare, "alloc 5000 as z");   /* larger than the heap: NULL everywhere */
 	for (int i = 0; i < 2; i++) {
-		struct compare_report report;
-		compare_run_line(compare, "free z", &report);
+		struct session_report report;
+		session_run_line(compare, "free z", &report);
 		assert_true(report.ok && report.new_step);
 		assert_string_equal(report.message, "first: free(NULL); best: free(NULL)");
-		compare_report_release(&report);
+		session_report_release(&report);
 	}
 	struct command_error error;
-	assert_true(compare_undo(compare, &error));
-	assert_true(compare_redo(compare, &error));
-	assert_true(compare_goto(compare, 1, &error));
-	assert_true(compare_goto(compare, 3, &error));
+	assert_true(session_undo(compare, &error));
+	assert_true(session_redo(compare, &error));
+	assert_true(session_goto(compare, 1, &error));
+	assert_true(session_goto(compare, 3, &error));
 	for (size_t i = 0; i < 2; i++) {
 		size_t payload = 0;
-		assert_true(names_lookup(session_names(compare_session(compare, i)), "z", &payload));
+		assert_true(names_lookup(session_names(session_lane(compare, i)), "z", &payload));
 		assert_int_equal(payload, NAMES_NULL);
 	}
-	struct compare_report report;
-	compare_run_line(compare, "realloc z 10", &report);
+	struct session_report report;
+	session_run_line(compare, "realloc z 10", &report);
 	assert_true(report.ok && report.new_step);
 	assert_string_equal(report.message, "first: z = 0x008; best: z = 0x008");
-	assert_non_null(strstr(report.reports[0].explain, "realloc(NULL, 10) is malloc(10)"));
-	compare_report_release(&report);
-	compare_destroy(compare);
+	struct session_report first;
+	session_lane_report(session_lane(compare, 0), &report, &first);
+	assert_non_null(strstr(first.explain, "realloc(NULL, 10) is malloc(10)"));
+	session_report_release(&report);
+	session_destroy(compare);
 }
 
 /* --- differing outcomes ------------------------------------------------------------------ */
@@ -387,7 +389,7 @@ static void a_null_name_stays_null_in_every_heap(void **unused)
 static void first_fit_refuses_what_best_fit_places(void **unused)
 {
 	(void)unused;
-	struct compare *compare = compare_of("first,best", 512);
+	struct session *compare = compare_of("first,best", 512);
 	for (size_t i = 0; i + 1 < HOLES_STEPS; i++)
 		run_ok(compare, holes_script[i]);
 	for (size_t step = 1; step < HOLES_STEPS; step++)
@@ -397,12 +399,12 @@ static void first_fit_refuses_what_best_fit_places(void **unused)
 	assert_false(difference.kinds_differ);
 	assert_true(difference.places_differ);   /* r1 at 0x000 under first fit, in the 56 B hole under best */
 
-	struct compare_report report;
-	compare_run_line(compare, "alloc 200 as r3", &report);
+	struct session_report report;
+	session_run_line(compare, "alloc 200 as r3", &report);
 	assert_true(report.ok && report.new_step && report.differs);
 	assert_non_null(strstr(report.message, "first: refused"));
 	assert_non_null(strstr(report.message, "best: r3 = 0x"));
-	compare_report_release(&report);
+	session_report_release(&report);
 
 	assert_true(compare_step_differs(compare, R3_STEP));
 	assert_true(compare_step_difference(compare, R3_STEP, &difference));
@@ -424,11 +426,11 @@ static void first_fit_refuses_what_best_fit_places(void **unused)
 
 	/* Moving back onto the step says it differs. */
 	run_ok(compare, "undo");
-	compare_run_line(compare, "redo", &report);
+	session_run_line(compare, "redo", &report);
 	assert_true(report.ok && report.moved);
 	assert_non_null(strstr(report.message, "differs: refused under first fit"));
-	compare_report_release(&report);
-	compare_destroy(compare);
+	session_report_release(&report);
+	session_destroy(compare);
 }
 
 /* --- the compare view ---------------------------------------------------------------------- */
@@ -438,7 +440,7 @@ struct frame {
 	struct view_state state;
 };
 
-static void frame_draw(struct frame *frame, const struct compare *compare, int width, int height, bool ascii)
+static void frame_draw(struct frame *frame, const struct session *compare, int width, int height, bool ascii)
 {
 	memset(frame, 0, sizeof *frame);
 	assert_true(screen_resize(&frame->screen, width, height));
@@ -479,9 +481,9 @@ static int find_row(const struct frame *frame, const char *needle)
 	return find_row_from(frame, 0, needle);
 }
 
-static struct compare *holes_compare(const char *list)
+static struct session *holes_compare(const char *list)
 {
-	struct compare *compare = compare_of(list, 512);
+	struct session *compare = compare_of(list, 512);
 	run_script(compare, holes_script);
 	return compare;
 }
@@ -501,7 +503,7 @@ static void assert_rule(const struct frame *frame, int first, int last, int colu
 static void two_policies_at_80x24_stack_two_grids_with_their_statistics(void **unused)
 {
 	(void)unused;
-	struct compare *compare = holes_compare("first,best");
+	struct session *compare = holes_compare("first,best");
 	struct frame frame;
 	frame_draw(&frame, compare, 80, 24, false);
 	assert_non_null(strstr(row_text(&frame, 0), "compare: first fit · best fit"));
@@ -554,14 +556,14 @@ static void two_policies_at_80x24_stack_two_grids_with_their_statistics(void **u
 	assert_non_null(strstr(row_text(&frame, 20), "step 0: 2 empty heaps of 512 B"));
 	assert_true(find_row(&frame, "empty heap") > 0);
 	frame_close(&frame);
-	compare_destroy(compare);
+	session_destroy(compare);
 }
 
 /* Big numbers beside narrow grids: labels give way to shorter ones or move the split, never get cut. */
 static void big_numbers_never_cut_a_label_or_an_address(void **unused)
 {
 	(void)unused;
-	struct compare *compare = compare_of("first,best", 16 * 1024 * 1024);
+	struct session *compare = compare_of("first,best", 16 * 1024 * 1024);
 	run_ok(compare, "alloc 9000000 as a");
 	run_ok(compare, "alloc 8000000 as b");   /* refused everywhere */
 	struct frame frame;
@@ -583,7 +585,7 @@ static void big_numbers_never_cut_a_label_or_an_address(void **unused)
 	frame_close(&frame);
 
 	/* 40x12: the title keeps the policies whole; an outcome too wide for its room is left out, not cut. */
-	compare_destroy(compare);
+	session_destroy(compare);
 	compare = compare_of("first,best,worst", 16 * 1024 * 1024);
 	run_ok(compare, "alloc 9000000 as a");
 	frame_draw(&frame, compare, 40, 12, false);
@@ -595,13 +597,13 @@ static void big_numbers_never_cut_a_label_or_an_address(void **unused)
 			fail_msg("row %d cuts the outcome: %s", row, text);
 	}
 	frame_close(&frame);
-	compare_destroy(compare);
+	session_destroy(compare);
 }
 
 static void five_policies_at_80x24_fit_compactly(void **unused)
 {
 	(void)unused;
-	struct compare *compare = holes_compare("first,next,best,worst,buddy");
+	struct session *compare = holes_compare("first,next,best,worst,buddy");
 	struct frame frame;
 	frame_draw(&frame, compare, 80, 24, false);
 	assert_non_null(strstr(row_text(&frame, 0), "compare: first · next · best · worst · buddy"));
@@ -634,7 +636,7 @@ static void five_policies_at_80x24_fit_compactly(void **unused)
 	assert_non_null(strstr(row_text(&frame, 0), "compare: first - next - best - worst - buddy"));
 	assert_non_null(strstr(row_text(&frame, 20), "! step 12 differs"));
 	frame_close(&frame);
-	compare_destroy(compare);
+	session_destroy(compare);
 }
 
 static void small_and_large_terminals_never_crash(void **unused)
@@ -642,7 +644,7 @@ static void small_and_large_terminals_never_crash(void **unused)
 	(void)unused;
 	static const char *const lists[] = {"first,best", "first,next,best,worst,buddy"};
 	for (size_t l = 0; l < 2; l++) {
-		struct compare *compare = holes_compare(lists[l]);
+		struct session *compare = holes_compare(lists[l]);
 		struct frame frame;
 		frame_draw(&frame, compare, 40, 12, false);
 		assert_true(find_row_from(&frame, 1, "first") >= 1);
@@ -670,14 +672,14 @@ static void small_and_large_terminals_never_crash(void **unused)
 				}
 			run_ok(compare, "goto 3");
 		}
-		compare_destroy(compare);
+		session_destroy(compare);
 	}
 }
 
 static void help_overlay_covers_the_grids(void **unused)
 {
 	(void)unused;
-	struct compare *compare = holes_compare("first,best");
+	struct session *compare = holes_compare("first,best");
 	struct frame frame;
 	memset(&frame, 0, sizeof frame);
 	assert_true(screen_resize(&frame.screen, 80, 24));
@@ -687,7 +689,7 @@ static void help_overlay_covers_the_grids(void **unused)
 	assert_true(find_row(&frame, "compare: first fit") == 0);
 	assert_true(find_row(&frame, "0x000") < 0);
 	frame_close(&frame);
-	compare_destroy(compare);
+	session_destroy(compare);
 }
 
 int main(void)
