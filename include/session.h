@@ -155,6 +155,8 @@ bool session_history_stats(const struct session *session, size_t step, double *u
 size_t session_checkpoint_interval(const struct session *session);
 size_t session_checkpoint_count(const struct session *session);
 void session_set_checkpoint_budget(struct session *session, size_t bytes);
+/* Bytes the packed step list takes (checkpoints and the live heaps not included), for make bench and the docs. */
+size_t session_history_bytes(const struct session *session);
 /* For tests: how many recorded steps were re-applied (time travel), and lane checks made, since creation. */
 size_t session_replayed_steps(const struct session *session);
 size_t session_lane_checks(const struct session *session);

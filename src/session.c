@@ -674,3 +674,8 @@ size_t session_lane_checks(const struct session *session)
 {
 	return session->data->checks;
 }
+
+size_t session_history_bytes(const struct session *session)
+{
+	return history_bytes(session->data->history);
+}
