@@ -42,7 +42,8 @@ struct step_reader {
 /*
  * Read a step back. The text as written is either pointed into the record
  * or, when it is derived, written into text (size: 128 is enough, longer
- * texts are always stored), and *source points at it.
+ * texts are always stored), and *source points at it. source NULL: the
+ * text is not wanted (scans over the whole history).
  */
 void step_codec_get_step(struct step_reader *in, struct command *command, const char **source, char *text, size_t size,
 			 struct step_outcome *outcomes, float *sparks, size_t lanes);

@@ -254,6 +254,18 @@ bool history_append(struct history *history, const char *source, const struct co
 	return true;
 }
 
+void history_outcome(const struct history *history, size_t step, size_t lane, struct step_outcome *outcome,
+		     enum command_kind *kind)
+{
+	struct command command;
+	struct step_outcome outcomes[SESSION_LANES_MAX];
+	float sparks[2 * SESSION_LANES_MAX];
+	struct step_reader in = { history->steps.arena.data, history->steps.offsets[step] };
+	step_codec_get_step(&in, &command, NULL, NULL, 0, outcomes, sparks, lane + 1);
+	*outcome = outcomes[lane];
+	*kind = command.kind;
+}
+
 const struct step_record *history_record(const struct history *history, size_t step)
 {
 	if (step >= history->steps.count)

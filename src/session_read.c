@@ -62,6 +62,15 @@ bool session_step_info(const struct session *session, size_t step, struct step_i
 	return true;
 }
 
+bool session_step_outcome(const struct session *session, size_t step, struct step_outcome *outcome,
+			  enum command_kind *kind)
+{
+	if (step >= history_count(session->data->history))
+		return false;
+	history_outcome(session->data->history, step, session->lane, outcome, kind);
+	return true;
+}
+
 void session_explain_current(const struct session *session, char *buffer, size_t size)
 {
 	if (size == 0)

@@ -114,8 +114,9 @@ static void get_name(struct step_reader *in, char name[COMMAND_NAME_MAX + 1])
 		name[len] = '\0';
 		return;
 	}
-	size_t len = (size_t)(head >> 1);
-	snprintf(name, COMMAND_NAME_MAX + 1, "%.*s", (int)len, (const char *)in->data + in->pos);
+	size_t len = (size_t)(head >> 1), kept = len < COMMAND_NAME_MAX ? len : COMMAND_NAME_MAX;
+	memcpy(name, in->data + in->pos, kept);
+	name[kept] = '\0';
 	in->pos += len;
 }
 
@@ -410,17 +411,22 @@ static unsigned get_outcome(struct step_reader *in, const struct command *comman
 	uint8_t head = in->data[in->pos++];
 	outcome->kind = (enum outcome_kind)(head & 0x07);
 	switch ((enum name_form)(head >> 3 & 0x03)) {
-	case NAME_OF_COMMAND: snprintf(outcome->name, sizeof outcome->name, "%s", command->name); break;
-	case NAME_OF_TARGET: snprintf(outcome->name, sizeof outcome->name, "%s", command->target.name); break;
+	case NAME_OF_COMMAND: memcpy(outcome->name, command->name, sizeof outcome->name); break;
+	case NAME_OF_TARGET: memcpy(outcome->name, command->target.name, sizeof outcome->name); break;
 	case NAME_STORED: get_name(in, outcome->name); break;
 	default: break;
 	}
-	uint64_t mask = get_varint(in), values[FIELD_COUNT];
-	for (size_t i = 0; i < FIELD_COUNT; i++)
-		values[i] = mask & ((uint64_t)1 << i) ? get_varint(in) : 0;
+	uint64_t mask = get_varint(in), values[FIELD_COUNT] = { 0 };
+	for (uint64_t bits = mask; bits; bits &= bits - 1)
+		values[__builtin_ctzll(bits)] = get_varint(in);
 	untransform(values);
-	for (size_t i = 0; i < FIELD_COUNT; i++)
+	/* The outcome is zeroed: only the fields read and those the differences derive need storing. */
+	mask |= (uint64_t)1 << F_BLOCK | (uint64_t)1 << F_FOUND_SIZE | (uint64_t)1 << F_FREED_BLOCK |
+		(uint64_t)1 << F_MERGED_OFFSET | (uint64_t)1 << F_MERGED_SIZE | (uint64_t)1 << F_PAYLOAD;
+	for (uint64_t bits = mask; bits; bits &= bits - 1) {
+		size_t i = (size_t)__builtin_ctzll(bits);
 		store((uint8_t *)outcome + fields[i].offset, fields[i].size, values[i]);
+	}
 	return head >> 5;
 }
 
@@ -448,6 +454,8 @@ void step_codec_get_step(struct step_reader *in, struct command *command, const 
 		if (i == 0)
 			form = (enum source_form)spare;
 	}
+	if (!source)
+		return;
 	if (form == SOURCE_STORED) {
 		size_t len;
 		*source = get_text(in, &len);
