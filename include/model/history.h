@@ -59,6 +59,9 @@ void history_destroy(struct history *history);
 size_t history_count(const struct history *history);
 /* Step 0..count-1 as read back; NULL when out of range or the host is out of memory. */
 const struct step_record *history_record(const struct history *history, size_t step);
+/* What step did in one lane and its command's kind, without the text (for scans over the whole history); step must exist. */
+void history_outcome(const struct history *history, size_t step, size_t lane, struct step_outcome *outcome,
+		     enum command_kind *kind);
 /* Record one more step: its command, each lane's outcome, and the lanes' heaps after it (for the sparklines). */
 bool history_append(struct history *history, const char *source, const struct command *command,
 		    const struct step_outcome *outcomes, const struct lane *lanes);

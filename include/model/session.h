@@ -109,7 +109,7 @@ size_t session_lane_count(const struct session *session);
 const struct session *session_lane(const struct session *session, size_t index);
 struct session *session_lane_mutable(struct session *session, size_t index);
 size_t session_lane_index(const struct session *session);
-/* The policy a lane was created with (a one-lane session's `policy` command changes it). */
+/* The policy of lane index now (fixed when there are several lanes; a one-lane session's `policy` changes it). */
 enum heap_policy session_lane_policy(const struct session *session, size_t index);
 /*
  * The report as a one-lane session of this handle's lane would have made it
@@ -129,8 +129,11 @@ const struct names *session_names(const struct session *session);
 /* Current step (0 = empty heap) and the number of the last step in history. */
 size_t session_step(const struct session *session);
 size_t session_last_step(const struct session *session);
-/* History entry for step 0..last; false when out of range. */
+/* History entry for step 0..last; false when out of range. Its pointers hold until history changes or several other steps are read. */
 bool session_step_info(const struct session *session, size_t step, struct step_info *info);
+/* What step did in this handle's lane, and its command's kind: what scans over the whole history need, read faster. */
+bool session_step_outcome(const struct session *session, size_t step, struct step_outcome *outcome,
+			  enum command_kind *kind);
 /* The explanation sentence of the step that led to the current state ("" at step 0). */
 void session_explain_current(const struct session *session, char *buffer, size_t size);
 
@@ -155,6 +158,8 @@ bool session_history_stats(const struct session *session, size_t step, double *u
 size_t session_checkpoint_interval(const struct session *session);
 size_t session_checkpoint_count(const struct session *session);
 void session_set_checkpoint_budget(struct session *session, size_t bytes);
+/* Bytes the packed step list takes (checkpoints and the live heaps not included), for make bench and the docs. */
+size_t session_history_bytes(const struct session *session);
 /* For tests: how many recorded steps were re-applied (time travel), and lane checks made, since creation. */
 size_t session_replayed_steps(const struct session *session);
 size_t session_lane_checks(const struct session *session);

@@ -11,10 +11,12 @@
 
 /*
  * A packed step: the command (kind and flags in one byte, numbers as
- * varints, names as length + bytes, written bytes as is), how to get the
- * text as written back (it is stored only when it is neither the command's
- * canonical form nor its .rep line), then per lane two floats and the
- * outcome's non-zero fields as varints under a bit mask. Decoding gives the
+ * varints, names as a .rep id number or length + bytes, written bytes as
+ * is), then per lane two floats and the outcome's non-zero fields as
+ * varints under a bit mask (offsets as differences from a neighbouring
+ * field), then the text as written only when it is neither the command's
+ * canonical form nor its .rep line (which of them it is: three spare bits
+ * of the first lane's outcome). Decoding gives the
  * same command (columns excepted: a recorded step never reports an error)
  * and the same outcomes, byte for byte.
  */
@@ -27,9 +29,9 @@ struct step_bytes {
 	bool failed;
 };
 
-void step_codec_put_command(struct step_bytes *out, const struct command *command, const char *source);
-void step_codec_put_outcome(struct step_bytes *out, const struct command *command, const struct step_outcome *outcome,
-			    float utilization, float fragmentation);
+/* Pack one step: the command, the text as written, and per lane its outcome and two sparkline floats. */
+void step_codec_put_step(struct step_bytes *out, const struct command *command, const char *source,
+			 const struct step_outcome *outcomes, const float *sparks, size_t lanes);
 
 /* Where decoding reads; the text and bytes decoded point into data. */
 struct step_reader {
@@ -38,13 +40,12 @@ struct step_reader {
 };
 
 /*
- * Read a command back. The text as written is either *source (pointing into
- * the record) or, when it is derived, written into text (at most size
- * bytes, truncated like snprintf: size should be COMMAND text limits + 1).
+ * Read a step back. The text as written is either pointed into the record
+ * or, when it is derived, written into text (size: 128 is enough, longer
+ * texts are always stored), and *source points at it. source NULL: the
+ * text is not wanted (scans over the whole history).
  */
-void step_codec_get_command(struct step_reader *in, struct command *command, const char **source, char *text,
-			    size_t size);
-void step_codec_get_outcome(struct step_reader *in, const struct command *command, struct step_outcome *outcome,
-			    float *utilization, float *fragmentation);
+void step_codec_get_step(struct step_reader *in, struct command *command, const char **source, char *text, size_t size,
+			 struct step_outcome *outcomes, float *sparks, size_t lanes);
 
 #endif

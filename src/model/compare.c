@@ -188,17 +188,18 @@ bool compare_step_difference(const struct session *session, size_t step, struct 
 	size_t blocks[COMPARE_MAX];
 	bool all_placed = true;
 	for (size_t i = 0; i < count; i++) {
-		struct step_info info;
-		if (!session_step_info(session_lane(session, i), step, &info))
+		struct step_outcome outcome;
+		enum command_kind kind;
+		if (!session_step_outcome(session_lane(session, i), step, &outcome, &kind))
 			return false;
-		difference->kinds[i] = info.outcome.kind;
-		blocks[i] = info.outcome.placement.block;
-		all_placed = all_placed && info.outcome.kind == OUTCOME_PLACED;
-		if (info.outcome.kind == OUTCOME_REFUSED) {
+		difference->kinds[i] = outcome.kind;
+		blocks[i] = outcome.placement.block;
+		all_placed = all_placed && outcome.kind == OUTCOME_PLACED;
+		if (outcome.kind == OUTCOME_REFUSED) {
 			difference->refused[i] = true;
 			difference->refused_count++;
 		}
-		if (info.outcome.kind != difference->kinds[0])
+		if (outcome.kind != difference->kinds[0])
 			difference->kinds_differ = true;
 	}
 	for (size_t i = 1; all_placed && i < count; i++)

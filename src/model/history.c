@@ -215,7 +215,7 @@ static bool reserve_offsets(struct packed_steps *packed, size_t count)
 		return true;
 	size_t capacity = packed->capacity ? packed->capacity : 64;
 	while (capacity < count)
-		capacity *= 2;
+		capacity += capacity / 2;
 	uint32_t *grown = realloc(packed->offsets, capacity * sizeof *grown);
 	if (!grown)
 		return false;
@@ -236,13 +236,14 @@ bool history_append(struct history *history, const char *source, const struct co
 	memset(&empty, 0, sizeof empty);
 	if (!command)
 		command = &empty;
-	step_codec_put_command(&packed->arena, command, source);
+	float sparks[2 * SESSION_LANES_MAX];
 	for (size_t i = 0; i < history->lane_count; i++) {
 		struct heap_stats stats;
 		heap_get_stats(lanes[i].heap, &stats);
-		step_codec_put_outcome(&packed->arena, command, &outcomes[i], (float)stats.utilization,
-				       (float)stats.external_fragmentation);
+		sparks[2 * i] = (float)stats.utilization;
+		sparks[2 * i + 1] = (float)stats.external_fragmentation;
 	}
+	step_codec_put_step(&packed->arena, command, source, outcomes, sparks, history->lane_count);
 	if (packed->arena.failed) {
 		/* Host OOM part-way: the record is not kept (the arena stays usable for what it held). */
 		packed->arena.failed = false;
@@ -251,6 +252,18 @@ bool history_append(struct history *history, const char *source, const struct co
 	}
 	packed->offsets[packed->count++] = (uint32_t)start;
 	return true;
+}
+
+void history_outcome(const struct history *history, size_t step, size_t lane, struct step_outcome *outcome,
+		     enum command_kind *kind)
+{
+	struct command command;
+	struct step_outcome outcomes[SESSION_LANES_MAX];
+	float sparks[2 * SESSION_LANES_MAX];
+	struct step_reader in = { history->steps.arena.data, history->steps.offsets[step] };
+	step_codec_get_step(&in, &command, NULL, NULL, 0, outcomes, sparks, lane + 1);
+	*outcome = outcomes[lane];
+	*kind = command.kind;
 }
 
 const struct step_record *history_record(const struct history *history, size_t step)
@@ -266,10 +279,8 @@ const struct step_record *history_record(const struct history *history, size_t s
 	cache->next_view = (cache->next_view + 1) % HISTORY_VIEWS;
 	struct step_reader in = { history->steps.arena.data, history->steps.offsets[step] };
 	struct step_record *record = &view->record;
-	step_codec_get_command(&in, &record->command, &record->source, view->text, sizeof view->text);
-	for (size_t i = 0; i < history->lane_count; i++)
-		step_codec_get_outcome(&in, &record->command, &view->outcomes[i], &view->sparks[2 * i],
-				       &view->sparks[2 * i + 1]);
+	step_codec_get_step(&in, &record->command, &record->source, view->text, sizeof view->text, view->outcomes,
+			    view->sparks, history->lane_count);
 	record->outcomes = view->outcomes;
 	record->sparks = view->sparks;
 	const struct step_extra *extra = extra_of(&history->steps, step);
@@ -301,7 +312,7 @@ static bool move_steps(struct packed_steps *from, size_t first, struct packed_st
 	if (bytes && arena->len + bytes > arena->capacity) {
 		size_t capacity = arena->capacity ? arena->capacity : 4096;
 		while (capacity < arena->len + bytes)
-			capacity *= 2;
+			capacity += capacity / 2;
 		uint8_t *grown = realloc(arena->data, capacity);
 		if (!grown)
 			return false;

@@ -14,8 +14,9 @@ static bool reserve(struct step_bytes *out, size_t more)
 	if (out->len + more <= out->capacity)
 		return true;
 	size_t capacity = out->capacity ? out->capacity : 4096;
+	/* Grown by half: a long history's arena is most of its memory, and glibc grows big blocks in place. */
 	while (capacity < out->len + more)
-		capacity *= 2;
+		capacity += capacity / 2;
 	uint8_t *grown = realloc(out->data, capacity);
 	if (!grown) {
 		out->failed = true;
@@ -76,11 +77,47 @@ static const char *get_text(struct step_reader *in, size_t *len)
 	return text;
 }
 
+/*
+ * A name: "idN" (a .rep id, N without leading zeros) as the varint 2N + 1,
+ * any other as 2 x its length, then its bytes.
+ */
+static void put_name(struct step_bytes *out, const char *name)
+{
+	size_t len = strlen(name);
+	if (len > 2 && len <= 16 && name[0] == 'i' && name[1] == 'd' && name[2] >= '1' && name[2] <= '9' &&
+	    strspn(name + 2, "0123456789") == len - 2) {
+		put_varint(out, strtoull(name + 2, NULL, 10) * 2 + 1);
+		return;
+	}
+	if (len == 3 && memcmp(name, "id0", 3) == 0) {
+		put_varint(out, 1);
+		return;
+	}
+	put_varint(out, (uint64_t)len * 2);
+	put_raw(out, name, len);
+}
+
 static void get_name(struct step_reader *in, char name[COMMAND_NAME_MAX + 1])
 {
-	size_t len;
-	const char *text = get_text(in, &len);
-	snprintf(name, COMMAND_NAME_MAX + 1, "%.*s", (int)len, text);
+	uint64_t head = get_varint(in);
+	if (head & 1) {
+		/* At most 14 digits (a .rep id fills COMMAND_NAME_MAX at that): written by hand, no truncation. */
+		char digits[24];
+		size_t n = 0;
+		for (uint64_t id = head >> 1; n == 0 || id > 0; id /= 10)
+			digits[n++] = (char)('0' + id % 10);
+		size_t len = 0;
+		name[len++] = 'i';
+		name[len++] = 'd';
+		while (n > 0 && len < COMMAND_NAME_MAX)
+			name[len++] = digits[--n];
+		name[len] = '\0';
+		return;
+	}
+	size_t len = (size_t)(head >> 1), kept = len < COMMAND_NAME_MAX ? len : COMMAND_NAME_MAX;
+	memcpy(name, in->data + in->pos, kept);
+	name[kept] = '\0';
+	in->pos += len;
 }
 
 /* ---- commands ------------------------------------------------------------------ */
@@ -93,7 +130,7 @@ enum source_form { SOURCE_CANONICAL, SOURCE_REP_A, SOURCE_REP_R, SOURCE_REP_F, S
 static void put_target(struct step_bytes *out, const struct command_target *target)
 {
 	if (target->is_name)
-		put_text(out, target->name, strlen(target->name));
+		put_name(out, target->name);
 	else
 		put_varint(out, target->address);
 }
@@ -140,7 +177,7 @@ static enum source_form choose_form(const struct command *command, const char *s
 	return SOURCE_STORED;
 }
 
-void step_codec_put_command(struct step_bytes *out, const struct command *command, const char *source)
+static void put_command(struct step_bytes *out, const struct command *command)
 {
 	unsigned flags = (command->has_name ? FLAG_HAS_NAME : 0) | (command->has_size ? FLAG_HAS_SIZE : 0) |
 			 (command->target.is_name ? FLAG_TARGET_NAME : 0) | (command->zero_size_is_null ? FLAG_ZERO_IS_NULL : 0);
@@ -153,7 +190,7 @@ void step_codec_put_command(struct step_bytes *out, const struct command *comman
 	case CMD_ALLOC:
 		put_varint(out, command->size);
 		if (command->has_name)
-			put_text(out, command->name, strlen(command->name));
+			put_name(out, command->name);
 		break;
 	case CMD_REALLOC:
 		put_target(out, &command->target);
@@ -184,11 +221,6 @@ void step_codec_put_command(struct step_bytes *out, const struct command *comman
 	default:
 		break;
 	}
-	const char *text = source ? source : "";
-	enum source_form form = choose_form(command, text);
-	put_byte(out, (uint8_t)form);
-	if (form == SOURCE_STORED)
-		put_text(out, text, strlen(text));
 }
 
 static void get_target(struct step_reader *in, struct command_target *target, bool is_name)
@@ -200,8 +232,7 @@ static void get_target(struct step_reader *in, struct command_target *target, bo
 		target->address = (size_t)get_varint(in);
 }
 
-void step_codec_get_command(struct step_reader *in, struct command *command, const char **source, char *text,
-			    size_t size)
+static void get_command(struct step_reader *in, struct command *command)
 {
 	memset(command, 0, sizeof *command);
 	uint8_t head = in->data[in->pos++];
@@ -211,7 +242,6 @@ void step_codec_get_command(struct step_reader *in, struct command *command, con
 	command->has_size = flags & FLAG_HAS_SIZE;
 	command->zero_size_is_null = flags & FLAG_ZERO_IS_NULL;
 	bool target_name = flags & FLAG_TARGET_NAME;
-	size_t len;
 	switch (command->kind) {
 	case CMD_CALLOC:
 		command->count = (size_t)get_varint(in);
@@ -252,15 +282,6 @@ void step_codec_get_command(struct step_reader *in, struct command *command, con
 	default:
 		break;
 	}
-	enum source_form form = (enum source_form)in->data[in->pos++];
-	if (form == SOURCE_STORED) {
-		*source = get_text(in, &len);
-		return;
-	}
-	if (size > 0)
-		text[0] = '\0';
-	derive_source(command, form, text, size);
-	*source = text;
 }
 
 /* ---- outcomes ------------------------------------------------------------------- */
@@ -279,7 +300,48 @@ static const struct field {
 	FIELD(placement.old_payload), FIELD(placement.copied), FIELD(from_null),
 };
 #define FIELD_COUNT (sizeof fields / sizeof fields[0])
-#define PAYLOAD_FIELD 12
+enum {
+	F_PLACED_PAYLOAD, F_NEED, F_BLOCK, F_BLOCK_SIZE, F_FOUND_SIZE, F_SPLIT_REST, F_FREED_BLOCK, F_FREED_SIZE,
+	F_MERGED_OFFSET, F_MERGED_SIZE, F_MERGES, F_TO_WILDERNESS, F_PAYLOAD
+};
+
+static uint64_t zigzag(uint64_t a, uint64_t b)
+{
+	int64_t d = (int64_t)(a - b);
+	return d < 0 ? ((uint64_t)~d << 1) | 1 : (uint64_t)d << 1;
+}
+
+static uint64_t unzigzag(uint64_t z)
+{
+	return z & 1 ? ~(z >> 1) : z >> 1;
+}
+
+/*
+ * Offsets in a big heap take 4 bytes as varints; most are close to another
+ * field (the block just below its payload, the free block it became part
+ * of, ...), so those are stored as the difference: usually 0 or 1 byte.
+ * Forward here, and inverted in the opposite order by untransform.
+ */
+static void transform(uint64_t *v)
+{
+	uint64_t payload = v[F_PAYLOAD], block = v[F_FREED_BLOCK];
+	v[F_PAYLOAD] ^= v[F_PLACED_PAYLOAD];
+	v[F_BLOCK] = zigzag(v[F_PLACED_PAYLOAD], v[F_BLOCK]);
+	v[F_FOUND_SIZE] = zigzag(v[F_FOUND_SIZE], v[F_BLOCK_SIZE] + v[F_SPLIT_REST]);
+	v[F_FREED_BLOCK] = zigzag(payload, block);
+	v[F_MERGED_OFFSET] = zigzag(block, v[F_MERGED_OFFSET]);
+	v[F_MERGED_SIZE] = zigzag(v[F_MERGED_SIZE], v[F_FREED_SIZE]);
+}
+
+static void untransform(uint64_t *v)
+{
+	v[F_PAYLOAD] ^= v[F_PLACED_PAYLOAD];
+	v[F_BLOCK] = v[F_PLACED_PAYLOAD] - unzigzag(v[F_BLOCK]);
+	v[F_FOUND_SIZE] = unzigzag(v[F_FOUND_SIZE]) + v[F_BLOCK_SIZE] + v[F_SPLIT_REST];
+	v[F_FREED_BLOCK] = v[F_PAYLOAD] - unzigzag(v[F_FREED_BLOCK]);
+	v[F_MERGED_OFFSET] = v[F_FREED_BLOCK] - unzigzag(v[F_MERGED_OFFSET]);
+	v[F_MERGED_SIZE] = unzigzag(v[F_MERGED_SIZE]) + v[F_FREED_SIZE];
+}
 
 static uint64_t load(const void *at, size_t size)
 {
@@ -318,50 +380,89 @@ static enum name_form choose_name(const struct command *command, const char *nam
 	return NAME_STORED;
 }
 
-void step_codec_put_outcome(struct step_bytes *out, const struct command *command, const struct step_outcome *outcome,
-			    float utilization, float fragmentation)
+/* spare: three bits of the head byte the step lends out (the first lane's carries the source form). */
+static void put_outcome(struct step_bytes *out, const struct command *command, const struct step_outcome *outcome,
+			const float *sparks, unsigned spare)
 {
-	put_raw(out, &utilization, sizeof utilization);
-	put_raw(out, &fragmentation, sizeof fragmentation);
+	put_raw(out, sparks, 2 * sizeof *sparks);
 	enum name_form name = choose_name(command, outcome->name);
-	put_byte(out, (uint8_t)(outcome->kind | name << 4));
+	put_byte(out, (uint8_t)(outcome->kind | name << 3 | spare << 5));
 	if (name == NAME_STORED)
-		put_text(out, outcome->name, strlen(outcome->name));
+		put_name(out, outcome->name);
 	uint64_t values[FIELD_COUNT], mask = 0;
-	for (size_t i = 0; i < FIELD_COUNT; i++) {
+	for (size_t i = 0; i < FIELD_COUNT; i++)
 		values[i] = load((const uint8_t *)outcome + fields[i].offset, fields[i].size);
-		/* Usually the payload is where the block was placed: stored as the difference, 0. */
-		if (i == PAYLOAD_FIELD)
-			values[i] ^= outcome->placement.payload;
+	transform(values);
+	for (size_t i = 0; i < FIELD_COUNT; i++)
 		if (values[i])
 			mask |= (uint64_t)1 << i;
-	}
 	put_varint(out, mask);
 	for (size_t i = 0; i < FIELD_COUNT; i++)
 		if (values[i])
 			put_varint(out, values[i]);
 }
 
-void step_codec_get_outcome(struct step_reader *in, const struct command *command, struct step_outcome *outcome,
-			    float *utilization, float *fragmentation)
+static unsigned get_outcome(struct step_reader *in, const struct command *command, struct step_outcome *outcome,
+			    float *sparks)
 {
-	memcpy(utilization, in->data + in->pos, sizeof *utilization);
-	memcpy(fragmentation, in->data + in->pos + sizeof *utilization, sizeof *fragmentation);
-	in->pos += sizeof *utilization + sizeof *fragmentation;
+	memcpy(sparks, in->data + in->pos, 2 * sizeof *sparks);
+	in->pos += 2 * sizeof *sparks;
 	memset(outcome, 0, sizeof *outcome);
 	uint8_t head = in->data[in->pos++];
-	outcome->kind = (enum outcome_kind)(head & 0x0f);
-	switch ((enum name_form)(head >> 4)) {
-	case NAME_OF_COMMAND: snprintf(outcome->name, sizeof outcome->name, "%s", command->name); break;
-	case NAME_OF_TARGET: snprintf(outcome->name, sizeof outcome->name, "%s", command->target.name); break;
+	outcome->kind = (enum outcome_kind)(head & 0x07);
+	switch ((enum name_form)(head >> 3 & 0x03)) {
+	case NAME_OF_COMMAND: memcpy(outcome->name, command->name, sizeof outcome->name); break;
+	case NAME_OF_TARGET: memcpy(outcome->name, command->target.name, sizeof outcome->name); break;
 	case NAME_STORED: get_name(in, outcome->name); break;
 	default: break;
 	}
-	uint64_t mask = get_varint(in);
-	for (size_t i = 0; i < FIELD_COUNT; i++) {
-		uint64_t value = mask & ((uint64_t)1 << i) ? get_varint(in) : 0;
-		if (i == PAYLOAD_FIELD)
-			value ^= outcome->placement.payload;
-		store((uint8_t *)outcome + fields[i].offset, fields[i].size, value);
+	uint64_t mask = get_varint(in), values[FIELD_COUNT] = { 0 };
+	for (uint64_t bits = mask; bits; bits &= bits - 1)
+		values[__builtin_ctzll(bits)] = get_varint(in);
+	untransform(values);
+	/* The outcome is zeroed: only the fields read and those the differences derive need storing. */
+	mask |= (uint64_t)1 << F_BLOCK | (uint64_t)1 << F_FOUND_SIZE | (uint64_t)1 << F_FREED_BLOCK |
+		(uint64_t)1 << F_MERGED_OFFSET | (uint64_t)1 << F_MERGED_SIZE | (uint64_t)1 << F_PAYLOAD;
+	for (uint64_t bits = mask; bits; bits &= bits - 1) {
+		size_t i = (size_t)__builtin_ctzll(bits);
+		store((uint8_t *)outcome + fields[i].offset, fields[i].size, values[i]);
 	}
+	return head >> 5;
+}
+
+/* ---- steps ------------------------------------------------------------------------ */
+
+void step_codec_put_step(struct step_bytes *out, const struct command *command, const char *source,
+			 const struct step_outcome *outcomes, const float *sparks, size_t lanes)
+{
+	const char *text = source ? source : "";
+	enum source_form form = choose_form(command, text);
+	put_command(out, command);
+	for (size_t i = 0; i < lanes; i++)
+		put_outcome(out, command, &outcomes[i], &sparks[2 * i], i == 0 ? (unsigned)form : 0);
+	if (form == SOURCE_STORED)
+		put_text(out, text, strlen(text));
+}
+
+void step_codec_get_step(struct step_reader *in, struct command *command, const char **source, char *text, size_t size,
+			 struct step_outcome *outcomes, float *sparks, size_t lanes)
+{
+	get_command(in, command);
+	enum source_form form = SOURCE_CANONICAL;
+	for (size_t i = 0; i < lanes; i++) {
+		unsigned spare = get_outcome(in, command, &outcomes[i], &sparks[2 * i]);
+		if (i == 0)
+			form = (enum source_form)spare;
+	}
+	if (!source)
+		return;
+	if (form == SOURCE_STORED) {
+		size_t len;
+		*source = get_text(in, &len);
+		return;
+	}
+	if (size > 0)
+		text[0] = '\0';
+	derive_source(command, form, text, size);
+	*source = text;
 }

@@ -268,15 +268,16 @@ static void hue_build(struct hue_map *map, const struct session *session)
 {
 	size_t current = session_step(session);
 	for (size_t step = 1; step <= current; step++) {
-		struct step_info info;
-		if (!session_step_info(session, step, &info))
+		struct step_outcome outcome;
+		enum command_kind kind;
+		if (!session_step_outcome(session, step, &outcome, &kind))
 			break;
-		if (info.outcome.kind != OUTCOME_PLACED)
+		if (outcome.kind != OUTCOME_PLACED)
 			continue;
 		size_t origin = step;
-		if (info.command && info.command->kind == CMD_REALLOC)
-			hue_get(map, info.outcome.placement.old_payload, &origin);
-		if (!hue_put(map, info.outcome.placement.payload, origin))
+		if (kind == CMD_REALLOC)
+			hue_get(map, outcome.placement.old_payload, &origin);
+		if (!hue_put(map, outcome.placement.payload, origin))
 			return;   /* out of host memory: the rest fall back to address hues */
 	}
 }

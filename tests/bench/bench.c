@@ -517,7 +517,8 @@ static void bench_loader(const char *dir)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench [-r REPS] [-d DIR] [-s SESSION_TRACE] [TRACE...]\n"
+	fprintf(stderr, "usage: bench [-r REPS] [-d DIR] [-s SESSION_TRACE] [-l] [TRACE...]\n"
+			"  -l: only the lanes and history figures (bench_lanes.c)\n"
 			"  TRACE is a name in DIR (default tests/traces/malloclab) or a path to a .rep file\n");
 	exit(2);
 }
@@ -527,9 +528,11 @@ int main(int argc, char **argv)
 	const char *dir = "tests/traces/malloclab";
 	const char *session_trace = default_session_trace;
 	size_t reps = DEFAULT_REPS;
+	bool lanes_only = false;
 	int opt;
-	while ((opt = getopt(argc, argv, "r:d:s:h")) != -1) {
+	while ((opt = getopt(argc, argv, "r:d:s:lh")) != -1) {
 		switch (opt) {
+		case 'l': lanes_only = true; break;
 		case 'r': reps = (size_t)strtoul(optarg, NULL, 10); break;
 		case 'd': dir = optarg; break;
 		case 's': session_trace = optarg; break;
@@ -538,6 +541,10 @@ int main(int argc, char **argv)
 	}
 	if (reps == 0)
 		usage();
+	if (lanes_only) {
+		bench_lanes(dir);
+		return 0;
+	}
 	const char *const *names = default_traces;
 	size_t count = sizeof default_traces / sizeof default_traces[0];
 	if (optind < argc) {

@@ -20,10 +20,11 @@
  *    promises to keep near 1 x the number of lanes (a pure check per lane,
  *    nothing replayed), whatever the length of history.
  * 2. History's memory: steps run through a session whose checkpoint budget
- *    is 0 (so only step 0's checkpoint stays and the figure is the step list
- *    alone), the growth of glibc's in-use bytes (mallinfo2) divided by the
- *    steps: a .rep trace (needle.rep when present) and a million-step
- *    `alloc 16 as a` / `free a` script.
+ *    is 0 (so only step 0's checkpoint stays), per step: the packed step
+ *    list's bytes (session_history_bytes), and the growth of glibc's in-use
+ *    bytes (mallinfo2), which also counts the arena's spare capacity and the
+ *    live state's growth (a trace's name table): a .rep trace (needle.rep
+ *    when present) and a million-step `alloc 16 as a` / `free a` script.
  */
 
 #define REJECT_RUNS 2001
@@ -152,13 +153,15 @@ static void history_bytes(const char *label, const struct script_line *lines, si
 	double elapsed = now_ns() - start;
 	size_t steps = session_last_step(session);
 	double bytes = (double)(in_use() - before) / (double)(steps ? steps : 1);
-	printf("  %-34s %8zu steps %7.1f bytes/step %7.0f ns/step\n", label, steps, bytes, elapsed / (double)count);
+	double packed = (double)session_history_bytes(session) / (double)(steps ? steps : 1);
+	printf("  %-34s %8zu steps %6.1f bytes/step packed, %6.1f allocated %7.0f ns/step\n", label, steps, packed,
+	       bytes, elapsed / (double)count);
 	session_destroy(session);
 }
 
 static void bench_history(const char *dir)
 {
-	printf("\nhistory's memory (step list only: checkpoint budget 0; target at most 32 bytes/step):\n");
+	printf("\nhistory's memory (checkpoint budget 0; target: at most 32 bytes/step):\n");
 	char path[4096];
 	snprintf(path, sizeof path, "%s/needle.rep", dir);
 	struct script script;
