@@ -47,6 +47,7 @@ struct checkpoint {
 	size_t step;
 	struct lane lanes[SESSION_LANES_MAX];
 	unsigned long next_auto;
+	size_t cost;       /* host bytes it holds beyond the checkpoint before it (copy-on-write pages shared) */
 };
 
 struct history;

@@ -401,11 +401,21 @@ size_t history_restore_branch(struct history *history, size_t step)
 
 /* ---- checkpoints ------------------------------------------------------ */
 
-static size_t checkpoint_cost(const struct checkpoint *checkpoint, size_t lane_count)
+/*
+ * What keeping a checkpoint costs beyond the one before it: its heaps share
+ * their 4 KiB pages copy-on-write with that checkpoint's (and with the live
+ * heaps), so it holds only the pages changed between the two, plus its names.
+ * The first checkpoint is counted at its heaps' full size: an upper bound.
+ * The sum over the checkpoints is what the budget bounds.
+ */
+static size_t checkpoint_cost(const struct checkpoint *checkpoint, const struct checkpoint *before, size_t lane_count)
 {
 	size_t cost = 0;
-	for (size_t i = 0; i < lane_count; i++)
-		cost += heap_size(checkpoint->lanes[i].heap) + 64 + names_count(checkpoint->lanes[i].names) * 2 * 40;
+	for (size_t i = 0; i < lane_count; i++) {
+		const struct heap *heap = checkpoint->lanes[i].heap;
+		cost += before ? heap_bytes_not_shared_with(heap, before->lanes[i].heap) : heap_size(heap);
+		cost += 64 + names_count(checkpoint->lanes[i].names) * 2 * 40;
+	}
 	return cost;
 }
 
@@ -421,7 +431,9 @@ static void thin_checkpoints(struct history *history)
 			checkpoint_release(cp, history->lane_count);
 			continue;
 		}
-		history->checkpoint_bytes += checkpoint_cost(cp, history->lane_count);
+		/* Its neighbour before it changed: what it shares is counted again. */
+		cp->cost = checkpoint_cost(cp, kept ? &history->checkpoints[kept - 1] : NULL, history->lane_count);
+		history->checkpoint_bytes += cp->cost;
 		history->checkpoints[kept++] = *cp;
 	}
 	history->checkpoint_count = kept;
@@ -452,8 +464,10 @@ bool history_add_checkpoint(struct history *history, size_t step, const struct l
 		checkpoint_release(&cp, history->lane_count);
 		return false;
 	}
+	cp.cost = checkpoint_cost(&cp, history->checkpoint_count ? &history->checkpoints[history->checkpoint_count - 1] : NULL,
+				  history->lane_count);
 	history->checkpoints[history->checkpoint_count++] = cp;
-	history->checkpoint_bytes += checkpoint_cost(&cp, history->lane_count);
+	history->checkpoint_bytes += cp.cost;
 	while (history->checkpoint_bytes > history->budget && history->checkpoint_count > 1)
 		thin_checkpoints(history);
 	return true;
@@ -476,7 +490,7 @@ void history_drop_checkpoints_after(struct history *history, size_t step)
 {
 	while (history->checkpoint_count > 1 && history->checkpoints[history->checkpoint_count - 1].step > step) {
 		struct checkpoint *cp = &history->checkpoints[--history->checkpoint_count];
-		history->checkpoint_bytes -= checkpoint_cost(cp, history->lane_count);
+		history->checkpoint_bytes -= cp->cost;
 		checkpoint_release(cp, history->lane_count);
 	}
 }

@@ -566,7 +566,16 @@ static void lowering_the_budget_thins_existing_checkpoints(void **state)
 	size_t before = session_checkpoint_count(session);
 	assert_true(before > 20);
 	assert_int_equal(session_checkpoint_interval(session), 64);
+	/*
+	 * Checkpoints share pages copy-on-write: each costs the pages changed
+	 * since the one before (one here), not the whole heap, so a budget of
+	 * five and a half heaps keeps more than five of them, but fewer than before.
+	 */
 	session_set_checkpoint_budget(session, 5 * 4096 + 4096 / 2);
+	assert_true(session_checkpoint_count(session) > 5);
+	assert_true(session_checkpoint_count(session) < before);
+	/* One and a half heaps: the first checkpoint counts a whole heap, so only a few stay. */
+	session_set_checkpoint_budget(session, 4096 + 4096 / 2);
 	assert_true(session_checkpoint_count(session) <= 5);
 	assert_true(session_checkpoint_count(session) >= 1);
 	assert_true(session_checkpoint_interval(session) > 64);
