@@ -25,6 +25,7 @@ proc_is_stopped() { [ "$(proc_state "$1")" = T ]; }
 proc_runs() { local state; state=$(proc_state "$1") && [ "$state" != T ] && [ "$state" != Z ]; }
 # Gone, or a zombie its parent has not reaped yet: either way it has ended.
 proc_gone() { local state; ! state=$(proc_state "$1") || [ "$state" = Z ]; }
+proc_reaped() { ! proc_state "$1" >/dev/null; }
 
 # --- 1. script + timeout: the background job that SIGTTOU stops ------------------------------------
 
@@ -70,6 +71,9 @@ launch_in_background() {
 expect_job_ended() {
 	local how=$1
 	wait_until "heapviz $BG_PID to end after $how" proc_gone "$BG_PID"
+	# Until the shell has reaped it, its job table still says Stopped and "jobs" would list that;
+	# a job the shell has reaped is told of as it ended.
+	wait_until "the shell to reap heapviz $BG_PID after $how" proc_reaped "$BG_PID"
 	send_keys C-l
 	run_command "jobs; stty -g | cmp -s - $MODES_BEFORE && echo modes\"\"=same || echo modes\"\"=changed"
 	shell_says 'modes=(same|changed)'
