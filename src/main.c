@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "allocator.h"
 #include "batch.h"
 #include "compare.h"
 #include "outfile.h"
@@ -21,11 +22,12 @@
 
 #define HEAPVIZ_VERSION "0.1.0"
 
-static const char usage_text[] =
+/* A format: the two %s are the policies' names from the allocator registry ("first|next|..." and "first,next,..."). */
+static const char usage_format[] =
 	"usage: heapviz [OPTIONS] [FILE]\n"
 	"A terminal memory-allocator visualizer: watch a simulated heap as you allocate.\n"
 	"\n"
-	"  -p, --policy NAME      first|next|best|worst|buddy (default first)\n"
+	"  -p, --policy NAME      %s (default first)\n"
 	"  -s, --heap-size SIZE   default 1024 (64 B to 16M; a power of two for buddy)\n"
 	"      --align N          4|8|16 (default 8)\n"
 	"      --batch            run FILE (or standard input) without a screen: print one line\n"
@@ -50,7 +52,7 @@ static const char usage_text[] =
 	"      --size WxH         with --render: the screen size (default 80x24, each 1 to 1000)\n"
 	"      --step-ms N        with --render: how long each step stays on screen (default 800)\n"
 	"      --compare LIST     run the same commands on one heap per policy, shown side by side:\n"
-	"                         two to five of first,next,best,worst,buddy (like first,best);\n"
+	"                         two to five of %s (like first,best);\n"
 	"                         in the screen, with --batch (a table per policy) and --render\n"
 	"      --allow-write      let FILE's export commands write anywhere and replace files\n"
 	"                         (a script may otherwise write only new files below the\n"
@@ -180,6 +182,19 @@ static int print_to_stdout(const char *text)
 	return EXIT_OK;
 }
 
+static int print_usage(void)
+{
+	char bars[128], commas[128];
+	allocator_names(bars, sizeof bars, "|", "|");
+	allocator_names(commas, sizeof commas, ",", ",");
+	struct strbuf text;
+	strbuf_init(&text);
+	strbuf_printf(&text, usage_format, bars, commas);
+	int status = text.failed ? (fputs("heapviz: out of memory\n", stderr), EXIT_FILE) : print_to_stdout(text.text);
+	strbuf_release(&text);
+	return status;
+}
+
 /* After setlocale: is the terminal's character set UTF-8? */
 static bool locale_is_utf8(void)
 {
@@ -233,7 +248,7 @@ static int parse_options(int argc, char **argv, struct options *options)
 	options->ui.no_color = getenv("NO_COLOR") && getenv("NO_COLOR")[0];
 	options->ui.ascii = !locale_is_utf8();
 	opterr = 0;
-	char candidates[80], could_be[100];
+	char candidates[80], could_be[160], names[128];
 	int c;
 	while ((c = getopt_long(argc, argv, ":p:s:hV", long_options, NULL)) != -1) {
 		switch (c) {
@@ -241,7 +256,9 @@ static int parse_options(int argc, char **argv, struct options *options)
 			switch (command_match_policy(optarg, strlen(optarg), &options->batch.config.policy, candidates,
 						     sizeof candidates)) {
 			case COMMAND_MATCH_NONE:
-				return usage_error("unknown policy ", optarg, ": use first, next, best, worst or buddy");
+				allocator_names(names, sizeof names, ", ", " or ");
+				snprintf(could_be, sizeof could_be, ": use %s", names);
+				return usage_error("unknown policy ", optarg, could_be);
 			case COMMAND_MATCH_AMBIGUOUS:
 				snprintf(could_be, sizeof could_be, ": could be %s", candidates);
 				return usage_error("ambiguous policy ", optarg, could_be);
@@ -311,7 +328,7 @@ static int parse_options(int argc, char **argv, struct options *options)
 		case OPT_ALLOW_WRITE: options->batch.allow_write = true; break;
 		case OPT_FORCE: options->force = true; break;
 		case 'h':
-			return print_to_stdout(usage_text);
+			return print_usage();
 		case 'V':
 			return print_to_stdout("heapviz " HEAPVIZ_VERSION "\n");
 		case ':':

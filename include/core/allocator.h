@@ -10,7 +10,8 @@
 /*
  * An allocator is one const struct allocator_ops in its own file (first,
  * next, best and worst fit in heap_fit.c, buddy in heap_buddy.c) and one row
- * of the registry (src/allocator.c, in enum heap_policy order). Everything
+ * of include/core/allocators.def, which makes both its enum heap_policy
+ * value and its registry entry (src/core/allocator.c). Everything
  * else — heap.h's functions, the session, views, JSON, SVG, the checker —
  * reaches an allocator only through this table: heap_alloc validates the
  * request and calls malloc; heap_realloc tries realloc_in_place and
@@ -81,6 +82,14 @@ size_t allocator_count(void);
 const struct allocator_ops *allocator_get(enum heap_policy policy);
 /* The policy whose name is word (case-insensitive, whole word); false when none is. */
 bool allocator_find(const char *word, enum heap_policy *policy);
+/*
+ * The allocators' names in registry order, joined by separator and the last
+ * two by last_separator ("first, next, best, worst or buddy" with ", " and
+ * " or "), into buffer (always terminated, whole names only). Every list of
+ * policies a user reads is made here, so a new allocator shows everywhere.
+ * Returns the length written.
+ */
+size_t allocator_names(char *buffer, size_t size, const char *separator, const char *last_separator);
 /* The heap's allocator. */
 const struct allocator_ops *heap_allocator(const struct heap *heap);
 

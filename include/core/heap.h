@@ -17,12 +17,11 @@
  * counted, as the statistics promise).
  */
 
+/* One value per row of allocators.def, in its order. */
 enum heap_policy {
-	POLICY_FIRST_FIT,
-	POLICY_NEXT_FIT,
-	POLICY_BEST_FIT,
-	POLICY_WORST_FIT,
-	POLICY_BUDDY,
+#define ALLOCATOR(policy, ops) policy,
+#include "allocators.def"
+#undef ALLOCATOR
 	POLICY_COUNT
 };
 

@@ -1,21 +1,21 @@
 /* allocator.c - the registry of allocators: the one table that names, titles, parses and lists them. */
 #include "allocator.h"
 
+#include <stdio.h>
 #include <strings.h>
 
 #include "heap_internal.h"
 
 /* Each allocator's table, defined in its own file. */
-extern const struct allocator_ops first_fit_allocator, next_fit_allocator, best_fit_allocator, worst_fit_allocator,
-	buddy_allocator;
+#define ALLOCATOR(policy, ops) extern const struct allocator_ops ops;
+#include "allocators.def"
+#undef ALLOCATOR
 
-/* Adding an allocator: its file(s), a value in enum heap_policy and one row here. */
+/* Adding an allocator: its file(s) and one row of allocators.def, which makes both the policy and this entry. */
 static const struct allocator_ops *const registry[POLICY_COUNT] = {
-	[POLICY_FIRST_FIT] = &first_fit_allocator,
-	[POLICY_NEXT_FIT] = &next_fit_allocator,
-	[POLICY_BEST_FIT] = &best_fit_allocator,
-	[POLICY_WORST_FIT] = &worst_fit_allocator,
-	[POLICY_BUDDY] = &buddy_allocator,
+#define ALLOCATOR(policy, ops) [policy] = &ops,
+#include "allocators.def"
+#undef ALLOCATOR
 };
 
 size_t allocator_count(void)
@@ -58,6 +58,24 @@ const char *heap_policy_title(enum heap_policy policy)
 	const struct allocator_ops *ops = allocator_get(policy);
 
 	return ops != NULL ? ops->title : "unknown";
+}
+
+size_t allocator_names(char *buffer, size_t size, const char *separator, const char *last_separator)
+{
+	size_t len = 0;
+	if (size == 0)
+		return 0;
+	buffer[0] = '\0';
+	for (unsigned i = 0; i < POLICY_COUNT; i++) {
+		const char *before = i == 0 ? "" : i + 1 == POLICY_COUNT ? last_separator : separator;
+		int n = snprintf(buffer + len, size - len, "%s%s", before, registry[i]->name);
+		if (n < 0 || (size_t)n >= size - len) {
+			buffer[len] = '\0'; /* only whole names: a cut list would name a policy that is not there */
+			return len;
+		}
+		len += (size_t)n;
+	}
+	return len;
 }
 
 bool heap_policy_parse(const char *word, enum heap_policy *policy)

@@ -165,7 +165,9 @@ enum command_match command_match_policy(const char *word, size_t len, enum heap_
 
 static bool parse_policy(struct parser *parser, struct command *command)
 {
-	static const char must_be[] = "policy must be first, next, best, worst or buddy";
+	char must_be[160], names[128];
+	allocator_names(names, sizeof names, ", ", " or ");
+	snprintf(must_be, sizeof must_be, "policy must be %s", names);
 	struct token token;
 	if (!cmd_next_token(parser, &token))
 		return cmd_missing(parser, must_be);
@@ -283,7 +285,7 @@ static const struct command_entry commands[] = {
 	  "list the commands or explain one", parse_help },
 	{ "note", { NULL }, CMD_NOTE, "note TEXT",
 	  "show TEXT as a caption", parse_note },
-	{ "policy", { NULL }, CMD_POLICY, "policy first|next|best|worst|buddy",
+	{ "policy", { NULL }, CMD_POLICY, "policy", /* + the policies' names: command_usage */
 	  "choose the placement policy (resets the heap)", parse_policy },
 	{ "quit", { NULL }, CMD_QUIT, "quit",
 	  "leave heapviz", parse_no_arguments },
@@ -406,7 +408,16 @@ const char *command_keyword(enum command_kind kind)
 
 const char *command_usage(enum command_kind kind)
 {
+	/* The policy command's usage lists the allocators' names, from their registry, so a new one shows in help. */
+	static char policy_usage[160];
 	const struct command_entry *entry = entry_for(kind);
+	if (entry != NULL && kind == CMD_POLICY) {
+		if (policy_usage[0] == '\0') {
+			size_t len = (size_t)snprintf(policy_usage, sizeof policy_usage, "%s ", entry->usage);
+			allocator_names(policy_usage + len, sizeof policy_usage - len, "|", "|");
+		}
+		return policy_usage;
+	}
 	return entry != NULL ? entry->usage : "";
 }
 

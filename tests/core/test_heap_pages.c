@@ -325,6 +325,31 @@ static void registry_names_every_allocator(void **state)
 	assert_null(allocator_get(POLICY_FIRST_FIT)->search_start);
 }
 
+/* Every list of policies users read is the registry's names in order, whole names only when it must be cut. */
+static void registry_lists_every_name_in_order(void **state)
+{
+	(void)state;
+	char list[256], expected[256] = "";
+	size_t len = allocator_names(list, sizeof list, ", ", " or ");
+	for (unsigned i = 0; i < POLICY_COUNT; i++) {
+		const char *before = i == 0 ? "" : i + 1 == POLICY_COUNT ? " or " : ", ";
+		strcat(expected, before);
+		strcat(expected, allocator_get((enum heap_policy)i)->name);
+	}
+	assert_string_equal(list, expected);
+	assert_int_equal(len, strlen(expected));
+	assert_non_null(strstr(list, "first, next"));
+
+	/* Room for the first two names and a bit of the third: the list stops after the second. */
+	size_t room = strlen(allocator_get(POLICY_FIRST_FIT)->name) + 1 + strlen(allocator_get(POLICY_NEXT_FIT)->name) + 3;
+	char cut[64];
+	memset(cut, 'x', sizeof cut);
+	allocator_names(cut, room, "|", "|");
+	assert_int_equal(strlen(cut), room - 3);
+	assert_int_equal(strncmp(cut, allocator_get(POLICY_FIRST_FIT)->name, strlen(allocator_get(POLICY_FIRST_FIT)->name)), 0);
+	assert_int_equal(allocator_names(cut, 0, "|", "|"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +359,7 @@ int main(void)
 		cmocka_unit_test(checkpoint_memory_follows_pages_touched_not_heap_size),
 		cmocka_unit_test(copy_into_another_size_and_policy),
 		cmocka_unit_test(registry_names_every_allocator),
+		cmocka_unit_test(registry_lists_every_name_in_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
