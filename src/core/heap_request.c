@@ -93,25 +93,40 @@ static void heap_settle(struct heap *heap)
 		heap->ops->settle(heap);
 }
 
+/* A request's size, checked the same way for malloc, calloc and realloc: 0 is refused, so is more than the heap. */
+static enum heap_status check_request(struct heap *heap, size_t size, struct heap_placement *placement)
+{
+	if (size == 0)
+		return HEAP_ERR_ZERO_SIZE;
+	if (size > heap->size)
+		return refuse(heap, HEAP_ERR_TOO_LARGE, request_need(heap, size), placement);
+	return HEAP_OK;
+}
+
+/* After an allocator placed a request (or could not): count a refusal, or settle and hand the placement out. */
+static enum heap_status finish_request(struct heap *heap, enum heap_status status, const struct heap_placement *result,
+				       struct heap_placement *placement)
+{
+	if (status != HEAP_OK)
+		return refuse(heap, status, result->need, placement);
+	heap_settle(heap);
+	note_peak(heap);
+	if (placement != NULL)
+		*placement = *result;
+	return HEAP_OK;
+}
+
 enum heap_status heap_alloc(struct heap *heap, size_t size, struct heap_placement *placement)
 {
 	struct heap_placement result = { 0 };
 	enum heap_status status;
 
-	if (size == 0)
-		return HEAP_ERR_ZERO_SIZE;
 	if (!heap_ready(heap))
-		return HEAP_ERR_HOST_MEMORY;
-	if (size > heap->size)
-		return refuse(heap, HEAP_ERR_TOO_LARGE, request_need(heap, size), placement);
-	status = heap->ops->malloc(heap, size, &result);
+		return size == 0 ? HEAP_ERR_ZERO_SIZE : HEAP_ERR_HOST_MEMORY;
+	status = check_request(heap, size, placement);
 	if (status != HEAP_OK)
-		return refuse(heap, status, result.need, placement);
-	heap_settle(heap);
-	note_peak(heap);
-	if (placement != NULL)
-		*placement = result;
-	return HEAP_OK;
+		return status;
+	return finish_request(heap, heap->ops->malloc(heap, size, &result), &result, placement);
 }
 
 enum heap_status heap_calloc(struct heap *heap, size_t count, size_t size, struct heap_placement *placement)
@@ -159,15 +174,20 @@ enum heap_status locate_allocation(const struct heap *heap, size_t address, size
 	return HEAP_ERR_NOT_ALLOCATED;
 }
 
+/* The live block whose payload is at address, on a heap whose bytes are there. */
+static enum heap_status live_block(const struct heap *heap, size_t address, size_t *block)
+{
+	if (!heap_ready(heap))
+		return HEAP_ERR_HOST_MEMORY;
+	return locate_allocation(heap, address, block);
+}
+
 enum heap_status heap_free(struct heap *heap, size_t address, struct heap_release *release)
 {
 	struct heap_release result = { 0 };
 	size_t block;
-	enum heap_status status;
+	enum heap_status status = live_block(heap, address, &block);
 
-	if (!heap_ready(heap))
-		return HEAP_ERR_HOST_MEMORY;
-	status = locate_allocation(heap, address, &block);
 	if (status != HEAP_OK)
 		return status;
 	heap->ops->free(heap, block, &result);
@@ -215,37 +235,27 @@ enum heap_status heap_realloc(struct heap *heap, size_t address, size_t size, st
 {
 	struct heap_placement result = { 0 };
 	size_t block;
-	enum heap_status status;
+	enum heap_status status = live_block(heap, address, &block);
 
-	if (!heap_ready(heap))
-		return HEAP_ERR_HOST_MEMORY;
-	status = locate_allocation(heap, address, &block);
+	if (status == HEAP_OK)
+		status = check_request(heap, size, placement);
 	if (status != HEAP_OK)
 		return status;
-	if (size == 0)
-		return HEAP_ERR_ZERO_SIZE;
-	if (size > heap->size)
-		return refuse(heap, HEAP_ERR_TOO_LARGE, request_need(heap, size), placement);
-	status = resize(heap, block, size, &result);
-	if (status != HEAP_OK)
-		return refuse(heap, status, result.need, placement);
-	heap_settle(heap);
-	note_peak(heap);
-	result.old_payload = address;
-	if (placement != NULL)
-		*placement = result;
-	return HEAP_OK;
+	status = finish_request(heap, resize(heap, block, size, &result), &result, placement);
+	if (status == HEAP_OK && placement != NULL)
+		placement->old_payload = address;
+	return status;
 }
 
 /* Writes reach only live payloads; a freed block is as foreign as any other address. */
 static enum heap_status locate_payload(const struct heap *heap, size_t address, size_t *requested)
 {
 	size_t block;
+	enum heap_status status = live_block(heap, address, &block);
 
-	if (locate_allocation(heap, address, &block) != HEAP_OK)
-		return HEAP_ERR_NOT_ALLOCATED;
-	*requested = block_requested(heap, block);
-	return HEAP_OK;
+	if (status == HEAP_OK)
+		*requested = block_requested(heap, block);
+	return status == HEAP_ERR_HOST_MEMORY ? status : status == HEAP_OK ? HEAP_OK : HEAP_ERR_NOT_ALLOCATED;
 }
 
 enum heap_status heap_write(struct heap *heap, size_t address, size_t offset, const void *data, size_t len)
@@ -253,8 +263,6 @@ enum heap_status heap_write(struct heap *heap, size_t address, size_t offset, co
 	size_t requested;
 	enum heap_status status;
 
-	if (!heap_ready(heap))
-		return HEAP_ERR_HOST_MEMORY;
 	status = locate_payload(heap, address, &requested);
 	if (status != HEAP_OK)
 		return status;
@@ -272,8 +280,6 @@ enum heap_status heap_fill(struct heap *heap, size_t address, uint8_t value)
 	size_t requested;
 	enum heap_status status;
 
-	if (!heap_ready(heap))
-		return HEAP_ERR_HOST_MEMORY;
 	status = locate_payload(heap, address, &requested);
 	if (status != HEAP_OK)
 		return status;
