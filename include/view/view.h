@@ -113,11 +113,18 @@ void view_render(struct screen *screen, const struct session *session, const str
 void view_render_lane(struct screen *screen, const struct session *session, const struct view_state *state);
 
 /*
- * The layout of several lanes (--compare): one grid per policy stacked, each
- * with its key statistics beside it, and whether the current step's outcomes
- * differ. The title, message line, command bar and hints are as in view_render.
+ * The frame in the layout of several lanes (--compare), whatever the
+ * inspector's state: one grid per policy stacked, each with its key
+ * statistics beside it, and whether the current step's outcomes differ. The
+ * message line, command bar and help are as in view_render.
  */
 void view_compare_render(struct screen *screen, const struct session *session, const struct view_state *state);
+/* The parts of that layout view_render draws in place of one lane's title, grid and panel, and hints. */
+void view_compare_draw_title(struct screen *screen, const struct session *session, const struct view_state *state,
+			     const struct view_layout *layout);
+void view_compare_draw_main(struct screen *screen, const struct session *session, const struct view_state *state,
+			    const struct view_layout *layout);
+void view_compare_draw_hints(struct screen *screen, const struct view_state *state, int row);
 /* The grid geometry of each lane's section in the compare layout (the inspector cursor moves by its cells). */
 struct grid_geometry view_compare_grid_geometry(const struct session *session, int width, int height);
 /* The status line while moving through several lanes: "step N / M: COMMAND -> first: refused; best: r3 = 0x0f0". */

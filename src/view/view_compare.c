@@ -8,12 +8,13 @@
 #include "strbuf.h"
 
 /*
- * The frame is the normal one (message line, command bar, hints, help
- * overlay, too-small screen: view_render draws them for the first member)
- * with the title and the main area redrawn: the main area is split into one
- * section per policy, all of the same height so every grid gets the same
- * scale, then a legend and a line saying whether the current step's
- * outcomes differ.
+ * The N > 1 layout of the frame view_render draws: the title, the main
+ * area and the key hints are these; the message line, command bar, help
+ * overlay and too-small screen are the frame's own. The main area is split
+ * into one section per policy, all of the same height so every grid gets the
+ * same scale, then a legend and a line saying whether the current step's
+ * outcomes differ. view_render chooses this geometry before drawing: nothing
+ * is drawn twice.
  *
  *   first fit ──────────────────────────────── (a heading when there is room)
  *   0x000 ▓▓▓▓░░░░░░ ... │ ✓ r3 = 0x0f0
@@ -439,10 +440,9 @@ static int draw_hints(struct screen *screen, int row, int column, const struct k
 	return column;
 }
 
-static void draw_hint_row(struct screen *screen, const struct view_state *state, int row)
+/* The key hints of the compare layout (the help's own, and the caret under an error, are the frame's). */
+void view_compare_draw_hints(struct screen *screen, const struct view_state *state, int row)
 {
-	if (state->show_help || (state->error_column > 0 && state->input.text))
-		return;   /* the help's own hints, or the caret under an error, stay as view_render drew them */
 	screen_fill(screen, row, 0, screen->width, 1, ' ', ROLE_TEXT);
 	int column = state->focus == FOCUS_GRID
 		? draw_hints(screen, row, 1, grid_hints, sizeof grid_hints / sizeof grid_hints[0])
@@ -451,34 +451,37 @@ static void draw_hint_row(struct screen *screen, const struct view_state *state,
 		draw_hints(screen, row, column, timeline_hints, sizeof timeline_hints / sizeof timeline_hints[0]);
 }
 
-/* --- the frame -------------------------------------------------------------------------- */
+/* --- the layout's parts ------------------------------------------------------------------ */
 
-void view_compare_render(struct screen *screen, const struct session *lanes, const struct view_state *state)
+/* The sections' geometry in the frame's main area, and the grids' (the same for every lane). */
+static void sections_of(const struct session *lanes, const struct view_layout *layout, struct compare_layout *sections,
+			struct grid_geometry *geometry)
 {
-	if (!screen->cells || !lanes || !state) {
-		screen_clear(screen, ROLE_TEXT);
-		return;
-	}
-	/* The inspector and the hex view show the frame of one lane (view_render): not here. */
-	struct view_state base = *state;
-	base.show_hex = false;
-	base.has_selection = false;
-	base.grid_scroll = 0;
-	view_render_lane(screen, session_lane(lanes, 0), &base);
-	struct view_layout layout;
-	view_layout(screen->width, screen->height, &layout);
-	if (layout.too_small)
-		return;
 	size_t heap_bytes = heap_size(session_heap(session_lane(lanes, 0)));
+	compare_layout(layout, session_lane_count(lanes), heap_bytes, sections);
+	*geometry = layout_grid(heap_bytes, sections->grid_width, grid_rows(sections));
+}
+
+void view_compare_draw_title(struct screen *screen, const struct session *lanes, const struct view_state *state,
+			     const struct view_layout *layout)
+{
 	struct compare_layout sections;
-	compare_layout(&layout, session_lane_count(lanes), heap_bytes, &sections);
-	struct grid_geometry geometry = layout_grid(heap_bytes, sections.grid_width, grid_rows(&sections));
-	draw_title(screen, lanes, state, layout.title_row, geometry.bytes_per_cell);
-	draw_hint_row(screen, state, layout.hint_row);
-	if (state->show_help)
-		return;
-	screen_fill(screen, layout.main.row, 0, layout.main.width, layout.main.height, ' ', ROLE_TEXT);
-	struct view_state grid_state = base;
+	struct grid_geometry geometry;
+	sections_of(lanes, layout, &sections, &geometry);
+	draw_title(screen, lanes, state, layout->title_row, geometry.bytes_per_cell);
+}
+
+void view_compare_draw_main(struct screen *screen, const struct session *lanes, const struct view_state *state,
+			    const struct view_layout *layout)
+{
+	struct compare_layout sections;
+	struct grid_geometry geometry;
+	sections_of(lanes, layout, &sections, &geometry);
+	/* The sections show each lane's whole grid: the inspector and the hex view belong to one lane's frame. */
+	struct view_state grid_state = *state;
+	grid_state.show_hex = false;
+	grid_state.has_selection = false;
+	grid_state.grid_scroll = 0;
 	draw_sections(screen, lanes, &grid_state, state, &sections);
 	draw_difference(screen, lanes, state, sections.difference_row);
 }
@@ -487,10 +490,10 @@ struct grid_geometry view_compare_grid_geometry(const struct session *lanes, int
 {
 	struct view_layout layout;
 	view_layout(width, height, &layout);
-	size_t heap_bytes = heap_size(session_heap(session_lane(lanes, 0)));
 	struct compare_layout sections;
-	compare_layout(&layout, session_lane_count(lanes), heap_bytes, &sections);
-	return layout_grid(heap_bytes, sections.grid_width, grid_rows(&sections));
+	struct grid_geometry geometry;
+	sections_of(lanes, &layout, &sections, &geometry);
+	return geometry;
 }
 
 void view_compare_timeline_message(const struct session *lanes, struct view_state *state)
