@@ -9,6 +9,7 @@
 #include "heap.h"
 #include "screen.h"
 #include "session.h"
+#include "stat_table.h"
 
 enum view_focus { FOCUS_BAR, FOCUS_GRID };
 
@@ -112,11 +113,18 @@ void view_render(struct screen *screen, const struct session *session, const str
 void view_render_lane(struct screen *screen, const struct session *session, const struct view_state *state);
 
 /*
- * The layout of several lanes (--compare): one grid per policy stacked, each
- * with its key statistics beside it, and whether the current step's outcomes
- * differ. The title, message line, command bar and hints are as in view_render.
+ * The frame in the layout of several lanes (--compare), whatever the
+ * inspector's state: one grid per policy stacked, each with its key
+ * statistics beside it, and whether the current step's outcomes differ. The
+ * message line, command bar and help are as in view_render.
  */
 void view_compare_render(struct screen *screen, const struct session *session, const struct view_state *state);
+/* The parts of that layout view_render draws in place of one lane's title, grid and panel, and hints. */
+void view_compare_draw_title(struct screen *screen, const struct session *session, const struct view_state *state,
+			     const struct view_layout *layout);
+void view_compare_draw_main(struct screen *screen, const struct session *session, const struct view_state *state,
+			    const struct view_layout *layout);
+void view_compare_draw_hints(struct screen *screen, const struct view_state *state, int row);
 /* The grid geometry of each lane's section in the compare layout (the inspector cursor moves by its cells). */
 struct grid_geometry view_compare_grid_geometry(const struct session *session, int width, int height);
 /* The status line while moving through several lanes: "step N / M: COMMAND -> first: refused; best: r3 = 0x0f0". */
@@ -127,16 +135,7 @@ void view_format_bytes(size_t bytes, char *buffer, size_t size);
 /* The playback pace for the title: "1×", "16×", "¼×" ("1x", "1/4x" in ASCII), never a percentage. */
 void view_format_pace(unsigned speed_percent, bool ascii, char *buffer, size_t size);
 
-/* The statistics the panel shows, in its order (pairs on a row: policy and step, heap size and alignment, ...). */
-enum view_statistic_id {
-	VIEW_STAT_POLICY, VIEW_STAT_STEP, VIEW_STAT_HEAP_SIZE, VIEW_STAT_ALIGNMENT,
-	VIEW_STAT_USED_BLOCKS, VIEW_STAT_USED_BYTES, VIEW_STAT_REQUESTED, VIEW_STAT_OVERHEAD,
-	VIEW_STAT_FREE_BLOCKS, VIEW_STAT_FREE_BYTES, VIEW_STAT_WILDERNESS, VIEW_STAT_LARGEST_FREE,
-	VIEW_STAT_FRAGMENTATION, VIEW_STAT_UTILIZATION, VIEW_STAT_PEAK_UTILIZATION, VIEW_STAT_FAILED_ALLOCS,
-	VIEW_STAT_COUNT
-};
-
-/* One statistic as the panel shows it: the model the panel is drawn from (and tests read). */
+/* One statistic as the panel shows it: the model the panel is drawn from (and tests read); names from stat_table.h. */
 struct view_statistic {
 	const char *label;         /* its name, as in the help's formulas: "largest free" */
 	const char *short_label;   /* where label and the widest value do not fit: "max free" */

@@ -1,5 +1,6 @@
 /* batch.c - headless mode: one line per command, a final report, JSON, and JSON Lines traces. */
 #include "batch.h"
+#include "batch_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -145,44 +146,6 @@ int batch_load_script(const char *file, unsigned flags, struct script *script, F
 	return EXIT_USAGE;
 }
 
-static void print_step_line(FILE *out, const struct session *session, const char *source,
-			    const struct session_report *report)
-{
-	struct strbuf line;
-	strbuf_init(&line);
-	if (report->new_step)
-		strbuf_printf(&line, "step %zu: ", session_step(session));
-	strbuf_put_printable(&line, source, strlen(source));
-	if (report->message[0]) {
-		strbuf_puts(&line, " -> ");
-		strbuf_put_printable(&line, report->message, strlen(report->message));
-	}
-	fprintf(out, "%s\n", strbuf_text(&line));
-	strbuf_release(&line);
-}
-
-static void print_final_report(FILE *out, const struct session *session)
-{
-	const struct heap *heap = session_heap(session);
-	struct heap_stats s;
-	heap_get_stats(heap, &s);
-	fprintf(out, "\nfinal state: step %zu of %zu, %s, %zu B heap, align %u, break 0x%03zx\n",
-		session_step(session), session_last_step(session), heap_policy_title(heap_policy(heap)),
-		s.heap_size, heap_alignment(heap), s.brk);
-	fprintf(out, "  used blocks             %zu\n", s.used_blocks);
-	fprintf(out, "  requested bytes         %zu\n", s.requested_bytes);
-	fprintf(out, "  used bytes              %zu\n", s.used_bytes);
-	fprintf(out, "  overhead bytes          %zu\n", s.overhead_bytes);
-	fprintf(out, "  free blocks             %zu\n", s.free_blocks);
-	fprintf(out, "  free bytes              %zu\n", s.free_bytes);
-	fprintf(out, "  wilderness bytes        %zu\n", s.wilderness_bytes);
-	fprintf(out, "  largest free            %zu\n", s.largest_free);
-	fprintf(out, "  external fragmentation  %.1f %%\n", 100.0 * s.external_fragmentation);
-	fprintf(out, "  utilization             %.1f %%\n", 100.0 * s.utilization);
-	fprintf(out, "  peak utilization        %.1f %%\n", 100.0 * s.peak_utilization);
-	fprintf(out, "  failed allocations      %zu\n", s.failed_allocs);
-}
-
 static FILE *open_trace(const char *path, FILE *out, FILE *err)
 {
 	if (!path)
@@ -236,13 +199,36 @@ static void trace_memories_destroy(struct trace_memories *memories)
 		json_trace_memory_destroy(memories->heaps[i]);
 }
 
+/*
+ * One JSON Lines record per command: a lane's line, or for several lanes
+ * {"compare": [line, line, ...]}, each lane's line as --trace-json writes it
+ * for that lane alone.
+ */
 static void write_trace_line(FILE *trace, const struct session *session, const char *source,
 			     const struct session_report *report, struct trace_memories *memories,
 			     struct write_errors *errors)
 {
+	size_t lanes = session_lane_count(session);
 	struct strbuf line;
+	bool ok = true;
 	strbuf_init(&line);
-	if (!trace_record(&line, session, source, report, memories->heaps[0]) && !errors->trace)
+	if (lanes > 1)
+		strbuf_puts(&line, "{\"compare\": [");
+	for (size_t i = 0; i < lanes; i++) {
+		if (i)
+			strbuf_puts(&line, ", ");
+		/* With several lanes each line says what the command did there; one lane's is the session's own report. */
+		struct session_report one;
+		const struct session_report *lane_report = report;
+		if (report && lanes > 1) {
+			session_lane_report(session_lane(session, i), report, &one);
+			lane_report = &one;
+		}
+		ok = trace_record(&line, session_lane(session, i), source, lane_report, memories->heaps[i]) && ok;
+	}
+	if (lanes > 1)
+		strbuf_puts(&line, "]}");
+	if (!ok && !errors->trace)
 		errors->trace = ENOMEM;
 	/* One record per line: JSON Lines forbids the newlines the pretty state contains. */
 	for (size_t i = 0; i < line.len; i++)
@@ -363,203 +349,41 @@ static int finish_outputs(const struct batch_options *options, FILE *trace, FILE
 	return status;
 }
 
-/* --- --compare: the same commands on one heap per policy ------------------------------ */
-
-/* "step 12: alloc 200 as r3 -> first: refused | best: r3 = 0x0f0  * differs: refused under first fit" */
-static void print_compare_step_line(FILE *out, const struct session *compare, const char *source,
-				    const struct session_report *report)
-{
-	struct strbuf line;
-	strbuf_init(&line);
-	size_t step = session_step(compare);
-	if (report->new_step)
-		strbuf_printf(&line, "step %zu: ", step);
-	strbuf_put_printable(&line, source, strlen(source));
-	if (report->new_step) {
-		strbuf_puts(&line, " ->");
-		for (size_t i = 0; i < session_lane_count(compare); i++) {
-			char words[96];
-			compare_outcome_words(compare, i, step, words, sizeof words);
-			strbuf_printf(&line, "%s %s: ", i ? " |" : "", heap_policy_name(session_lane_policy(compare, i)));
-			strbuf_put_printable(&line, words, strlen(words));
-		}
-		if (report->differs) {
-			char difference[200];
-			compare_describe_difference(compare, step, difference, sizeof difference);
-			strbuf_printf(&line, "  * differs: %s", difference);
-		}
-	} else if (report->message[0]) {
-		strbuf_puts(&line, " -> ");
-		strbuf_put_printable(&line, report->message, strlen(report->message));
-	}
-	fprintf(out, "%s\n", strbuf_text(&line));
-	strbuf_release(&line);
-}
-
-/* One row per statistic, one column per policy: the numbers the single-heap report prints. */
-static void print_compare_table(FILE *out, const struct session *compare)
-{
-	size_t count = session_lane_count(compare);
-	struct heap_stats stats[COMPARE_MAX];
-	int widths[COMPARE_MAX];
-	for (size_t i = 0; i < count; i++) {
-		heap_get_stats(session_heap(session_lane(compare, i)), &stats[i]);
-		int title = (int)strlen(heap_policy_title(session_lane_policy(compare, i)));
-		widths[i] = title + 2 > 12 ? title + 2 : 12;
-	}
-	const struct heap *heap = session_heap(session_lane(compare, 0));
-	fprintf(out, "\nfinal state: step %zu of %zu, %zu B heaps, align %u\n", session_step(compare),
-		session_last_step(compare), heap_size(heap), heap_alignment(heap));
-	fprintf(out, "  %-22s", "");
-	for (size_t i = 0; i < count; i++)
-		fprintf(out, "%*s", widths[i], heap_policy_title(session_lane_policy(compare, i)));
-	fputc('\n', out);
-	static const char *const labels[] = {
-		"used blocks", "requested bytes", "used bytes", "overhead bytes", "free blocks", "free bytes",
-		"wilderness bytes", "largest free", "external fragmentation", "utilization", "peak utilization",
-		"failed allocations",
-	};
-	for (size_t row = 0; row < sizeof labels / sizeof labels[0]; row++) {
-		fprintf(out, "  %-22s", labels[row]);
-		for (size_t i = 0; i < count; i++) {
-			const struct heap_stats *s = &stats[i];
-			const size_t counts[] = {
-				s->used_blocks, s->requested_bytes, s->used_bytes, s->overhead_bytes, s->free_blocks,
-				s->free_bytes, s->wilderness_bytes, s->largest_free, 0, 0, 0, s->failed_allocs,
-			};
-			const double percents[] = { 0, 0, 0, 0, 0, 0, 0, 0, s->external_fragmentation, s->utilization,
-						    s->peak_utilization, 0 };
-			if (row >= 8 && row <= 10)
-				fprintf(out, "%*.1f %%", widths[i] - 2, 100.0 * percents[row]);
-			else
-				fprintf(out, "%*zu", widths[i], counts[row]);
-		}
-		fputc('\n', out);
-	}
-	size_t steps[16];
-	size_t found = compare_differing_steps(compare, steps, 16);
-	fprintf(out, "  %-22s  ", "outcomes differ at");
-	if (found == 0)
-		fputs("no step", out);
-	else
-		fputs(found == 1 ? "step " : "steps ", out);
-	for (size_t i = 0; i < found && i < 16; i++)
-		fprintf(out, "%s%zu", i ? ", " : "", steps[i]);
-	if (found > 16)
-		fprintf(out, ", ... (%zu steps)", found);
-	fputc('\n', out);
-}
-
-/* {"compare": [trace line, trace line, ...]}: each member's line as --trace-json writes it for one heap. */
-static void write_compare_trace_line(FILE *trace, const struct session *compare, const char *source,
-				     const struct session_report *report, struct trace_memories *memories,
-				     struct write_errors *errors)
-{
-	struct strbuf line;
-	bool ok = true;
-	strbuf_init(&line);
-	strbuf_puts(&line, "{\"compare\": [");
-	for (size_t i = 0; i < session_lane_count(compare); i++) {
-		if (i)
-			strbuf_puts(&line, ", ");
-		if (!report) {
-			ok = trace_record(&line, session_lane(compare, i), NULL, NULL, memories->heaps[i]) && ok;
-			continue;
-		}
-		/* Each lane's line says what the command did there, as a session of that lane alone would. */
-		struct session_report one;
-		session_lane_report(session_lane(compare, i), report, &one);
-		ok = trace_record(&line, session_lane(compare, i), source, &one, memories->heaps[i]) && ok;
-	}
-	if (!ok && !errors->trace)
-		errors->trace = ENOMEM;
-	strbuf_puts(&line, "]}");
-	for (size_t i = 0; i < line.len; i++)
-		if (line.text[i] == '\n')
-			line.text[i] = ' ';
-	fprintf(trace, "%s\n", strbuf_text(&line));
-	strbuf_release(&line);
-}
-
-static int batch_compare(const struct batch_options *options, struct script *script, FILE *out, FILE *err)
+/* The session the options ask for: one heap, or one lane per policy of --compare; NULL (and the reason on err) when it cannot be made. */
+static struct session *open_session(const struct batch_options *options, FILE *err)
 {
 	enum heap_status heap_status;
-	struct session *compare = compare_create(&options->config, options->compare, &heap_status);
-	if (!compare) {
-		enum heap_policy culprit = POLICY_FIRST_FIT;
-		const char *problem = compare_config_problem(&options->config, options->compare, &culprit);
-		if (problem)
-			fprintf(err, "heapviz: %s: %s\n", heap_policy_title(culprit), problem);
-		else
-			fprintf(err, "heapviz: %s\n", heap_status_message(heap_status));
-		return EXIT_USAGE;
-	}
-	FILE *trace = open_trace(options->trace_json, out, err);
-	if (options->trace_json && !trace) {
-		session_destroy(compare);
-		return EXIT_FILE;
-	}
-	struct write_errors written = { 0, 0 };
-	struct trace_memories memories;
-	if (!trace_memories_create(&memories, options, session_lane_count(compare)))
-		written.trace = ENOMEM;
-	if (trace)
-		write_compare_trace_line(trace, compare, NULL, NULL, &memories, &written);
+	struct session *session = options->compare ? compare_create(&options->config, options->compare, &heap_status)
+						   : session_create(&options->config, &heap_status);
+	if (session)
+		return session;
+	enum heap_policy culprit = POLICY_FIRST_FIT;
+	const char *problem =
+		options->compare ? compare_config_problem(&options->config, options->compare, &culprit) : NULL;
+	if (problem)
+		fprintf(err, "heapviz: %s: %s\n", heap_policy_title(culprit), problem);
+	else
+		fprintf(err, "heapviz: %s\n", heap_status_message(heap_status));
+	return NULL;
+}
 
-	int status = EXIT_OK;
-	bool rejected = false, quit = false;
-	struct first_error first;
-	memset(&first, 0, sizeof first);
-	for (size_t i = 0; i < script->count && !quit; i++) {
-		const struct script_line *line = &script->lines[i];
-		struct session_report report;
-		if (line->error) {
-			memset(&report, 0, sizeof report);
-			report.lane_count = session_lane_count(compare);
-			set_line_error(line, &report.error);
-		} else {
-			session_run(compare, &line->command, line->source, &report);
-		}
-		if (trace)
-			write_compare_trace_line(trace, compare, line->source, &report, &memories, &written);
-		watch_writes(&written, trace, out);
-		if (!report.ok) {
-			rejected = true;
-			note_error(&first, line, &report.error);
-			report_rejection(out, err, options->file, line, &report);
-			session_report_release(&report);
-			if (!options->keep_going)
-				break;
-			continue;
-		}
-		quit = report.quit;
-		if (!options->json && trace != out)
-			print_compare_step_line(out, compare, line->source, &report);
-		watch_writes(&written, trace, out);
-		session_report_release(&report);
-	}
-	if (options->json) {
-		/* Also after a rejection: the state it stopped at, with the error. */
-		struct strbuf state;
-		strbuf_init(&state);
+/* The final state as JSON: one lane's state, or {"compare": [STATE, ...]}, each as --json prints it for that lane alone. */
+static void print_final_json(FILE *out, const struct session *session, const struct first_error *first)
+{
+	size_t lanes = session_lane_count(session);
+	struct strbuf state;
+	strbuf_init(&state);
+	if (lanes > 1)
 		strbuf_puts(&state, "{\"compare\": [\n");
-		for (size_t i = 0; i < session_lane_count(compare); i++) {
-			if (i)
-				strbuf_puts(&state, ",\n");
-			json_state(&state, session_lane(compare, i));
-		}
-		strbuf_puts(&state, "]}");
-		print_json_state(out, &state, &first);
-		strbuf_release(&state);
-	} else if ((!rejected || options->keep_going) && trace != out) {
-		print_compare_table(out, compare);
+	for (size_t i = 0; i < lanes; i++) {
+		if (i)
+			strbuf_puts(&state, ",\n");
+		json_state(&state, session_lane(session, i));
 	}
-	status = finish_outputs(options, trace, out, err, status, &written);
-	trace_memories_destroy(&memories);
-	session_destroy(compare);
-	if (status == EXIT_OK && rejected)
-		status = EXIT_USAGE;
-	return status;
+	if (lanes > 1)
+		strbuf_puts(&state, "]}");
+	print_json_state(out, &state, first);
+	strbuf_release(&state);
 }
 
 int batch_run(const struct batch_options *options, FILE *out, FILE *err)
@@ -569,15 +393,8 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 	int status = batch_load_script(options->file, options->keep_going ? SCRIPT_KEEP_GOING : 0, &script, err);
 	if (status != EXIT_OK)
 		return status;
-	if (options->compare) {
-		status = batch_compare(options, &script, out, err);
-		script_release(&script);
-		return status;
-	}
-	enum heap_status heap_status;
-	struct session *session = session_create(&options->config, &heap_status);
+	struct session *session = open_session(options, err);
 	if (!session) {
-		fprintf(err, "heapviz: %s\n", heap_status_message(heap_status));
 		script_release(&script);
 		return EXIT_USAGE;
 	}
@@ -589,7 +406,7 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 	}
 	struct write_errors written = { 0, 0 };
 	struct trace_memories memories;
-	if (!trace_memories_create(&memories, options, 1))
+	if (!trace_memories_create(&memories, options, session_lane_count(session)))
 		written.trace = ENOMEM;
 	if (trace)
 		write_trace_line(trace, session, NULL, NULL, &memories, &written);
@@ -602,6 +419,7 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 		struct session_report report;
 		if (line->error) {
 			memset(&report, 0, sizeof report);
+			report.lane_count = session_lane_count(session);
 			set_line_error(line, &report.error);
 		} else {
 			session_run(session, &line->command, line->source, &report);
@@ -632,7 +450,7 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 		}
 		quit = report.quit;
 		if (!options->json && trace != out)
-			print_step_line(out, session, line->source, &report);
+			batch_print_step_line(out, session, line->source, &report);
 		watch_writes(&written, trace, out);
 		session_report_release(&report);
 	}
@@ -654,16 +472,11 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 		}
 		strbuf_release(&problem);
 	}
-	if (options->json && (status == EXIT_OK || rejected)) {
-		/* Also after a rejection: the state it stopped at, with the error. */
-		struct strbuf state;
-		strbuf_init(&state);
-		json_state(&state, session);
-		print_json_state(out, &state, &first);
-		strbuf_release(&state);
-	} else if (status == EXIT_OK && (!rejected || options->keep_going) && trace != out) {
-		print_final_report(out, session);
-	}
+	/* Also after a rejection: the state it stopped at, with the error. */
+	if (options->json && (status == EXIT_OK || rejected))
+		print_final_json(out, session, &first);
+	else if (status == EXIT_OK && (!rejected || options->keep_going) && trace != out)
+		batch_print_final_report(out, session);
 	status = finish_outputs(options, trace, out, err, status, &written);
 	trace_memories_destroy(&memories);
 	session_destroy(session);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "allocator.h"
+#include "stat_table.h"
 
 static void json_text(struct strbuf *out, const char *text)
 {
@@ -14,14 +15,6 @@ static void json_text(struct strbuf *out, const char *text)
 		json_string(out, text, strlen(text));
 	else
 		strbuf_puts(out, "null");
-}
-
-/* A ratio with enough digits to recompute the statistic, never NaN or infinity. */
-static void json_ratio(struct strbuf *out, double value)
-{
-	if (!(value == value) || value < 0)
-		value = 0;
-	strbuf_printf(out, "%.6g", value);
 }
 
 struct block_context {
@@ -60,30 +53,50 @@ static bool json_block(const struct heap_block *block, void *context)
 	return true;
 }
 
-static void json_stats(struct strbuf *out, const struct heap *heap)
+/* One statistic as a JSON field, its name and form from the table (stat_table.c). */
+static void json_statistic(struct strbuf *out, const struct stat_sample *sample, enum view_statistic_id id)
 {
-	struct heap_stats s;
-	heap_get_stats(heap, &s);
-	strbuf_printf(out, "{\"used_blocks\": %zu, \"free_blocks\": %zu, \"requested_bytes\": %zu, "
-		      "\"used_bytes\": %zu, \"overhead_bytes\": %zu, \"free_bytes\": %zu, \"largest_free\": %zu, "
-		      "\"wilderness_bytes\": %zu, \"external_fragmentation\": ",
-		      s.used_blocks, s.free_blocks, s.requested_bytes, s.used_bytes, s.overhead_bytes,
-		      s.free_bytes, s.largest_free, s.wilderness_bytes);
-	json_ratio(out, s.external_fragmentation);
-	strbuf_puts(out, ", \"utilization\": ");
-	json_ratio(out, s.utilization);
-	strbuf_puts(out, ", \"peak_utilization\": ");
-	json_ratio(out, s.peak_utilization);
-	strbuf_printf(out, ", \"failed_allocs\": %zu}", s.failed_allocs);
+	const struct stat_entry *entry = stat_entry(id);
+	char value[64];
+	stat_format(sample, id, STAT_FORM_JSON, value, sizeof value);
+	strbuf_printf(out, "\"%s\": ", entry->json);
+	if (entry->unit == STAT_UNIT_POLICY)
+		json_text(out, value);
+	else
+		strbuf_puts(out, value);
+}
+
+/* The table's statistics that are fields of the state (in_stats false) or of its "stats" object, in JSON order. */
+static void json_statistics(struct strbuf *out, const struct stat_sample *sample, bool in_stats)
+{
+	const enum view_statistic_id *order;
+	size_t count = stat_json_order(&order);
+	bool first = true;
+	for (size_t i = 0; i < count; i++) {
+		if (stat_entry(order[i])->json_in_stats != in_stats)
+			continue;
+		if (in_stats && !first)
+			strbuf_puts(out, ", ");
+		first = false;
+		json_statistic(out, sample, order[i]);
+		if (!in_stats)
+			strbuf_puts(out, ", ");
+	}
+}
+
+static void json_stats(struct strbuf *out, const struct stat_sample *sample)
+{
+	strbuf_putc(out, '{');
+	json_statistics(out, sample, true);
+	strbuf_putc(out, '}');
 }
 
 /* "step" to "rover": the fields before the blocks. */
-static void json_state_head(struct strbuf *out, const struct session *session)
+static void json_state_head(struct strbuf *out, const struct session *session, const struct stat_sample *sample)
 {
 	const struct heap *heap = session_heap(session);
-	strbuf_printf(out, "\"step\": %zu, \"policy\": \"%s\", \"heap_size\": %zu, \"alignment\": %u, \"break\": %zu, ",
-		      session_step(session), heap_policy_name(heap_policy(heap)), heap_size(heap), heap_alignment(heap),
-		      heap_break(heap));
+	json_statistics(out, sample, false);
+	strbuf_printf(out, "\"break\": %zu, ", heap_break(heap));
 	/* Next fit's rover (where the next search starts): an extra field, only for an allocator that has one. */
 	if (heap_allocator(heap)->search_start != NULL)
 		strbuf_printf(out, "\"rover\": %zu, ", heap_rover(heap));
@@ -92,12 +105,14 @@ static void json_state_head(struct strbuf *out, const struct session *session)
 static void json_state_fields(struct strbuf *out, const struct session *session)
 {
 	const struct heap *heap = session_heap(session);
-	json_state_head(out, session);
+	struct stat_sample sample;
+	stat_sample_of(session, &sample);
+	json_state_head(out, session, &sample);
 	strbuf_puts(out, "\"blocks\": [");
 	struct block_context ctx = { out, session, true };
 	heap_walk(heap, json_block, &ctx);
 	strbuf_puts(out, "],\n \"stats\": ");
-	json_stats(out, heap);
+	json_stats(out, &sample);
 }
 
 void json_state(struct strbuf *out, const struct session *session)
@@ -282,8 +297,10 @@ bool json_trace_changes_line(struct strbuf *out, const struct session *session, 
 		memory->bytes_size = size;
 		all_changed = true;
 	}
+	struct stat_sample sample;
+	stat_sample_of(session, &sample);
 	strbuf_putc(out, '{');
-	json_state_head(out, session);
+	json_state_head(out, session, &sample);
 	strbuf_puts(out, "\"changed\": [");
 	struct changes_context ctx = { out, session, memory, 0, all_changed, true, { NULL, 0, 0, false } };
 	memory->next_count = 0;
@@ -292,7 +309,7 @@ bool json_trace_changes_line(struct strbuf *out, const struct session *session, 
 		note_removed(&ctx, memory->blocks[ctx.previous++].offset);
 	strbuf_printf(out, "],\n \"removed\": [%s], \"stats\": ", strbuf_text(&ctx.removed));
 	strbuf_release(&ctx.removed);
-	json_stats(out, heap);
+	json_stats(out, &sample);
 	json_trace_tail(out, source, report);
 	strbuf_putc(out, '}');
 	/* The blocks just written become the line before. */

@@ -428,20 +428,17 @@ static void draw_too_small(struct screen *screen, const struct view_state *state
 
 /* --- the frame ---------------------------------------------------------------- */
 
-void view_render(struct screen *screen, const struct session *session, const struct view_state *state)
-{
-	if (session && state && session_lane_count(session) > 1) {
-		const struct session *lane = session_lane(session, state->lane);
-		if ((state->has_selection || state->show_hex) && lane)
-			view_render_lane(screen, lane, state);
-		else
-			view_compare_render(screen, session, state);
-		return;
-	}
-	view_render_lane(screen, session, state);
-}
-
-void view_render_lane(struct screen *screen, const struct session *session, const struct view_state *state)
+/*
+ * The one frame for any number of lanes. Its geometry is chosen before
+ * anything is drawn: one lane's (a grid or the hex view, and the panel), or
+ * with several lanes the compare layout (view_compare.c: a section per lane),
+ * which shares everything else - the message line, the command bar, the help
+ * overlay, the too-small screen. With several lanes, the inspector's
+ * selection and the hex view show the one-lane frame of the lane the cursor
+ * is on.
+ */
+static void render_frame(struct screen *screen, const struct session *session, const struct view_state *state,
+			 bool lanes)
 {
 	screen_clear(screen, ROLE_TEXT);
 	if (!screen->cells || !session || !state)
@@ -452,9 +449,14 @@ void view_render_lane(struct screen *screen, const struct session *session, cons
 		draw_too_small(screen, state);
 		return;
 	}
-	draw_title(screen, session, state, &layout);
+	if (lanes)
+		view_compare_draw_title(screen, session, state, &layout);
+	else
+		draw_title(screen, session, state, &layout);
 	if (state->show_help) {
 		view_draw_help(screen, state, layout.main);
+	} else if (lanes) {
+		view_compare_draw_main(screen, session, state, &layout);
 	} else {
 		if (state->show_hex)
 			view_draw_hex(screen, session, state, layout.grid);
@@ -464,7 +466,30 @@ void view_render_lane(struct screen *screen, const struct session *session, cons
 	}
 	draw_message(screen, session, state, layout.message_row);
 	draw_bar(screen, state, &layout);
-	draw_hint_row(screen, state, &layout);
+	if (lanes && !state->show_help && !(state->error_column > 0 && state->input.text))
+		view_compare_draw_hints(screen, state, layout.hint_row);
+	else
+		draw_hint_row(screen, state, &layout);
+}
+
+void view_render(struct screen *screen, const struct session *session, const struct view_state *state)
+{
+	bool lanes = session && state && session_lane_count(session) > 1;
+	const struct session *lane = lanes ? session_lane(session, state->lane) : NULL;
+	if (lane && (state->has_selection || state->show_hex))
+		render_frame(screen, lane, state, false);
+	else
+		render_frame(screen, session, state, lanes);
+}
+
+void view_render_lane(struct screen *screen, const struct session *session, const struct view_state *state)
+{
+	render_frame(screen, session, state, false);
+}
+
+void view_compare_render(struct screen *screen, const struct session *session, const struct view_state *state)
+{
+	render_frame(screen, session, state, session != NULL);
 }
 
 void view_timeline_message(const struct session *session, struct view_state *state)

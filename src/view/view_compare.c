@@ -5,14 +5,16 @@
 #include <string.h>
 
 #include "compare.h"
+#include "strbuf.h"
 
 /*
- * The frame is the normal one (message line, command bar, hints, help
- * overlay, too-small screen: view_render draws them for the first member)
- * with the title and the main area redrawn: the main area is split into one
- * section per policy, all of the same height so every grid gets the same
- * scale, then a legend and a line saying whether the current step's
- * outcomes differ.
+ * The N > 1 layout of the frame view_render draws: the title, the main
+ * area and the key hints are these; the message line, command bar, help
+ * overlay and too-small screen are the frame's own. The main area is split
+ * into one section per policy, all of the same height so every grid gets the
+ * same scale, then a legend and a line saying whether the current step's
+ * outcomes differ. view_render chooses this geometry before drawing: nothing
+ * is drawn twice.
  *
  *   first fit ──────────────────────────────── (a heading when there is room)
  *   0x000 ▓▓▓▓░░░░░░ ... │ ✓ r3 = 0x0f0
@@ -83,34 +85,34 @@ static void segment(struct screen *screen, int row, int column, int width, const
 	screen_put(screen, row, column, width - value_width - 1, label, ROLE_LABEL);
 }
 
-/* Where a row is too narrow for both labels whole: shorter names ("asked" as in the panel). */
-static const char *shorter(const char *label)
+/* One statistic of a section: its names from the table (stat_table.c), its value as the panel has it. */
+struct section_item {
+	const char *label, *shorter, *value;
+	enum style_role role;
+};
+
+static struct section_item section_item(const struct view_statistic *stats, enum view_statistic_id id)
 {
-	static const struct {
-		const char *label, *shorter;
-	} names[] = {
-		{"largest", "max"}, {"requested", "asked"},
-	};
-	for (size_t i = 0; label && i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(label, names[i].label) == 0)
-			return names[i].shorter;
-	return label;
+	const struct stat_entry *entry = stat_entry(id);
+	return (struct section_item){entry->compare_label, entry->compare_short, stats[id].value, stats[id].role};
 }
 
 /*
  * Two label/value pairs on a row (the second may be absent), each in its
- * half; where one would not fit its half the split moves so both are whole.
+ * half; where one would not fit its half the split moves so both are whole,
+ * and where both labels whole do not fit the row, the shorter names do.
  */
-static void pair(struct screen *screen, int row, int column, int width, const char *label1, const char *value1,
-		 enum style_role role1, const char *label2, const char *value2, enum style_role role2)
+static void pair(struct screen *screen, int row, int column, int width, const struct section_item *first,
+		 const struct section_item *second)
 {
 	int left = (width - 2) / 2;
-	int need1 = cells(label1) + 1 + cells(value1), need2 = label2 ? cells(label2) + 1 + cells(value2) : 0;
+	const char *label1 = first->label, *label2 = second ? second->label : NULL;
+	int need1 = cells(label1) + 1 + cells(first->value), need2 = second ? cells(label2) + 1 + cells(second->value) : 0;
 	if (need1 + 2 + need2 > width) {
-		label1 = shorter(label1);
-		label2 = shorter(label2);
-		need1 = cells(label1) + 1 + cells(value1);
-		need2 = label2 ? cells(label2) + 1 + cells(value2) : 0;
+		label1 = first->shorter;
+		label2 = second ? second->shorter : NULL;
+		need1 = cells(label1) + 1 + cells(first->value);
+		need2 = second ? cells(label2) + 1 + cells(second->value) : 0;
 	}
 	if (need1 + 2 + need2 <= width) {
 		if (need1 > left)
@@ -118,9 +120,9 @@ static void pair(struct screen *screen, int row, int column, int width, const ch
 		if (need2 > width - 2 - left)
 			left = width - 2 - need2;
 	}
-	segment(screen, row, column, label2 || need1 <= left ? left : width, label1, value1, role1);
-	if (label2)
-		segment(screen, row, column + left + 2, width - left - 2, label2, value2, role2);
+	segment(screen, row, column, second || need1 <= left ? left : width, label1, first->value, first->role);
+	if (second)
+		segment(screen, row, column + left + 2, width - left - 2, label2, second->value, second->role);
 }
 
 /* Mark and role of one member's outcome of the current step, and whether it is one of the differing ones. */
@@ -167,32 +169,42 @@ static void draw_outcome(struct screen *screen, int row, int column, int width, 
 		screen_put(screen, row, column + used, width - used, words, role == ROLE_DIM ? ROLE_TEXT : role);
 }
 
-static void percent(double value, char *buffer, size_t size)
+/* What each arrangement of a section shows, the most telling first; VIEW_STAT_COUNT: no second statistic. */
+static const enum view_statistic_id narrow_lines[] = {
+	VIEW_STAT_FRAGMENTATION, VIEW_STAT_FAILED_ALLOCS, VIEW_STAT_FREE_BYTES, VIEW_STAT_LARGEST_FREE,
+	VIEW_STAT_USED_BYTES,
+};
+static const enum view_statistic_id one_line[] = {
+	VIEW_STAT_FREE_BYTES, VIEW_STAT_FRAGMENTATION, VIEW_STAT_FAILED_ALLOCS,
+};
+static const enum view_statistic_id two_rows[][2] = {
+	{VIEW_STAT_FREE_BYTES, VIEW_STAT_LARGEST_FREE}, {VIEW_STAT_FRAGMENTATION, VIEW_STAT_FAILED_ALLOCS},
+};
+static const enum view_statistic_id full_rows[][2] = {
+	{VIEW_STAT_USED_BYTES, VIEW_STAT_FREE_BYTES}, {VIEW_STAT_LARGEST_FREE, VIEW_STAT_FRAGMENTATION},
+	{VIEW_STAT_FAILED_ALLOCS, VIEW_STAT_UTILIZATION}, {VIEW_STAT_USED_BLOCKS, VIEW_STAT_FREE_BLOCKS},
+	{VIEW_STAT_REQUESTED, VIEW_STAT_OVERHEAD}, {VIEW_STAT_PEAK_UTILIZATION, VIEW_STAT_COUNT},
+};
+
+static int pair_rows(struct screen *screen, int row, int column, int width, int rows, const struct view_statistic *stats,
+		     const enum view_statistic_id (*ids)[2], size_t count)
 {
-	snprintf(buffer, size, "%.0f %%", value * 100.0);
+	int line = 0;
+	for (size_t i = 0; i < count && line < rows; i++) {
+		struct section_item first = section_item(stats, ids[i][0]), second;
+		if (ids[i][1] != VIEW_STAT_COUNT)
+			second = section_item(stats, ids[i][1]);
+		pair(screen, row + line++, column, width, &first, ids[i][1] != VIEW_STAT_COUNT ? &second : NULL);
+	}
+	return line;
 }
 
 /* The key statistics of one member in rows rows (its name too when there is no heading). */
 static void draw_section_stats(struct screen *screen, int row, int column, int width, int rows,
 			       const struct session *lanes, size_t index, bool named, const struct view_state *state)
 {
-	const struct heap *heap = session_heap(session_lane(lanes, index));
-	struct heap_stats stats;
-	heap_get_stats(heap, &stats);
-	char used[32], free_bytes[32], largest[32], frag[32], failed[32], blocks_used[32], blocks_free[32];
-	char requested[32], overhead[32], util[32], peak[32];
-	view_format_bytes(stats.used_bytes, used, sizeof used);
-	view_format_bytes(stats.free_bytes, free_bytes, sizeof free_bytes);
-	view_format_bytes(stats.largest_free, largest, sizeof largest);
-	view_format_bytes(stats.requested_bytes, requested, sizeof requested);
-	view_format_bytes(stats.overhead_bytes, overhead, sizeof overhead);
-	percent(stats.external_fragmentation, frag, sizeof frag);
-	percent(stats.utilization, util, sizeof util);
-	percent(stats.peak_utilization, peak, sizeof peak);
-	snprintf(failed, sizeof failed, "%zu", stats.failed_allocs);
-	snprintf(blocks_used, sizeof blocks_used, "%zu", stats.used_blocks);
-	snprintf(blocks_free, sizeof blocks_free, "%zu", stats.free_blocks);
-	enum style_role failed_role = stats.failed_allocs ? ROLE_REFUSED : ROLE_VALUE;
+	struct view_statistic stats[VIEW_STAT_COUNT];
+	view_statistics(session_lane(lanes, index), stats);
 	if (rows < 1 || width < 1)
 		return;
 
@@ -213,37 +225,30 @@ static void draw_section_stats(struct screen *screen, int row, int column, int w
 	if (left <= 0)
 		return;
 	if (narrow) {
-		/* One statistic a row, the most telling first. */
-		const struct { const char *label, *value; enum style_role role; } lines[] = {
-			{"frag", frag, ROLE_VALUE}, {"failed", failed, failed_role}, {"free", free_bytes, ROLE_VALUE},
-			{"largest", largest, ROLE_VALUE}, {"used", used, ROLE_VALUE},
-		};
-		for (size_t i = 0; i < sizeof lines / sizeof lines[0] && line < rows; i++)
-			segment(screen, row + line++, column, width, lines[i].label, lines[i].value, lines[i].role);
+		/* One statistic a row. */
+		for (size_t i = 0; i < sizeof narrow_lines / sizeof narrow_lines[0] && line < rows; i++) {
+			struct section_item item = section_item(stats, narrow_lines[i]);
+			segment(screen, row + line++, column, width, item.label, item.value, item.role);
+		}
 		return;
 	}
 	if (left == 1) {
-		char text[160];
-		snprintf(text, sizeof text, "free %s  frag %s  failed %s", free_bytes, frag, failed);
-		screen_put(screen, row + line, column, width, text, stats.failed_allocs ? ROLE_REFUSED : ROLE_VALUE);
+		/* "free 248 B  frag 58 %  failed 1" in the colour of a refusal when one failed. */
+		struct strbuf text;
+		strbuf_init(&text);
+		for (size_t i = 0; i < sizeof one_line / sizeof one_line[0]; i++)
+			strbuf_printf(&text, "%s%s %s", i ? "  " : "", stat_entry(one_line[i])->compare_label,
+				      stats[one_line[i]].value);
+		screen_put(screen, row + line, column, width, strbuf_text(&text), stats[VIEW_STAT_FAILED_ALLOCS].role);
+		strbuf_release(&text);
 		return;
 	}
-	if (left == 2) {
-		pair(screen, row + line++, column, width, "free", free_bytes, ROLE_VALUE, "largest", largest, ROLE_VALUE);
-		pair(screen, row + line, column, width, "frag", frag, ROLE_VALUE, "failed", failed, failed_role);
-		return;
-	}
-	pair(screen, row + line++, column, width, "used", used, ROLE_VALUE, "free", free_bytes, ROLE_VALUE);
-	pair(screen, row + line++, column, width, "largest", largest, ROLE_VALUE, "frag", frag, ROLE_VALUE);
-	pair(screen, row + line++, column, width, "failed", failed, failed_role, "util", util, ROLE_VALUE);
-	if (line < rows)
-		pair(screen, row + line++, column, width, "used blk", blocks_used, ROLE_VALUE, "free blk", blocks_free,
-		     ROLE_VALUE);
-	if (line < rows)
-		pair(screen, row + line++, column, width, "requested", requested, ROLE_VALUE, "overhead", overhead,
-		     ROLE_VALUE);
-	if (line < rows)
-		pair(screen, row + line++, column, width, "peak util", peak, ROLE_VALUE, NULL, NULL, ROLE_VALUE);
+	if (left == 2)
+		pair_rows(screen, row + line, column, width, rows - line, stats, two_rows,
+			  sizeof two_rows / sizeof two_rows[0]);
+	else
+		pair_rows(screen, row + line, column, width, rows - line, stats, full_rows,
+			  sizeof full_rows / sizeof full_rows[0]);
 }
 
 /* --- sections, legend, difference line ------------------------------------------------ */
@@ -435,10 +440,9 @@ static int draw_hints(struct screen *screen, int row, int column, const struct k
 	return column;
 }
 
-static void draw_hint_row(struct screen *screen, const struct view_state *state, int row)
+/* The key hints of the compare layout (the help's own, and the caret under an error, are the frame's). */
+void view_compare_draw_hints(struct screen *screen, const struct view_state *state, int row)
 {
-	if (state->show_help || (state->error_column > 0 && state->input.text))
-		return;   /* the help's own hints, or the caret under an error, stay as view_render drew them */
 	screen_fill(screen, row, 0, screen->width, 1, ' ', ROLE_TEXT);
 	int column = state->focus == FOCUS_GRID
 		? draw_hints(screen, row, 1, grid_hints, sizeof grid_hints / sizeof grid_hints[0])
@@ -447,34 +451,37 @@ static void draw_hint_row(struct screen *screen, const struct view_state *state,
 		draw_hints(screen, row, column, timeline_hints, sizeof timeline_hints / sizeof timeline_hints[0]);
 }
 
-/* --- the frame -------------------------------------------------------------------------- */
+/* --- the layout's parts ------------------------------------------------------------------ */
 
-void view_compare_render(struct screen *screen, const struct session *lanes, const struct view_state *state)
+/* The sections' geometry in the frame's main area, and the grids' (the same for every lane). */
+static void sections_of(const struct session *lanes, const struct view_layout *layout, struct compare_layout *sections,
+			struct grid_geometry *geometry)
 {
-	if (!screen->cells || !lanes || !state) {
-		screen_clear(screen, ROLE_TEXT);
-		return;
-	}
-	/* The inspector and the hex view show the frame of one lane (view_render): not here. */
-	struct view_state base = *state;
-	base.show_hex = false;
-	base.has_selection = false;
-	base.grid_scroll = 0;
-	view_render_lane(screen, session_lane(lanes, 0), &base);
-	struct view_layout layout;
-	view_layout(screen->width, screen->height, &layout);
-	if (layout.too_small)
-		return;
 	size_t heap_bytes = heap_size(session_heap(session_lane(lanes, 0)));
+	compare_layout(layout, session_lane_count(lanes), heap_bytes, sections);
+	*geometry = layout_grid(heap_bytes, sections->grid_width, grid_rows(sections));
+}
+
+void view_compare_draw_title(struct screen *screen, const struct session *lanes, const struct view_state *state,
+			     const struct view_layout *layout)
+{
 	struct compare_layout sections;
-	compare_layout(&layout, session_lane_count(lanes), heap_bytes, &sections);
-	struct grid_geometry geometry = layout_grid(heap_bytes, sections.grid_width, grid_rows(&sections));
-	draw_title(screen, lanes, state, layout.title_row, geometry.bytes_per_cell);
-	draw_hint_row(screen, state, layout.hint_row);
-	if (state->show_help)
-		return;
-	screen_fill(screen, layout.main.row, 0, layout.main.width, layout.main.height, ' ', ROLE_TEXT);
-	struct view_state grid_state = base;
+	struct grid_geometry geometry;
+	sections_of(lanes, layout, &sections, &geometry);
+	draw_title(screen, lanes, state, layout->title_row, geometry.bytes_per_cell);
+}
+
+void view_compare_draw_main(struct screen *screen, const struct session *lanes, const struct view_state *state,
+			    const struct view_layout *layout)
+{
+	struct compare_layout sections;
+	struct grid_geometry geometry;
+	sections_of(lanes, layout, &sections, &geometry);
+	/* The sections show each lane's whole grid: the inspector and the hex view belong to one lane's frame. */
+	struct view_state grid_state = *state;
+	grid_state.show_hex = false;
+	grid_state.has_selection = false;
+	grid_state.grid_scroll = 0;
 	draw_sections(screen, lanes, &grid_state, state, &sections);
 	draw_difference(screen, lanes, state, sections.difference_row);
 }
@@ -483,10 +490,10 @@ struct grid_geometry view_compare_grid_geometry(const struct session *lanes, int
 {
 	struct view_layout layout;
 	view_layout(width, height, &layout);
-	size_t heap_bytes = heap_size(session_heap(session_lane(lanes, 0)));
 	struct compare_layout sections;
-	compare_layout(&layout, session_lane_count(lanes), heap_bytes, &sections);
-	return layout_grid(heap_bytes, sections.grid_width, grid_rows(&sections));
+	struct grid_geometry geometry;
+	sections_of(lanes, &layout, &sections, &geometry);
+	return geometry;
 }
 
 void view_compare_timeline_message(const struct session *lanes, struct view_state *state)

@@ -1,4 +1,4 @@
-/* view_grid.c - the heap as a grid of cells and as hex: cell roles, allocation hues, names, legend. */
+/* view_grid.c - the heap as a grid of cells and as hex: cell roles, names, legend (hues: view_hues.c). */
 #include "view.h"
 
 #include <stdint.h>
@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "allocator.h"
+#include "view_hues.h"
 
 /* --- cell styles ---------------------------------------------------------------- */
 
@@ -190,112 +191,6 @@ size_t view_hex_rows(const struct heap *heap, int width)
 	return heap_size(heap) / per_row + (heap_size(heap) % per_row != 0);
 }
 
-/* --- allocation hues ------------------------------------------------------------ */
-
-/*
- * A live allocation's hue comes from the step that created it (a realloc
- * keeps its block's hue), so it never changes while the allocation lives and
- * consecutive allocations - usually neighbours - get different hues. The map
- * from payload to creating step is rebuilt from history each frame: open
- * addressing, later placements at an address overwrite earlier ones.
- */
-struct hue_map {
-	size_t *keys;    /* payload + 1; 0 = empty */
-	size_t *steps;
-	size_t capacity; /* a power of two */
-	size_t count;
-};
-
-static size_t hue_slot(const struct hue_map *map, size_t key)
-{
-	uint64_t hash = (uint64_t)key * 0x9e3779b97f4a7c15u;
-	size_t slot = (size_t)(hash >> 17) & (map->capacity - 1);
-	while (map->keys[slot] && map->keys[slot] != key)
-		slot = (slot + 1) & (map->capacity - 1);
-	return slot;
-}
-
-static bool hue_grow(struct hue_map *map)
-{
-	struct hue_map bigger = {NULL, NULL, map->capacity ? map->capacity * 2 : 64, 0};
-	bigger.keys = calloc(bigger.capacity, sizeof *bigger.keys);
-	bigger.steps = calloc(bigger.capacity, sizeof *bigger.steps);
-	if (!bigger.keys || !bigger.steps) {
-		free(bigger.keys);
-		free(bigger.steps);
-		return false;
-	}
-	for (size_t i = 0; i < map->capacity; i++) {
-		if (map->keys[i]) {
-			size_t slot = hue_slot(&bigger, map->keys[i]);
-			bigger.keys[slot] = map->keys[i];
-			bigger.steps[slot] = map->steps[i];
-			bigger.count++;
-		}
-	}
-	free(map->keys);
-	free(map->steps);
-	*map = bigger;
-	return true;
-}
-
-static bool hue_get(const struct hue_map *map, size_t payload, size_t *step)
-{
-	if (!map->capacity || payload == (size_t)-1)
-		return false;
-	size_t slot = hue_slot(map, payload + 1);
-	if (!map->keys[slot])
-		return false;
-	*step = map->steps[slot];
-	return true;
-}
-
-static bool hue_put(struct hue_map *map, size_t payload, size_t step)
-{
-	if (payload == (size_t)-1)
-		return true;
-	if ((map->count + 1) * 2 > map->capacity && !hue_grow(map))
-		return false;
-	size_t slot = hue_slot(map, payload + 1);
-	if (!map->keys[slot])
-		map->count++;
-	map->keys[slot] = payload + 1;
-	map->steps[slot] = step;
-	return true;
-}
-
-static void hue_build(struct hue_map *map, const struct session *session)
-{
-	size_t current = session_step(session);
-	for (size_t step = 1; step <= current; step++) {
-		struct step_outcome outcome;
-		enum command_kind kind;
-		if (!session_step_outcome(session, step, &outcome, &kind))
-			break;
-		if (outcome.kind != OUTCOME_PLACED)
-			continue;
-		size_t origin = step;
-		if (kind == CMD_REALLOC)
-			hue_get(map, outcome.placement.old_payload, &origin);
-		if (!hue_put(map, outcome.placement.payload, origin))
-			return;   /* out of host memory: the rest fall back to address hues */
-	}
-}
-
-static void hue_release(struct hue_map *map)
-{
-	free(map->keys);
-	free(map->steps);
-}
-
-static uint8_t hue_of(const struct hue_map *map, size_t payload, unsigned alignment)
-{
-	size_t step;
-	if (!hue_get(map, payload, &step))
-		step = payload / (alignment ? alignment : 8);
-	return (uint8_t)(step % SCREEN_HUES);
-}
-
 /* --- painting cells ------------------------------------------------------------ */
 
 struct grid_cell {
@@ -311,7 +206,7 @@ struct painter {
 	size_t count;
 	size_t first_byte;
 	size_t bytes_per_cell;
-	struct hue_map hues;
+	struct view_hues hues;
 	unsigned alignment;
 };
 
@@ -345,7 +240,7 @@ static bool paint_block(const struct heap_block *block, void *context)
 		return false;
 	size_t body = block->offset + block->header_size, body_end = end - block->footer_size;
 	if (block->state == BLOCK_USED) {
-		uint8_t hue = hue_of(&painter->hues, block->payload, painter->alignment);
+		uint8_t hue = view_hue_of(&painter->hues, block->payload, painter->alignment);
 		size_t requested_end = block->payload + block->requested;
 		paint_range(painter, block->offset, body, ROLE_BLOCK_META, hue, block);
 		paint_range(painter, body_end, end, ROLE_BLOCK_META, hue, block);
@@ -375,7 +270,7 @@ static bool painter_run(struct painter *painter, const struct session *session, 
 	painter->first_byte = first_byte;
 	painter->bytes_per_cell = bytes_per_cell;
 	painter->alignment = heap_alignment(heap);
-	hue_build(&painter->hues, session);
+	view_hues_build(&painter->hues, session);
 	heap_walk(heap, paint_block, painter);
 	return true;
 }
@@ -383,7 +278,7 @@ static bool painter_run(struct painter *painter, const struct session *session, 
 static void painter_release(struct painter *painter)
 {
 	free(painter->cells);
-	hue_release(&painter->hues);
+	view_hues_release(&painter->hues);
 }
 
 /* The selected block, if any: the view highlights every cell it owns. */

@@ -29,16 +29,9 @@ static const struct help_entry key_help[] = {
 	{"Home / End in the grid", "timeline: first / last step"},
 };
 
-static const struct help_entry formula_help[] = {
-	{"used bytes", "sizes of the used blocks, headers, footers and padding included"},
-	{"overhead", "used bytes - requested"},
+/* The statistics' formulas come from their table (stat_table.c); padding is a block's, shown by the inspector. */
+static const struct help_entry block_formula_help[] = {
 	{"padding", "block size - header - footer - requested"},
-	{"free bytes", "free blocks + wilderness"},
-	{"largest free", "the largest free block, or the wilderness if larger"},
-	{"external fragmentation", "1 - largest free / free bytes (0 when nothing is free)"},
-	{"utilization", "requested / heap size"},
-	{"peak utilization", "the highest utilization since the heap was created"},
-	{"failed allocs", "requests refused for want of space"},
 };
 
 static const struct help_entry glyph_help[] = {
@@ -119,7 +112,13 @@ static int widest(const struct help_entry *entries, size_t count)
 static void builtin_help(struct help_writer *writer, const struct view_state *state)
 {
 	size_t keys = sizeof key_help / sizeof key_help[0];
-	size_t formulas = sizeof formula_help / sizeof formula_help[0];
+	size_t block_formulas = sizeof block_formula_help / sizeof block_formula_help[0];
+	int formula_indent = widest(block_formula_help, block_formulas);
+	for (int id = 0; id < VIEW_STAT_COUNT; id++) {
+		int width = (int)strlen(stat_entry((enum view_statistic_id)id)->label);
+		formula_indent = width > formula_indent ? width : formula_indent;
+	}
+	formula_indent += 4;
 	size_t glyphs = sizeof glyph_help / sizeof glyph_help[0];
 
 	text_line(writer, "Keys", ROLE_HEADING);
@@ -141,9 +140,12 @@ static void builtin_help(struct help_writer *writer, const struct view_state *st
 
 	text_line(writer, "", ROLE_TEXT);
 	text_line(writer, "Statistics", ROLE_HEADING);
-	for (size_t i = 0; i < formulas; i++)
-		entry_line(writer, formula_help[i].left, ROLE_LABEL, widest(formula_help, formulas) + 4,
-			   formula_help[i].right);
+	for (int id = 0; id < VIEW_STAT_COUNT; id++) {
+		const struct stat_entry *entry = stat_entry((enum view_statistic_id)id);
+		entry_line(writer, entry->label, ROLE_LABEL, formula_indent, entry->formula);
+	}
+	for (size_t i = 0; i < block_formulas; i++)
+		entry_line(writer, block_formula_help[i].left, ROLE_LABEL, formula_indent, block_formula_help[i].right);
 
 	text_line(writer, "", ROLE_TEXT);
 	text_line(writer, "Shorter names where the panel is narrow", ROLE_HEADING);
@@ -151,7 +153,7 @@ static void builtin_help(struct help_writer *writer, const struct view_state *st
 		const char *label = view_statistic_label((enum view_statistic_id)id, false);
 		const char *short_label = view_statistic_label((enum view_statistic_id)id, true);
 		if (strcmp(label, short_label) != 0)
-			entry_line(writer, short_label, ROLE_LABEL, widest(formula_help, formulas) + 4, label);
+			entry_line(writer, short_label, ROLE_LABEL, formula_indent, label);
 	}
 
 	text_line(writer, "", ROLE_TEXT);
