@@ -1,4 +1,4 @@
-/* test_history.c - checkpoints follow work: going back after steps that write megabytes replays at most one step. */
+/* test_history.c - checkpoints follow work (going back after steps that write megabytes replays at most one step); quiet steps. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -173,12 +173,53 @@ static void a_small_budget_thins_fill_checkpoints_and_bounds_replay(void **state
 	session_destroy(session);
 }
 
+/* Quiet steps: the same heaps, outcomes and errors as ever, only no sentences; then sentences again. */
+static void quiet_steps_keep_data_and_drop_sentences(void **state)
+{
+	static const char *const lines[] = { "alloc 40 as a", "alloc 8", "free a", "free nosuch", "realloc p1 100",
+					     "fill p1 7", "reset 2048" };
+	struct session *loud = new_session(HEAP_DEFAULT_SIZE), *quiet = new_session(HEAP_DEFAULT_SIZE);
+
+	(void)state;
+	session_set_quiet(quiet, true);
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		struct session_report a, b;
+
+		session_run_line(loud, lines[i], &a);
+		session_run_line(quiet, lines[i], &b);
+		assert_int_equal(a.ok, b.ok);
+		assert_int_equal(a.new_step, b.new_step);
+		assert_string_equal(a.error.message, b.error.message);
+		assert_int_equal(a.outcome.kind, b.outcome.kind);
+		assert_int_equal(a.outcome.placement.payload, b.outcome.placement.payload);
+		assert_true(heap_equal(session_heap(loud), session_heap(quiet)));
+		if (a.new_step) {
+			assert_true(a.message[0] != '\0');
+			assert_string_equal(b.message, "");
+			assert_string_equal(b.explain, "");
+		}
+		session_report_release(&a);
+		session_report_release(&b);
+	}
+	session_set_quiet(quiet, false);
+	struct session_report a, b;
+	session_run_line(loud, "alloc 24 as z", &a);
+	session_run_line(quiet, "alloc 24 as z", &b);
+	assert_string_equal(a.message, b.message);
+	assert_string_equal(a.explain, b.explain);
+	session_report_release(&a);
+	session_report_release(&b);
+	session_destroy(loud);
+	session_destroy(quiet);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(undo_after_big_fills_replays_at_most_one_step),
 		cmocka_unit_test(small_steps_keep_checkpoints_every_interval),
 		cmocka_unit_test(a_small_budget_thins_fill_checkpoints_and_bounds_replay),
+		cmocka_unit_test(quiet_steps_keep_data_and_drop_sentences),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
