@@ -413,7 +413,8 @@ size_t history_restore_branch(struct history *history, size_t step)
 /*
  * What keeping a checkpoint costs beyond the one before it: its heaps share
  * their 4 KiB pages copy-on-write with that checkpoint's (and with the live
- * heaps), so it holds only the pages changed between the two, plus its names.
+ * heaps), so it holds only the pages changed between the two; so do its
+ * names (their tables are in pages too).
  * The first checkpoint is counted at its heaps' full size: an upper bound.
  * The sum over the checkpoints is what the budget bounds.
  */
@@ -423,7 +424,7 @@ static size_t checkpoint_cost(const struct checkpoint *checkpoint, const struct 
 	for (size_t i = 0; i < lane_count; i++) {
 		const struct heap *heap = checkpoint->lanes[i].heap;
 		cost += before ? heap_bytes_not_shared_with(heap, before->lanes[i].heap) : heap_size(heap);
-		cost += 64 + names_count(checkpoint->lanes[i].names) * 2 * 40;
+		cost += names_bytes_not_shared_with(checkpoint->lanes[i].names, before ? before->lanes[i].names : NULL);
 	}
 	return cost;
 }
