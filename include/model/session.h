@@ -29,9 +29,11 @@
  * help are not steps (note and sleep attach to the current step).
  *
  * History keeps every step's command and a short outcome; heap states are
- * kept as checkpoints (full copies) every `interval` steps, thinned to stay
- * within a memory budget, and any step is reached by restoring the nearest
- * checkpoint at or before it and replaying at most `interval` commands.
+ * kept as checkpoints (copy-on-write copies) after `interval` steps or once
+ * the steps since the last one wrote a work bound of bytes (history.h),
+ * thinned to stay within a memory budget, and any step is reached by
+ * restoring the nearest checkpoint at or before it and replaying at most
+ * `interval` commands.
  */
 
 enum outcome_kind {
