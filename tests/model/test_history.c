@@ -173,6 +173,44 @@ static void a_small_budget_thins_fill_checkpoints_and_bounds_replay(void **state
 	session_destroy(session);
 }
 
+/* A timeline's stashed steps brought back by undo get their checkpoints again, as when first run. */
+static void a_restored_branch_keeps_checkpoints_by_work(void **state)
+{
+	struct session *session = new_session(HEAP_MAX_SIZE);
+	struct session_report report;
+	struct command_error error;
+	char line[64];
+	struct step_info info;
+
+	(void)state;
+	session_keep_branches(session, true);
+	run_ok(session, "alloc 16000000 as a");
+	assert_true(session_step_info(session, 1, &info));
+	size_t payload = info.outcome.payload;
+	for (size_t k = 1; k <= 12; k++) {
+		snprintf(line, sizeof line, "fill a %u", fill_byte(k));
+		run_ok(session, line);
+	}
+	assert_true(session_goto(session, 5, &error));
+	run_ok(session, "fill a 0");
+	assert_int_equal(session_last_step(session), 6);
+	session_run_line(session, "undo", &report);
+	assert_true(report.ok);
+	assert_int_equal(report.restored_steps, 8);
+	session_report_release(&report);
+	assert_int_equal(session_last_step(session), 13);
+	assert_true(session_goto(session, 13, &error));
+	for (size_t step = 13; step-- > 1;) {
+		size_t before = session_replayed_steps(session);
+
+		assert_true(session_undo(session, &error));
+		if (session_replayed_steps(session) - before > 1)
+			fail_msg("undo to step %zu replayed %zu steps", step, session_replayed_steps(session) - before);
+		assert_block_is_step(session, payload, step);
+	}
+	session_destroy(session);
+}
+
 /* Quiet steps: the same heaps, outcomes and errors as ever, only no sentences; then sentences again. */
 static void quiet_steps_keep_data_and_drop_sentences(void **state)
 {
@@ -219,6 +257,7 @@ int main(void)
 		cmocka_unit_test(undo_after_big_fills_replays_at_most_one_step),
 		cmocka_unit_test(small_steps_keep_checkpoints_every_interval),
 		cmocka_unit_test(a_small_budget_thins_fill_checkpoints_and_bounds_replay),
+		cmocka_unit_test(a_restored_branch_keeps_checkpoints_by_work),
 		cmocka_unit_test(quiet_steps_keep_data_and_drop_sentences),
 	};
 
