@@ -224,10 +224,10 @@ bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_heap
 	$(BENCH_DIR)/bench $(BENCH_ARGS)
 	$(BENCH_DIR)/bench_heap
 
-$(BENCH_DIR)/bench: $(BENCH_DIR)/bench.o $(BENCH_DIR)/bench_lanes.o $(call LIB_OF,out,$(BENCH_DIR))
+$(BENCH_DIR)/bench: $(BENCH_DIR)/bench.o $(BENCH_DIR)/bench_lanes.o $(BENCH_DIR)/bench_history.o $(call LIB_OF,out,$(BENCH_DIR))
 	$(CC) $(BENCH_FLAGS) -o $@ $^ -lm
 
-$(BENCH_DIR)/bench.o $(BENCH_DIR)/bench_lanes.o: $(BENCH_DIR)/%.o: tests/bench/%.c | $(BENCH_DIR)
+$(BENCH_DIR)/bench.o $(BENCH_DIR)/bench_lanes.o $(BENCH_DIR)/bench_history.o: $(BENCH_DIR)/%.o: tests/bench/%.c | $(BENCH_DIR)
 	$(CC) $(CPPFLAGS) $(INC_out) $(BENCH_FLAGS) -c -o $@ $<
 
 # Checkpoint costs of the copy-on-write heap (tests/bench/bench_heap.c).

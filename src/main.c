@@ -428,6 +428,8 @@ static int load_timeline(struct timeline_target *target, const char *file)
 	int status = batch_load_script(file, 0, &script, stderr);
 	if (status != EXIT_OK)
 		return status;
+	/* Nobody reads the steps' sentences while loading: only whether each was accepted. */
+	session_set_quiet(target->session, true);
 	for (size_t i = 0; i < script.count; i++) {
 		struct command_error error;
 		bool ok = timeline_run(target, &script.lines[i], &error);
@@ -444,10 +446,12 @@ static int load_timeline(struct timeline_target *target, const char *file)
 			strbuf_release(&line);
 		}
 		if (!ok) {
+			session_set_quiet(target->session, false);
 			script_release(&script);
 			return EXIT_USAGE;
 		}
 	}
+	session_set_quiet(target->session, false);
 	script_release(&script);
 	struct command_error error;
 	session_goto(target->session, 0, &error);

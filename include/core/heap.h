@@ -151,6 +151,13 @@ size_t heap_bytes_not_shared_with(const struct heap *heap, const struct heap *ba
  * would cost at most, so a session can place checkpoints by work done.
  */
 size_t heap_changed_bytes(const struct heap *heap);
+/*
+ * Bytes the core wrote into heap (headers, footers, writes, fills, copies)
+ * over every operation since it was created, carried by clones and copies:
+ * what replaying those operations costs, unlike heap_changed_bytes, which
+ * counts a page once however often it is rewritten.
+ */
+size_t heap_work_bytes(const struct heap *heap);
 /* As heap_equal, but ignoring failed_allocs: all that a refused request may change. */
 bool heap_equal_except_failures(const struct heap *a, const struct heap *b);
 

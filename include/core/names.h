@@ -27,6 +27,8 @@ void names_destroy(struct names *names);
 struct names *names_clone(const struct names *names);
 /* Make dst equal to src; false when the host is out of memory (dst is then unchanged). */
 bool names_copy_into(struct names *dst, const struct names *src);
+/* Host bytes names holds that base (a copy it was made from, or NULL) does not share: what keeping it costs on top of base. */
+size_t names_bytes_not_shared_with(const struct names *names, const struct names *base);
 
 /* Bind name to payload (or NAMES_NULL), replacing an earlier binding of name; false on host OOM. */
 bool names_bind(struct names *names, const char *name, size_t payload);

@@ -73,11 +73,17 @@ static inline void pages_touch(struct pages *pages, size_t start, size_t end)
 		pages_touch_range(pages, start, end);
 }
 
-/* Copy the changed pages into the tree (a page whose bytes did not change keeps its old page); false on host OOM. */
+/*
+ * Copy the changed pages into the tree (a page whose bytes did not change keeps its old page, and whole
+ * pages of one byte value share one page); false on host OOM.
+ */
 bool pages_publish(struct pages *pages);
 /* Bytes in pages marked changed since the last publish (whole pages). */
 size_t pages_changed_bytes(const struct pages *pages);
-/* Host bytes that releasing these pages would give back: the working copy and every node no one else shares. */
+/*
+ * Host bytes that releasing these pages would give back: the working copy and every node no one else shares
+ * (a page of one byte value shared by several places of this tree counts as shared: a lower bound).
+ */
 size_t pages_unshared_bytes(const struct pages *pages);
 /* Host bytes of pages' tree (and working copy) not shared with base's tree at the same place. */
 size_t pages_bytes_not_in(const struct pages *pages, const struct pages *base);

@@ -17,12 +17,16 @@
  *   two floats of the sparklines and the outcome's non-zero fields as
  *   varints; plus a 4-byte offset. About 30 bytes a step for a .rep trace,
  *   plus any bytes a write stores. Notes and sleeps sit in a side table.
- * - checkpoints are copies of every lane's heap and name table, taken every
- *   `interval` steps (64 at first). When they would use more than the
- *   budget (64 MiB by default) every other checkpoint is dropped and the
- *   interval doubles, so memory stays bounded for any history length, and
- *   reaching any step replays at most `interval` - 1 commands from the
- *   nearest checkpoint at or before it.
+ * - checkpoints are copies of every lane's heap and name table (pages
+ *   shared copy-on-write), taken after `interval` steps (64 at first) or
+ *   once the steps since the last one wrote `work bound` bytes (256 KiB at
+ *   first, summed over lanes), whichever comes first: a step that fills
+ *   16 MiB gets a checkpoint of its own. When they would use more than the
+ *   budget (64 MiB by default) every other checkpoint is dropped and both
+ *   bounds double, so memory stays bounded for any history length, and
+ *   reaching any step replays from the nearest checkpoint at or before it
+ *   at most `interval` - 1 steps that wrote less than the work bound
+ *   (plus the one step that crossed it).
  */
 
 /*
@@ -90,6 +94,9 @@ bool history_add_checkpoint(struct history *history, size_t step, const struct l
 const struct checkpoint *history_checkpoint_at_or_before(const struct history *history, size_t step);
 void history_drop_checkpoints_after(struct history *history, size_t step);
 size_t history_interval(const struct history *history);
+size_t history_work_bound(const struct history *history);
+/* After step, whose steps since the last checkpoint wrote work bytes: is a checkpoint due here? */
+bool history_checkpoint_due(const struct history *history, size_t step, size_t work);
 size_t history_checkpoint_count(const struct history *history);
 void history_set_budget(struct history *history, size_t bytes);
 

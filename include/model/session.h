@@ -29,9 +29,11 @@
  * help are not steps (note and sleep attach to the current step).
  *
  * History keeps every step's command and a short outcome; heap states are
- * kept as checkpoints (full copies) every `interval` steps, thinned to stay
- * within a memory budget, and any step is reached by restoring the nearest
- * checkpoint at or before it and replaying at most `interval` commands.
+ * kept as checkpoints (copy-on-write copies) after `interval` steps or once
+ * the steps since the last one wrote a work bound of bytes (history.h),
+ * thinned to stay within a memory budget, and any step is reached by
+ * restoring the nearest checkpoint at or before it and replaying at most
+ * `interval` commands.
  */
 
 enum outcome_kind {
@@ -145,6 +147,13 @@ bool session_undo(struct session *session, struct command_error *error);
  * command drops the undone future for good, as an editor does.
  */
 void session_keep_branches(struct session *session, bool keep);
+/*
+ * Quiet: a step's report carries its data (ok, error, outcomes, new_step,
+ * differs, ...) but no sentences (message and explain stay ""), which are
+ * most of what a step costs: for running a timeline nobody reads, such as
+ * a script loaded before the screen starts. Off by default.
+ */
+void session_set_quiet(struct session *session, bool quiet);
 bool session_redo(struct session *session, struct command_error *error);
 bool session_goto(struct session *session, size_t step, struct command_error *error);
 

@@ -271,6 +271,11 @@ size_t heap_changed_bytes(const struct heap *heap)
 	return pages_changed_bytes(&heap->data);
 }
 
+size_t heap_work_bytes(const struct heap *heap)
+{
+	return heap->work_bytes;
+}
+
 size_t heap_bytes_not_shared_with(const struct heap *heap, const struct heap *base)
 {
 	return sizeof *heap + pages_bytes_not_in(&heap->data, base != NULL ? &base->data : NULL) +

@@ -73,6 +73,12 @@ struct heap {
 	 * Not heap state: heap_equal ignores it, clone and copy_into copy it.
 	 */
 	size_t written_end;
+	/*
+	 * Bytes written by the operations that made this state, since the heap
+	 * was created (every note_written range): what replaying them costs, so
+	 * a session places checkpoints by work done. Not heap state either.
+	 */
+	size_t work_bytes;
 };
 
 /* Make the working copies (a clone has none until used); false on host OOM. Logically const: the bytes do not change. */
@@ -256,6 +262,7 @@ bool first_free_block_of_size(const struct heap *heap, size_t size, size_t *foun
 static inline void note_written(struct heap *heap, size_t start, size_t end)
 {
 	pages_touch(&heap->data, start, end);
+	heap->work_bytes += end - start;
 	if (end > heap->written_end)
 		heap->written_end = end;
 }

@@ -169,8 +169,21 @@ static bool all_zero(const uint8_t *bytes, size_t len)
 	return memcmp(bytes, zero_page, len) == 0;
 }
 
+/* Every byte of a whole page the same (a fill's inside): such pages can share one leaf. */
+static bool is_uniform(const uint8_t *bytes, size_t len)
+{
+	return len == PAGES_PAGE_SIZE && memcmp(bytes, bytes + 1, len - 1) == 0;
+}
+
 bool pages_publish(struct pages *pages)
 {
+	/*
+	 * Whole pages of one byte value (what `fill` leaves) share one leaf per
+	 * publish: a checkpoint after filling 16 MiB holds one page and the tree's
+	 * nodes, not 4,096 pages, so checkpoints can follow fills closely.
+	 */
+	struct pages_node *uniform = NULL;
+
 	if (pages->dirty == NULL)
 		return true;
 	for (size_t word = 0; word < dirty_words(pages); word++) {
@@ -183,15 +196,22 @@ bool pages_publish(struct pages *pages)
 
 			/* A page written back to what it was keeps its page (a fill with the same byte, a freed tail). */
 			if (old != NULL ? memcmp(old->child, now, len) != 0 : !all_zero(now, len)) {
-				if (!all_zero(now, len)) {
+				bool same = is_uniform(now, len);
+
+				if (same && uniform != NULL && leaf_bytes(uniform)[0] == now[0]) {
+					leaf = uniform;
+					leaf->refs++;
+				} else if (!all_zero(now, len)) {
 					leaf = malloc(node_bytes(pages, 0, page));
 					if (leaf == NULL)
 						return false;
 					leaf->refs = 1;
 					memcpy(leaf_bytes(leaf), now, len);
+					if (same)
+						uniform = leaf;
 				}
 				if (!set_leaf(pages, page, leaf)) {
-					free(leaf);
+					node_unref(leaf, 0);
 					return false;
 				}
 			}
@@ -374,24 +394,28 @@ size_t pages_unshared_bytes(const struct pages *pages)
 	return working_bytes(pages) + owned_bytes(pages, pages->root, pages->depth, 0);
 }
 
+/* *last: the leaf counted last, so a run of pages sharing one leaf (a fill's) counts it once. */
 static size_t bytes_not_in(const struct pages *pages, const struct pages_node *have, const struct pages_node *base,
-			   unsigned level, size_t page)
+			   unsigned level, size_t page, const struct pages_node **last)
 {
 	size_t total;
 
-	if (have == NULL || have == base)
+	if (have == NULL || have == base || (level == 0 && have == *last))
 		return 0;
 	total = node_bytes(pages, level, page);
-	if (level > 0)
+	if (level == 0)
+		*last = have;
+	else
 		for (size_t c = 0; c < PAGES_FANOUT; c++)
 			total += bytes_not_in(pages, have->child[c], base != NULL ? base->child[c] : NULL, level - 1,
-					      page * PAGES_FANOUT + c);
+					      page * PAGES_FANOUT + c, last);
 	return total;
 }
 
 size_t pages_bytes_not_in(const struct pages *pages, const struct pages *base)
 {
 	const struct pages_node *other = base != NULL && base->size == pages->size ? base->root : NULL;
+	const struct pages_node *last = NULL;
 
-	return working_bytes(pages) + bytes_not_in(pages, pages->root, other, pages->depth, 0);
+	return working_bytes(pages) + bytes_not_in(pages, pages->root, other, pages->depth, 0, &last);
 }

@@ -9,6 +9,13 @@
 
 #define FIRST_INTERVAL 64
 #define DEFAULT_BUDGET ((size_t)64 * 1024 * 1024)
+/*
+ * Work between checkpoints at first: bytes the steps wrote (heap_work_bytes,
+ * summed over lanes). Replaying 256 KiB of writes is about what restoring
+ * a checkpoint of as many changed pages costs, so going back stays within a
+ * small multiple of one step forward even when each step writes megabytes.
+ */
+#define FIRST_WORK_BOUND ((size_t)256 * 1024)
 
 /* What few steps carry: captions and pauses, kept aside so a plain step pays nothing for them. */
 struct step_extra {
@@ -60,6 +67,7 @@ struct history {
 	size_t checkpoint_count;
 	size_t checkpoint_capacity;
 	size_t interval;
+	size_t work_bound;
 	size_t budget;
 	size_t checkpoint_bytes;
 };
@@ -88,6 +96,7 @@ struct history *history_create(size_t lane_count)
 		return NULL;
 	history->lane_count = lane_count;
 	history->interval = FIRST_INTERVAL;
+	history->work_bound = FIRST_WORK_BOUND;
 	history->budget = DEFAULT_BUDGET;
 	history->generation = 1;
 	return history;
@@ -404,7 +413,8 @@ size_t history_restore_branch(struct history *history, size_t step)
 /*
  * What keeping a checkpoint costs beyond the one before it: its heaps share
  * their 4 KiB pages copy-on-write with that checkpoint's (and with the live
- * heaps), so it holds only the pages changed between the two, plus its names.
+ * heaps), so it holds only the pages changed between the two; so do its
+ * names (their tables are in pages too).
  * The first checkpoint is counted at its heaps' full size: an upper bound.
  * The sum over the checkpoints is what the budget bounds.
  */
@@ -414,20 +424,24 @@ static size_t checkpoint_cost(const struct checkpoint *checkpoint, const struct 
 	for (size_t i = 0; i < lane_count; i++) {
 		const struct heap *heap = checkpoint->lanes[i].heap;
 		cost += before ? heap_bytes_not_shared_with(heap, before->lanes[i].heap) : heap_size(heap);
-		cost += 64 + names_count(checkpoint->lanes[i].names) * 2 * 40;
+		cost += names_bytes_not_shared_with(checkpoint->lanes[i].names, before ? before->lanes[i].names : NULL);
 	}
 	return cost;
 }
 
-/* Keep every other checkpoint (step 0 always stays) and double the interval. */
+/*
+ * Keep every other checkpoint, counted from the newest (which stays, as does
+ * step 0's), and double the interval and the work bound: every gap at most
+ * doubles, so the bounds on replay still hold at the new values.
+ */
 static void thin_checkpoints(struct history *history)
 {
-	size_t wider = history->interval * 2;
-	size_t kept = 0;
+	size_t kept = 0, last = history->checkpoint_count - 1;
 	history->checkpoint_bytes = 0;
 	for (size_t i = 0; i < history->checkpoint_count; i++) {
 		struct checkpoint *cp = &history->checkpoints[i];
-		if (cp->step % wider != 0) {
+		/* Two left: the newest goes, so thinning always frees something. */
+		if (i != 0 && ((last - i) % 2 != 0 || last == 1)) {
 			checkpoint_release(cp, history->lane_count);
 			continue;
 		}
@@ -437,7 +451,8 @@ static void thin_checkpoints(struct history *history)
 		history->checkpoints[kept++] = *cp;
 	}
 	history->checkpoint_count = kept;
-	history->interval = wider;
+	history->interval *= 2;
+	history->work_bound *= 2;
 }
 
 bool history_add_checkpoint(struct history *history, size_t step, const struct lane *lanes, unsigned long next_auto)
@@ -498,6 +513,17 @@ void history_drop_checkpoints_after(struct history *history, size_t step)
 size_t history_interval(const struct history *history)
 {
 	return history->interval;
+}
+
+size_t history_work_bound(const struct history *history)
+{
+	return history->work_bound;
+}
+
+bool history_checkpoint_due(const struct history *history, size_t step, size_t work)
+{
+	const struct checkpoint *last = &history->checkpoints[history->checkpoint_count - 1];
+	return step > last->step && (step - last->step >= history->interval || work >= history->work_bound);
 }
 
 size_t history_checkpoint_count(const struct history *history)

@@ -74,7 +74,11 @@ static bool apply_step(struct session_data *data, const struct command *command,
 	make_request(data, command, &request, &next_auto);
 	bool placed = false, ok = true;
 	for (size_t i = 0; i < data->lane_count && ok; i++) {
+		size_t before = heap_work_bytes(data->lanes[i].heap);
 		ok = lane_commit(&data->lanes[i], &request, &outcomes[i]);
+		size_t after = heap_work_bytes(data->lanes[i].heap);
+		/* A reset makes a new heap, whose count starts again. */
+		data->work += after >= before ? after - before : after;
 		placed = placed || outcomes[i].kind == OUTCOME_PLACED;
 	}
 	if (!ok)
@@ -98,6 +102,7 @@ static void restore(struct session_data *data, const struct checkpoint *cp)
 		lane_copy_into(&data->lanes[i], &cp->lanes[i]);
 	data->next_auto = cp->next_auto;
 	data->current = cp->step;
+	data->work = 0;
 }
 
 /* Re-run recorded steps current+1..target on the live state. */
@@ -132,7 +137,17 @@ static void rebuild_current(struct session_data *data)
 
 static bool add_checkpoint(struct session_data *data)
 {
-	return history_add_checkpoint(data->history, data->current, data->lanes, data->next_auto);
+	if (!history_add_checkpoint(data->history, data->current, data->lanes, data->next_auto))
+		return false;
+	data->work = 0;
+	return true;
+}
+
+/* A checkpoint at the current step when the steps or the work since the last one ask for it. */
+static void maybe_add_checkpoint(struct session_data *data)
+{
+	if (history_checkpoint_due(data->history, data->current, data->work))
+		add_checkpoint(data);
 }
 
 /* Put the stashed timeline back after the branch point (the current step), dropping the branch. */
@@ -142,11 +157,10 @@ static size_t restore_branch(struct session_data *data)
 	size_t count = history_restore_branch(data->history, base);
 	if (count == 0)
 		return 0;
-	/* Checkpoints again, so reaching the restored steps stays one interval of replay. */
-	size_t interval = history_interval(data->history);
-	for (size_t step = (base / interval + 1) * interval; step < history_count(data->history); step += interval) {
+	/* Checkpoints again, as the steps were first run, so reaching the restored steps stays as short. */
+	for (size_t step = base + 1; step < history_count(data->history); step++) {
 		replay_to(data, step);
-		add_checkpoint(data);
+		maybe_add_checkpoint(data);
 	}
 	move_to(data, base);
 	return count;
@@ -161,6 +175,11 @@ bool session_undo(struct session *session, struct command_error *error)
 	}
 	move_to(data, data->current - 1);
 	return true;
+}
+
+void session_set_quiet(struct session *session, bool quiet)
+{
+	session->data->quiet = quiet;
 }
 
 void session_keep_branches(struct session *session, bool keep)
@@ -336,12 +355,15 @@ static void run_step(struct session *session, const struct command *command, con
 	for (size_t i = 0; i < data->lane_count; i++)
 		report->outcomes[i] = outcomes[i];
 	data->current++;
-	if (data->current % history_interval(data->history) == 0)
-		add_checkpoint(data);
+	maybe_add_checkpoint(data);
 
 	report->new_step = true;
 	report->outcome = outcomes[0];
-	report->differs = compare_step_differs(session, data->current);
+	/* What compare_step_differs reads back from the step just recorded, from the outcomes at hand. */
+	for (size_t i = 1; i < data->lane_count; i++)
+		report->differs = report->differs || outcomes[i].kind != outcomes[0].kind;
+	if (data->quiet)
+		return;
 	if (data->lane_count == 1) {
 		struct session_report one;
 		session_lane_report(session, report, &one);

@@ -24,6 +24,8 @@ struct session_data {
 	struct history *history;
 	size_t current;
 	bool keep_branches;
+	bool quiet;                     /* steps' reports carry no sentences (session_set_quiet) */
+	size_t work;                    /* bytes the steps since the checkpoint at or before current wrote (every lane) */
 	size_t replayed;                /* recorded steps re-applied by time travel */
 	size_t checks;                  /* lane_check calls */
 };

@@ -135,6 +135,31 @@ static void put_target(struct step_bytes *out, const struct command_target *targ
 		put_varint(out, target->address);
 }
 
+/* Text into a fixed buffer, counting what it would take (as snprintf does) when it does not fit. */
+struct fixed_text {
+	char *buffer;
+	size_t size;
+	size_t len;
+};
+
+static void fixed_put(struct fixed_text *out, const char *text)
+{
+	for (; *text; text++, out->len++)
+		if (out->len + 1 < out->size)
+			out->buffer[out->len] = *text;
+}
+
+static void fixed_put_size(struct fixed_text *out, size_t value)
+{
+	char digits[24];
+	size_t n = sizeof digits;
+	digits[--n] = '\0';
+	do
+		digits[--n] = (char)('0' + value % 10);
+	while ((value /= 10) != 0);
+	fixed_put(out, digits + n);
+}
+
 /* The .rep line a command came from: "a 7 16", "r 7 32", "f 7" (ids are the digits after "id"). */
 static size_t rep_form(const struct command *command, enum source_form form, char *buffer, size_t size)
 {
@@ -142,16 +167,26 @@ static size_t rep_form(const struct command *command, enum source_form form, cha
 	bool named = command->kind == CMD_ALLOC ? command->has_name : command->target.is_name;
 	if (!named || strncmp(name, "id", 2) != 0 || !name[2])
 		return 0;
-	int n;
-	if (form == SOURCE_REP_F && command->kind == CMD_FREE)
-		n = snprintf(buffer, size, "f %s", name + 2);
-	else if (form == SOURCE_REP_R && command->kind == CMD_FREE)
-		n = snprintf(buffer, size, "r %s 0", name + 2);
-	else if (form != SOURCE_REP_F && (command->kind == CMD_ALLOC || command->kind == CMD_REALLOC))
-		n = snprintf(buffer, size, "%c %s %zu", form == SOURCE_REP_A ? 'a' : 'r', name + 2, command->size);
-	else
+	/* By hand, not snprintf: this runs for every step recorded, and formatting was most of its cost. */
+	struct fixed_text out = { buffer, size, 0 };
+	if (form == SOURCE_REP_F && command->kind == CMD_FREE) {
+		fixed_put(&out, "f ");
+		fixed_put(&out, name + 2);
+	} else if (form == SOURCE_REP_R && command->kind == CMD_FREE) {
+		fixed_put(&out, "r ");
+		fixed_put(&out, name + 2);
+		fixed_put(&out, " 0");
+	} else if (form != SOURCE_REP_F && (command->kind == CMD_ALLOC || command->kind == CMD_REALLOC)) {
+		fixed_put(&out, form == SOURCE_REP_A ? "a " : "r ");
+		fixed_put(&out, name + 2);
+		fixed_put(&out, " ");
+		fixed_put_size(&out, command->size);
+	} else {
 		return 0;
-	return n > 0 ? (size_t)n : 0;
+	}
+	if (size > 0)
+		buffer[out.len < size ? out.len : size - 1] = '\0';
+	return out.len;
 }
 
 /* The text a form derives for a command (written into buffer); 0 when the form does not apply. */
@@ -168,7 +203,9 @@ static enum source_form choose_form(const struct command *command, const char *s
 	size_t len = strlen(source);
 	if (len >= sizeof text)
 		return SOURCE_STORED;
-	for (int form = SOURCE_CANONICAL; form < SOURCE_STORED; form++) {
+	/* A canonical line starts with a whole keyword (4 letters at least); "a 7 16" cannot be one, so skip formatting it. */
+	bool short_word = len >= 2 && source[1] == ' ';
+	for (int form = short_word ? SOURCE_CANONICAL + 1 : SOURCE_CANONICAL; form < SOURCE_STORED; form++) {
 		size_t derived = derive_source(command, (enum source_form)form, text, sizeof text);
 		if (derived == len && derived < sizeof text && memcmp(text, source, len) == 0 &&
 		    (len > 0 || command->kind == CMD_EMPTY))

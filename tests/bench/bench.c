@@ -49,7 +49,10 @@
  *    history and checkpoints as the program keeps them), then `goto` to 1,000
  *    random steps (fixed seed) is timed and reported per goto, with the
  *    checkpoint interval it had to work with and the same time expressed as
- *    core operations of that trace (goto ns / core ns per op).
+ *    core operations of that trace (goto ns / core ns per op). The replay
+ *    itself is timed quiet (no sentences, as the screen loads a timeline:
+ *    the target, at most 3x the core per step) and with every sentence.
+ * 5. Time travel against its targets (bench_history.c).
  */
 
 enum op_kind { OP_MALLOC, OP_REALLOC, OP_FREE };
@@ -391,6 +394,30 @@ static uint64_t next_random(uint64_t *state)
 	return *state;
 }
 
+/* A new session (16 MiB, first fit) that has run script; *ns: per step, the run timed alone. */
+static struct session *replay_session(const struct script *script, const char *name, bool quiet, size_t *refused,
+				      double *ns)
+{
+	struct heap_config config = { BENCH_HEAP_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	struct session *session = session_create(&config, NULL);
+	if (session == NULL)
+		die("cannot create a session");
+	session_set_quiet(session, quiet);
+	*refused = 0;
+	double start = now_ns();
+	for (size_t i = 0; i < script->count; i++) {
+		struct session_report report;
+		session_run(session, &script->lines[i].command, script->lines[i].source, &report);
+		if (!report.ok)
+			die("%s: step %zu rejected: %s", name, i + 1, report.error.message);
+		*refused += report.outcome.kind == OUTCOME_REFUSED;
+		session_report_release(&report);
+	}
+	*ns = (now_ns() - start) / (double)script->count;
+	session_set_quiet(session, false);
+	return session;
+}
+
 static void bench_session(const char *dir, const char *name, size_t reps)
 {
 	char path[4096];
@@ -399,22 +426,24 @@ static void bench_session(const char *dir, const char *name, size_t reps)
 	trace_path(path, sizeof path, dir, name);
 	if (!script_load(path, &script, &error))
 		die("%s: %s", path, error.message);
-	struct heap_config config = { BENCH_HEAP_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
-	struct session *session = session_create(&config, NULL);
-	if (session == NULL)
-		die("cannot create a session");
-
+	/* Quiet (as the screen loads a timeline: no sentences) and with every step's sentences (as --batch prints). */
 	size_t refused = 0;
-	double start = now_ns();
-	for (size_t i = 0; i < script.count; i++) {
-		struct session_report report;
-		session_run(session, &script.lines[i].command, script.lines[i].source, &report);
-		if (!report.ok)
-			die("%s: step %zu rejected: %s", name, i + 1, report.error.message);
-		refused += report.outcome.kind == OUTCOME_REFUSED;
-		session_report_release(&report);
+	struct session *session = NULL;
+	double replay_ns = 1e300, loud_ns = 1e300;
+	for (size_t r = 0; r < (reps < 5 ? reps : 5); r++) {
+		for (int quiet = 1; quiet >= 0; quiet--) {
+			double ns;
+			struct session *run = replay_session(&script, name, quiet, &refused, &ns);
+			if (quiet)
+				replay_ns = ns < replay_ns ? ns : replay_ns;
+			else
+				loud_ns = ns < loud_ns ? ns : loud_ns;
+			if (session == NULL && !quiet)
+				session = run;
+			else
+				session_destroy(run);
+		}
 	}
-	double replay_ns = (now_ns() - start) / (double)script.count;
 
 	size_t last = session_last_step(session);
 	uint64_t seed = 0x9e3779b97f4a7c15u;
@@ -437,9 +466,11 @@ static void bench_session(const char *dir, const char *name, size_t reps)
 	double core_ns = core_ns_per_op(&trace, POLICY_FIRST_FIT, reps);
 	double goto_ns = total / GOTO_COUNT;
 	printf("\nsession: %s, first fit, 16 MiB heap: %zu steps (%zu refused)\n", name, last, refused);
-	printf("  replay with history: %.0f ns/step = %.1f x the core's %.1f ns/op\n", replay_ns,
-	       replay_ns / core_ns, core_ns);
-	printf("  checkpoints: %zu, one every %zu steps (64 MiB budget)\n", session_checkpoint_count(session),
+	printf("  replay with history, quiet (the screen's timeline load): %.0f ns/step = %.1f x the core's %.1f ns/op"
+	       "  target <= 3 x  %s\n", replay_ns, replay_ns / core_ns, core_ns, replay_ns <= 3 * core_ns ? "PASS" : "MISS");
+	printf("  replay with history and every step's sentences (--batch): %.0f ns/step = %.1f x the core\n", loud_ns,
+	       loud_ns / core_ns);
+	printf("  checkpoints: %zu, one every %zu steps at most (64 MiB budget)\n", session_checkpoint_count(session),
 	       session_checkpoint_interval(session));
 	printf("  goto to %d random steps: %.1f us per goto (worst %.1f us) = %.0f core ops of this trace\n",
 	       GOTO_COUNT, goto_ns / 1e3, worst / 1e3, goto_ns / core_ns);
@@ -517,8 +548,9 @@ static void bench_loader(const char *dir)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench [-r REPS] [-d DIR] [-s SESSION_TRACE] [-l] [TRACE...]\n"
+	fprintf(stderr, "usage: bench [-r REPS] [-d DIR] [-s SESSION_TRACE] [-l] [-t] [TRACE...]\n"
 			"  -l: only the lanes and history figures (bench_lanes.c)\n"
+			"  -t: only the time travel targets (bench_history.c)\n"
 			"  TRACE is a name in DIR (default tests/traces/malloclab) or a path to a .rep file\n");
 	exit(2);
 }
@@ -528,11 +560,12 @@ int main(int argc, char **argv)
 	const char *dir = "tests/traces/malloclab";
 	const char *session_trace = default_session_trace;
 	size_t reps = DEFAULT_REPS;
-	bool lanes_only = false;
+	bool lanes_only = false, travel_only = false;
 	int opt;
-	while ((opt = getopt(argc, argv, "r:d:s:lh")) != -1) {
+	while ((opt = getopt(argc, argv, "r:d:s:lth")) != -1) {
 		switch (opt) {
 		case 'l': lanes_only = true; break;
+		case 't': travel_only = true; break;
 		case 'r': reps = (size_t)strtoul(optarg, NULL, 10); break;
 		case 'd': dir = optarg; break;
 		case 's': session_trace = optarg; break;
@@ -543,6 +576,10 @@ int main(int argc, char **argv)
 		usage();
 	if (lanes_only) {
 		bench_lanes(dir);
+		return 0;
+	}
+	if (travel_only) {
+		bench_history_travel();
 		return 0;
 	}
 	const char *const *names = default_traces;
@@ -580,6 +617,7 @@ int main(int argc, char **argv)
 	bench_session(dir, session_trace, reps);
 	bench_loader(dir);
 	bench_lanes(dir);
+	bench_history_travel();
 	printf("\n(%.1f s; checksum %u)\n", (now_ns() - start) / 1e9, checksum);
 	return 0;
 }

@@ -4,5 +4,7 @@
 
 /* Lanes and history: a rejected command's cost, and what a step of history costs in memory. */
 void bench_lanes(const char *dir);
+/* Time travel against its targets: goto and undo/redo in a million steps, undo after 16 MB fills. */
+void bench_history_travel(void);
 
 #endif

@@ -235,6 +235,9 @@ static size_t checkpoint_cost_after_touching(size_t heap_size_bytes, size_t page
 	size_t cost;
 
 	assert_int_equal(heap_fill(heap, block, 0x5a), HEAP_OK);
+	/* One other byte in every page: pages of a single byte value share one leaf, and these must be pages of their own. */
+	for (size_t offset = 2048; offset < heap_size_bytes - 64; offset += 4096)
+		assert_int_equal(heap_write(heap, block, offset, &(uint8_t){ 0xa5 }, 1), HEAP_OK);
 	first = heap_clone(heap);
 	assert_non_null(first);
 	/* A checkpoint of an unchanged heap shares everything: only its struct is its own. */
@@ -276,6 +279,53 @@ static void checkpoint_memory_follows_pages_touched_not_heap_size(void **state)
 	assert_true(alone_large >= 4 * 4096 && alone_large < 4 * 4096 + 4 * 1200 + 2048);
 	assert_true(alone_more > alone_large);
 	assert_true(alone_small >= 4 * 4096 && alone_small < 4 * 4096 + 4 * 1200 + 2048);
+}
+
+/*
+ * Fills with ever other bytes over a 16 MiB block: each checkpoint holds one
+ * page of the new byte shared by every page of the block (and the tree's
+ * nodes), not 16 MiB, and every checkpoint still restores exactly.
+ */
+static void checkpoints_of_fills_share_one_page_per_byte(void **state)
+{
+	struct heap *heap = make_heap(POLICY_FIRST_FIT, HEAP_MAX_SIZE, 8);
+	size_t size = HEAP_MAX_SIZE - 64, block = alloc_ok(heap, size);
+	struct heap *checkpoints[4];
+
+	(void)state;
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(heap_fill(heap, block, (uint8_t)(0x11 * (i + 1))), HEAP_OK);
+		checkpoints[i] = heap_clone(heap);
+		assert_non_null(checkpoints[i]);
+		if (i > 0) {
+			size_t cost = heap_bytes_not_shared_with(checkpoints[i], checkpoints[i - 1]);
+
+			/* One shared page, the block's two partial pages, 65 interior nodes of 520 B: far below 16 MiB. */
+			assert_true(cost >= 4096);
+			assert_true(cost < 3 * 4096 + 66 * 600 + 2048);
+			assert_false(heap_equal(checkpoints[i], checkpoints[i - 1]));
+		}
+	}
+	/* Back to each one in turn: byte for byte the fill it was. */
+	for (size_t i = 4; i-- > 0;) {
+		const uint8_t *bytes;
+
+		assert_int_equal(heap_copy_into(heap, checkpoints[i]), HEAP_OK);
+		assert_true(heap_equal(heap, checkpoints[i]));
+		bytes = heap_bytes(heap);
+		for (size_t offset = 0; offset < size; offset += 4093)
+			assert_int_equal(bytes[block + offset], 0x11 * (i + 1));
+		assert_int_equal(bytes[block + size - 1], 0x11 * (i + 1));
+		assert_heap_sane(heap);
+	}
+	/* A page of a shared run written on its own gets its own leaf; its neighbours keep the shared one. */
+	assert_int_equal(heap_write(heap, block, 3 * 4096, &(uint8_t){ 0x99 }, 1), HEAP_OK);
+	assert_int_equal(heap_copy_into(heap, checkpoints[3]), HEAP_OK);
+	assert_int_equal(heap_bytes(heap)[block + 3 * 4096], 0x44);
+	assert_true(heap_equal(heap, checkpoints[3]));
+	for (size_t i = 0; i < 4; i++)
+		heap_destroy(checkpoints[i]);
+	heap_destroy(heap);
 }
 
 /* copy_into between heaps of different sizes and policies: all of dst becomes src. */
@@ -357,6 +407,7 @@ int main(void)
 		cmocka_unit_test(clones_stay_exact_at_the_largest_heap),
 		cmocka_unit_test(writing_to_a_clone_never_changes_the_original),
 		cmocka_unit_test(checkpoint_memory_follows_pages_touched_not_heap_size),
+		cmocka_unit_test(checkpoints_of_fills_share_one_page_per_byte),
 		cmocka_unit_test(copy_into_another_size_and_policy),
 		cmocka_unit_test(registry_names_every_allocator),
 		cmocka_unit_test(registry_lists_every_name_in_order),
