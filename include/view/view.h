@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "heap.h"
+#include "keymap.h"
 #include "screen.h"
 #include "session.h"
 
@@ -96,6 +97,11 @@ bool view_grid_hit(const struct heap *heap, const struct view_state *state, int 
 size_t view_hex_rows(const struct heap *heap, int width);
 /* Bytes per hex view row on a terminal width columns wide. */
 size_t view_hex_bytes_per_row(int width);
+
+/* Where keys go in this state (the help, the grid or the bar), as the key table (keymap.h) looks them up. */
+struct keymap_context view_key_context(const struct view_state *state);
+/* The key hints for state on row, from the key table; comparing: the hints of several lanes side by side. */
+void view_draw_hints(struct screen *screen, int row, const struct view_state *state, bool comparing);
 
 /* The status line while moving through a timeline: "step N / M: explanation" (several lanes: each one's outcome). */
 void view_timeline_message(const struct session *session, struct view_state *state);

@@ -405,46 +405,12 @@ static void draw_title(struct screen *screen, const struct session *lanes, const
 	}
 }
 
-struct key_hint {
-	const char *key;
-	const char *action;
-};
-
-/* What the keys do here: the inspector and the hex view belong to the single heap view. */
-static const struct key_hint bar_hints[] = {
-	{"F1", "help"}, {"Tab", "complete"}, {"^Z", "undo"}, {"^Y", "redo"}, {"^P/^N", "step"}, {"^D", "quit"},
-};
-static const struct key_hint grid_hints[] = {
-	{"Esc", "bar"}, {"^Z/^Y", "undo/redo"}, {"^P/^N", "step"}, {"F1", "help"},
-};
-static const struct key_hint timeline_hints[] = {
-	{"F5", "play/pause"}, {"F6/F7", "slower/faster"}, {"Home/End", "first/last"},
-};
-
-static int draw_hints(struct screen *screen, int row, int column, const struct key_hint *hints, size_t count)
-{
-	for (size_t i = 0; i < count; i++) {
-		int need = (int)(strlen(hints[i].key) + 1 + strlen(hints[i].action));
-		if (column + need > screen->width)
-			break;
-		column += screen_put(screen, row, column, need, hints[i].key, ROLE_KEY);
-		column += screen_put(screen, row, column, need, " ", ROLE_DIM);
-		column += screen_put(screen, row, column, need, hints[i].action, ROLE_DIM);
-		column += 2;
-	}
-	return column;
-}
-
 static void draw_hint_row(struct screen *screen, const struct view_state *state, int row)
 {
 	if (state->show_help || (state->error_column > 0 && state->input.text))
 		return;   /* the help's own hints, or the caret under an error, stay as view_render drew them */
 	screen_fill(screen, row, 0, screen->width, 1, ' ', ROLE_TEXT);
-	int column = state->focus == FOCUS_GRID
-		? draw_hints(screen, row, 1, grid_hints, sizeof grid_hints / sizeof grid_hints[0])
-		: draw_hints(screen, row, 1, bar_hints, sizeof bar_hints / sizeof bar_hints[0]);
-	if (state->timeline)
-		draw_hints(screen, row, column, timeline_hints, sizeof timeline_hints / sizeof timeline_hints[0]);
+	view_draw_hints(screen, row, state, true);   /* the key table's hints for several lanes */
 }
 
 /* --- the frame -------------------------------------------------------------------------- */
