@@ -507,7 +507,7 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 		write_compare_trace_line(trace, compare, NULL, NULL, &memories, &written);
 
 	int status = EXIT_OK;
-	bool rejected = false, quit = false;
+	bool rejected = false, quit = false, export_failed = false;
 	struct first_error first;
 	memset(&first, 0, sizeof first);
 	for (size_t i = 0; i < script->count && !quit; i++) {
@@ -519,6 +519,18 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 			set_line_error(line, &report.error);
 		} else {
 			session_run(compare, &line->command, line->source, &report);
+		}
+		/* No cursor here: export writes the first policy's heap (README, "Comparing policies"). */
+		if (report.ok && report.export_path) {
+			struct strbuf problem;
+			strbuf_init(&problem);
+			enum outfile_status written_status =
+				export_snapshot(session_lane(compare, 0), options, report.export_path, true, &report, &problem);
+			if (written_status != OUTFILE_OK) {
+				reject_export(line, &report, &problem);
+				export_failed |= written_status == OUTFILE_FAILED;
+			}
+			strbuf_release(&problem);
 		}
 		if (trace)
 			write_compare_trace_line(trace, compare, line->source, &report, &memories, &written);
@@ -554,6 +566,8 @@ static int batch_compare(const struct batch_options *options, struct script *scr
 	} else if ((!rejected || options->keep_going) && trace != out) {
 		print_compare_table(out, compare);
 	}
+	if (export_failed && !options->keep_going)
+		status = EXIT_FILE;   /* as with one heap: a failed export stops the run like an unwritable file */
 	status = finish_outputs(options, trace, out, err, status, &written);
 	trace_memories_destroy(&memories);
 	session_destroy(compare);

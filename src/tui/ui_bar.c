@@ -34,10 +34,15 @@ static unsigned show_report(struct ui *ui, struct session_report *report)
 		return REACT_QUIT;
 	if (report->export_path) {
 		char reason[200];
-		if (snapshot_write(ui->session, report->export_path, &ui->write_rules, reason, sizeof reason) == OUTFILE_OK)
-			ui_set_message(ui, ROLE_OK, "wrote %s", report->export_path);
-		else
+		/* Comparing: the heap the cursor is on (lane 0 until the cursor moves), and the message says which. */
+		const struct session *lane = ui_cursor_lane(ui);
+		if (snapshot_write(lane, report->export_path, &ui->write_rules, reason, sizeof reason) != OUTFILE_OK)
 			ui_set_message(ui, ROLE_ERROR, "%s: %s", report->export_path, reason);
+		else if (session_lane_count(ui->session) > 1)
+			ui_set_message(ui, ROLE_OK, "wrote %s (%s)", report->export_path,
+				       heap_policy_title(session_lane_policy(lane, session_lane_index(lane))));
+		else
+			ui_set_message(ui, ROLE_OK, "wrote %s", report->export_path);
 		return REACT_REDRAW;
 	}
 	if (report->new_step) {
