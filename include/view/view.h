@@ -125,6 +125,9 @@ void view_render_lane(struct screen *screen, const struct session *session, cons
 void view_compare_render(struct screen *screen, const struct session *session, const struct view_state *state);
 /* The grid geometry of each lane's section in the compare layout (the inspector cursor moves by its cells). */
 struct grid_geometry view_compare_grid_geometry(const struct session *session, int width, int height);
+/* The lane and heap address of the compare layout's grid cell at (row, column); false when that is not a cell. */
+bool view_compare_grid_hit(const struct session *session, int width, int height, int row, int column, size_t *lane,
+			   size_t *address);
 /* The status line while moving through several lanes: "step N / M: COMMAND -> first: refused; best: r3 = 0x0f0". */
 void view_compare_timeline_message(const struct session *session, struct view_state *state);
 

@@ -128,8 +128,20 @@ static unsigned mouse_event(struct ui *ui, const struct ui_key *key)
 		}
 		return scroll_view(ui, 3, false);
 	case MOUSE_CLICK:
-		if (ui->state.show_help || ui->state.show_hex || comparing(ui))
+		if (ui->state.show_help || ui->state.show_hex)
 			return REACT_NONE;
+		if (comparing(ui)) {
+			/* Several lanes side by side: the click picks the lane as well as the block, as the cursor would. */
+			size_t lane;
+			if (!view_compare_grid_hit(ui->session, ui->screen.width, ui->screen.height, key->mouse_row,
+						   key->mouse_column, &lane, &address))
+				return REACT_NONE;
+			ui->state.lane = lane;
+			ui->state.cursor = address;
+			ui->state.has_selection = true;
+			ui->state.focus = FOCUS_GRID;
+			return REACT_REDRAW;
+		}
 		if (view_grid_hit(session_heap(ui_cursor_lane(ui)), &ui->state, ui->screen.width, ui->screen.height,
 				  key->mouse_row, key->mouse_column, &address)) {
 			ui->state.cursor = address;

@@ -473,3 +473,32 @@ void view_compare_timeline_message(const struct session *lanes, struct view_stat
 	}
 	state->message_role = compare_step_differs(lanes, step) ? ROLE_REFUSED : ROLE_NOTE;
 }
+
+bool view_compare_grid_hit(const struct session *lanes, int width, int height, int row, int column, size_t *lane,
+			   size_t *address)
+{
+	struct view_layout layout;
+	view_layout(width, height, &layout);
+	if (layout.too_small)
+		return false;
+	size_t heap_bytes = heap_size(session_heap(session_lane(lanes, 0)));
+	struct compare_layout sections;
+	compare_layout(&layout, session_lane_count(lanes), heap_bytes, &sections);
+	int rows = grid_rows(&sections);
+	/* The cells as draw_sections lays them out: each section's grid below its heading, never scrolled. */
+	struct grid_geometry geometry = layout_grid(heap_bytes, sections.grid_width, rows);
+	int visible = geometry.rows < rows ? geometry.rows : rows;
+	for (size_t i = 0; i < session_lane_count(lanes); i++) {
+		int grid_top = sections.top + (int)i * sections.section_rows + (sections.headings ? 1 : 0);
+		int r = row - grid_top, c = column - geometry.label_width;
+		if (r < 0 || r >= visible || c < 0 || c >= geometry.columns)
+			continue;
+		size_t byte = ((size_t)r * (size_t)geometry.columns + (size_t)c) * geometry.bytes_per_cell;
+		if (byte >= heap_bytes)
+			return false;
+		*lane = i;
+		*address = byte;
+		return true;
+	}
+	return false;
+}

@@ -201,6 +201,15 @@ for lane in first best; do
 done
 # Step 11 placed r2 differently, so the two heaps' snapshots differ.
 ! cmp -s "$E2E_DIR/lane-first.txt" "$E2E_DIR/lane-best.txt" || fail "the two lanes' snapshots are the same"
+# A click on a cell of first fit's grid (the cursor was in best fit's) opens the inspector of that heap.
+first=$(row_of "first fit ─")
+[ -n "$first" ] || fail "no first fit section to click"
+type_text $'\e[<0;'"10;$((first + 2))M"
+type_text $'\e[<0;'"10;$((first + 2))m"
+wait_for "selected block" "the inspector after a click in the compare screen"
+assert_matches "^ heapviz +first fit ·"
+send_keys Escape
+wait_for "compare: first fit · best fit" "the lanes side by side again after Esc"
 send_keys C-y
 wait_for "step 12 / 12"
 wait_for "differs: refused under first fit"
