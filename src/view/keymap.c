@@ -207,16 +207,15 @@ static const struct keymap_hint compare_grid_hints[] = {
 	HINT2(KEYMAP_LEFT, 'h', "move"), HINT1('\r'), HINT1(KEYMAP_ESC), HINT1(KEYMAP_CTRL('X')),
 	HINT2(KEYMAP_CTRL('Z'), KEYMAP_CTRL('Y'), NULL), HINT1(KEYMAP_F1),
 };
-/* ... and with a timeline, its keys after them (Home/End only in the grid: in the bar they edit the line). */
+/* ... and with a timeline its keys: after the bar's (Home/End not there: in the bar they edit the line), before the grid's. */
 static const struct keymap_hint compare_timeline_bar_hints[] = {
 	HINT1(KEYMAP_F1), HINT1('\t'), HINT1(KEYMAP_CTRL('Z')), HINT1(KEYMAP_CTRL('Y')),
 	HINT2(KEYMAP_CTRL('P'), KEYMAP_CTRL('N'), "step"), HINT1(KEYMAP_CTRL('D')),
 	HINT1(KEYMAP_F5), HINT2(KEYMAP_F6, KEYMAP_F7, NULL),
 };
 static const struct keymap_hint compare_timeline_grid_hints[] = {
-	HINT2(KEYMAP_LEFT, 'h', "move"), HINT1('\r'), HINT1(KEYMAP_ESC), HINT1(KEYMAP_CTRL('X')),
-	HINT2(KEYMAP_CTRL('Z'), KEYMAP_CTRL('Y'), NULL), HINT1(KEYMAP_F1),
-	HINT1(KEYMAP_F5), HINT2(KEYMAP_F6, KEYMAP_F7, NULL), HINT2(KEYMAP_HOME, KEYMAP_END, NULL),
+	HINT1(KEYMAP_F5), HINT2(KEYMAP_HOME, KEYMAP_END, NULL), HINT2(KEYMAP_LEFT, 'h', "move"), HINT1('\r'),
+	HINT1(KEYMAP_ESC), HINT1(KEYMAP_CTRL('X')), HINT1(KEYMAP_F1), HINT2(KEYMAP_F6, KEYMAP_F7, NULL),
 };
 
 #define HINTS(list) (*hints = (list), sizeof (list) / sizeof (list)[0])
