@@ -58,7 +58,7 @@ static void check_hits(const char *list, size_t size, int width, int height)
 			assert_true(lane < lanes);
 			assert_true(lane >= last_lane);
 			last_lane = lane;
-			size_t label;
+			size_t label = 0;
 			const char *mark = strstr(text, "0x");   /* after the margin (next fit's rover mark may be there) */
 			if (!mark || sscanf(mark, "0x%zx", &label) != 1)
 				fail_msg("row %d has a hit but no address label: %s", row, text);
