@@ -341,6 +341,7 @@ struct keymap_context view_key_context(const struct view_state *state)
 void view_draw_hints(struct screen *screen, int row, const struct view_state *state, bool comparing)
 {
 	struct keymap_context context = view_key_context(state);
+	context.bar_empty = true;   /* what the keys do on an empty bar: the row stays put while typing (^D quit stays) */
 	const struct keymap_hint *hints;
 	size_t count = keymap_hints(&context, comparing, &hints);
 	int column = 1;

@@ -224,8 +224,14 @@ static void every_hint_works_where_it_is_shown(void **state)
 			view.input.text = "";
 			screen_clear(&screen, ROLE_TEXT);
 			view_draw_hints(&screen, 0, &view, comparing);
-			char row[4096];
+			char row[4096], typing[4096];
 			screen_row_text(&screen, 0, row, sizeof row);
+			/* The row stays put while a line is typed (it names what keys do on an empty bar). */
+			view.input = (struct view_input){"alloc 2", 7, 7};
+			screen_clear(&screen, ROLE_TEXT);
+			view_draw_hints(&screen, 0, &view, comparing);
+			screen_row_text(&screen, 0, typing, sizeof typing);
+			assert_string_equal(row, typing);
 			for (size_t i = 0; i < count; i++) {
 				for (size_t k = 0; k < KEYMAP_HINT_KEYS && hints[i].keys[k]; k++) {
 					bool function;
