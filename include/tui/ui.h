@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "keymap.h"
 #include "session.h"
 #include "theme.h"
 
@@ -23,6 +24,14 @@ struct ui_options {
  * or SIGHUP it is restored and the signal re-raised, so ui_run does not return.
  */
 int ui_run(struct session *session, const struct ui_options *options);
+
+/*
+ * The key table's id (keymap.h) of a key as curses reports it (function:
+ * code is a KEY_* value, else a code point); 0 when the table has no name
+ * for it. ui_key_code is the way back; false for an id curses cannot send.
+ */
+unsigned ui_key_id(bool function, unsigned code);
+bool ui_key_code(unsigned key, bool *function, unsigned *code);
 
 
 #endif

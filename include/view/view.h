@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "heap.h"
+#include "keymap.h"
 #include "screen.h"
 #include "session.h"
 #include "stat_table.h"
@@ -98,6 +99,11 @@ size_t view_hex_rows(const struct heap *heap, int width);
 /* Bytes per hex view row on a terminal width columns wide. */
 size_t view_hex_bytes_per_row(int width);
 
+/* Where keys go in this state (the help, the grid or the bar), as the key table (keymap.h) looks them up. */
+struct keymap_context view_key_context(const struct view_state *state);
+/* The key hints for state on row, from the key table; comparing: the hints of several lanes side by side. */
+void view_draw_hints(struct screen *screen, int row, const struct view_state *state, bool comparing);
+
 /* The status line while moving through a timeline: "step N / M: explanation" (several lanes: each one's outcome). */
 void view_timeline_message(const struct session *session, struct view_state *state);
 
@@ -127,6 +133,9 @@ void view_compare_draw_main(struct screen *screen, const struct session *session
 void view_compare_draw_hints(struct screen *screen, const struct view_state *state, int row);
 /* The grid geometry of each lane's section in the compare layout (the inspector cursor moves by its cells). */
 struct grid_geometry view_compare_grid_geometry(const struct session *session, int width, int height);
+/* The lane and heap address of the compare layout's grid cell at (row, column); false when that is not a cell. */
+bool view_compare_grid_hit(const struct session *session, int width, int height, int row, int column, size_t *lane,
+			   size_t *address);
 /* The status line while moving through several lanes: "step N / M: COMMAND -> first: refused; best: r3 = 0x0f0". */
 void view_compare_timeline_message(const struct session *session, struct view_state *state);
 

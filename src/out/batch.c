@@ -424,12 +424,15 @@ int batch_run(const struct batch_options *options, FILE *out, FILE *err)
 		} else {
 			session_run(session, &line->command, line->source, &report);
 		}
-		/* Before the trace line, so a refused or failed export is traced as the rejected command it is. */
+		/*
+		 * Before the trace line, so a refused or failed export is traced as the rejected command it is.
+		 * No cursor here: while comparing, export writes the first policy's heap (README, "Comparing policies").
+		 */
 		if (report.ok && report.export_path) {
 			struct strbuf problem;
 			strbuf_init(&problem);
 			enum outfile_status written_status =
-				export_snapshot(session, options, report.export_path, true, &report, &problem);
+				export_snapshot(session_lane(session, 0), options, report.export_path, true, &report, &problem);
 			if (written_status != OUTFILE_OK) {
 				reject_export(line, &report, &problem);
 				export_failed |= written_status == OUTFILE_FAILED;

@@ -24,7 +24,7 @@ bool snapshot_compose(const struct session *session, struct screen *full)
 	memset(&state, 0, sizeof state);
 	state.focus = FOCUS_BAR;
 	state.message_role = ROLE_TEXT;
-	view_render(&screen, session, &state);
+	view_render_lane(&screen, session, &state);   /* the lane this handle reads: one heap, even when comparing */
 	/* Keep the title, grid, legend and panel; the status line, command bar and key hints are for the terminal. */
 	struct view_layout layout;
 	view_layout(SNAPSHOT_WIDTH, SNAPSHOT_HEIGHT, &layout);

@@ -329,73 +329,42 @@ static void draw_bar(struct screen *screen, const struct view_state *state, cons
 	}
 }
 
-struct key_hint {
-	const char *key;
-	const char *ascii_key;   /* NULL: the same as key */
-	const char *action;
-};
-
-static const struct key_hint bar_hints[] = {
-	{"F1", NULL, "help"}, {"Tab", NULL, "complete"}, {"Esc", NULL, "grid"}, {"^Z", NULL, "undo"},
-	{"^Y", NULL, "redo"}, {"^P/^N", NULL, "step"}, {"^X", NULL, "hex"}, {"^D", NULL, "quit"},
-};
-static const struct key_hint grid_hints[] = {
-	{"←↑↓→/hjkl", "arrows/hjkl", "move"}, {"Enter", NULL, "select"}, {"Esc", NULL, "bar"},
-	{"PgUp/PgDn", NULL, "scroll"}, {"^Z/^Y", NULL, "undo/redo"}, {"^X", NULL, "hex"}, {"F1", NULL, "help"},
-};
-static const struct key_hint help_hints[] = {
-	{"↑↓", "Up/Down", "scroll"}, {"PgUp/PgDn", NULL, "page"}, {"Home", NULL, "top"}, {"Esc/q/F1", NULL, "close"},
-};
-/* With a timeline loaded, the playback keys come first: they are what a class needs. */
-static const struct key_hint timeline_bar_hints[] = {
-	{"F5", NULL, "play/pause"}, {"F6/F7", NULL, "speed"}, {"^P/^N", NULL, "step"}, {"F1", NULL, "help"},
-	{"^Z", NULL, "undo"}, {"Esc", NULL, "grid"}, {"^D", NULL, "quit"}, {"Tab", NULL, "complete"},
-};
-static const struct key_hint timeline_grid_hints[] = {
-	{"F5", NULL, "play/pause"}, {"Home/End", NULL, "first/last"}, {"←↑↓→/hjkl", "arrows/hjkl", "move"},
-	{"Enter", NULL, "select"}, {"Esc", NULL, "bar"}, {"F1", NULL, "help"},
-};
-
-/* Whole hints only: one that does not fit is left out rather than cut. */
-static int draw_hints(struct screen *screen, int row, int column, const struct view_state *state,
-		      const struct key_hint *hints, size_t count)
+struct keymap_context view_key_context(const struct view_state *state)
 {
+	struct keymap_context context = {state->show_help ? KEYMAP_IN_HELP
+					 : state->focus == FOCUS_GRID ? KEYMAP_IN_GRID : KEYMAP_IN_BAR,
+					 state->timeline, state->input.len == 0};
+	return context;
+}
+
+/* The hints of the key table (keymap.c) for where the keys go now; whole hints only: one that does not fit is left out. */
+void view_draw_hints(struct screen *screen, int row, const struct view_state *state, bool comparing)
+{
+	struct keymap_context context = view_key_context(state);
+	context.bar_empty = true;   /* what the keys do on an empty bar: the row stays put while typing (^D quit stays) */
+	const struct keymap_hint *hints;
+	size_t count = keymap_hints(&context, comparing, &hints);
+	int column = 1;
 	for (size_t i = 0; i < count; i++) {
-		const char *key = state->ascii && hints[i].ascii_key ? hints[i].ascii_key : hints[i].key;
-		int need = (int)(screen_text_width(key, strlen(key)) + 1 + strlen(hints[i].action));
+		char key[48], word[48];
+		keymap_hint_text(&hints[i], &context, state->ascii, key, sizeof key, word, sizeof word);
+		if (!key[0])
+			continue;
+		int need = (int)(screen_text_width(key, strlen(key)) + 1 + strlen(word));
 		if (column + need > screen->width)
 			break;
 		column += screen_put(screen, row, column, need, key, ROLE_KEY);
 		column += screen_put(screen, row, column, need, " ", ROLE_DIM);
-		column += screen_put(screen, row, column, need, hints[i].action, ROLE_DIM);
+		column += screen_put(screen, row, column, need, word, ROLE_DIM);
 		column += 2;
 	}
-	return column;
 }
 
 static void draw_hint_row(struct screen *screen, const struct view_state *state, const struct view_layout *layout)
 {
 	if (state->error_column > 0 && state->input.text && !state->show_help)
 		return;   /* the caret owns the row until the line is fixed */
-	const struct key_hint *hints;
-	size_t count;
-	if (state->show_help) {
-		hints = help_hints;
-		count = sizeof help_hints / sizeof help_hints[0];
-	} else if (state->focus == FOCUS_GRID && state->timeline) {
-		hints = timeline_grid_hints;
-		count = sizeof timeline_grid_hints / sizeof timeline_grid_hints[0];
-	} else if (state->focus == FOCUS_GRID) {
-		hints = grid_hints;
-		count = sizeof grid_hints / sizeof grid_hints[0];
-	} else if (state->timeline) {
-		hints = timeline_bar_hints;
-		count = sizeof timeline_bar_hints / sizeof timeline_bar_hints[0];
-	} else {
-		hints = bar_hints;
-		count = sizeof bar_hints / sizeof bar_hints[0];
-	}
-	draw_hints(screen, layout->hint_row, 1, state, hints, count);
+	view_draw_hints(screen, layout->hint_row, state, false);
 }
 
 /* --- too small ---------------------------------------------------------------- */

@@ -410,45 +410,11 @@ static void draw_title(struct screen *screen, const struct session *lanes, const
 	}
 }
 
-struct key_hint {
-	const char *key;
-	const char *action;
-};
-
-/* What the keys do here: the inspector and the hex view belong to the single heap view. */
-static const struct key_hint bar_hints[] = {
-	{"F1", "help"}, {"Tab", "complete"}, {"^Z", "undo"}, {"^Y", "redo"}, {"^P/^N", "step"}, {"^D", "quit"},
-};
-static const struct key_hint grid_hints[] = {
-	{"Esc", "bar"}, {"^Z/^Y", "undo/redo"}, {"^P/^N", "step"}, {"F1", "help"},
-};
-static const struct key_hint timeline_hints[] = {
-	{"F5", "play/pause"}, {"F6/F7", "slower/faster"}, {"Home/End", "first/last"},
-};
-
-static int draw_hints(struct screen *screen, int row, int column, const struct key_hint *hints, size_t count)
-{
-	for (size_t i = 0; i < count; i++) {
-		int need = (int)(strlen(hints[i].key) + 1 + strlen(hints[i].action));
-		if (column + need > screen->width)
-			break;
-		column += screen_put(screen, row, column, need, hints[i].key, ROLE_KEY);
-		column += screen_put(screen, row, column, need, " ", ROLE_DIM);
-		column += screen_put(screen, row, column, need, hints[i].action, ROLE_DIM);
-		column += 2;
-	}
-	return column;
-}
-
-/* The key hints of the compare layout (the help's own, and the caret under an error, are the frame's). */
+/* The key hints of the compare layout, from the key table (the help's own, and the caret under an error, are the frame's). */
 void view_compare_draw_hints(struct screen *screen, const struct view_state *state, int row)
 {
 	screen_fill(screen, row, 0, screen->width, 1, ' ', ROLE_TEXT);
-	int column = state->focus == FOCUS_GRID
-		? draw_hints(screen, row, 1, grid_hints, sizeof grid_hints / sizeof grid_hints[0])
-		: draw_hints(screen, row, 1, bar_hints, sizeof bar_hints / sizeof bar_hints[0]);
-	if (state->timeline)
-		draw_hints(screen, row, column, timeline_hints, sizeof timeline_hints / sizeof timeline_hints[0]);
+	view_draw_hints(screen, row, state, true);   /* the key table's hints for several lanes */
 }
 
 /* --- the layout's parts ------------------------------------------------------------------ */
@@ -513,4 +479,33 @@ void view_compare_timeline_message(const struct session *lanes, struct view_stat
 		}
 	}
 	state->message_role = compare_step_differs(lanes, step) ? ROLE_REFUSED : ROLE_NOTE;
+}
+
+bool view_compare_grid_hit(const struct session *lanes, int width, int height, int row, int column, size_t *lane,
+			   size_t *address)
+{
+	struct view_layout layout;
+	view_layout(width, height, &layout);
+	if (layout.too_small)
+		return false;
+	size_t heap_bytes = heap_size(session_heap(session_lane(lanes, 0)));
+	struct compare_layout sections;
+	compare_layout(&layout, session_lane_count(lanes), heap_bytes, &sections);
+	int rows = grid_rows(&sections);
+	/* The cells as draw_sections lays them out: each section's grid below its heading, never scrolled. */
+	struct grid_geometry geometry = layout_grid(heap_bytes, sections.grid_width, rows);
+	int visible = geometry.rows < rows ? geometry.rows : rows;
+	for (size_t i = 0; i < session_lane_count(lanes); i++) {
+		int grid_top = sections.top + (int)i * sections.section_rows + (sections.headings ? 1 : 0);
+		int r = row - grid_top, c = column - geometry.label_width;
+		if (r < 0 || r >= visible || c < 0 || c >= geometry.columns)
+			continue;
+		size_t byte = ((size_t)r * (size_t)geometry.columns + (size_t)c) * geometry.bytes_per_cell;
+		if (byte >= heap_bytes)
+			return false;
+		*lane = i;
+		*address = byte;
+		return true;
+	}
+	return false;
 }

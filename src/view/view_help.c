@@ -5,28 +5,12 @@
 
 #include "command.h"
 
+/* The widest key column the descriptions are aligned after (a wider one has its description below it). */
+#define KEY_COLUMN_MAX 24
+
 struct help_entry {
 	const char *left;
 	const char *right;
-};
-
-static const struct help_entry key_help[] = {
-	{"F1, ? on an empty bar", "this help (Esc, q or F1 closes it)"},
-	{"Enter", "run the command in the bar"},
-	{"Tab", "complete a command, policy or block name"},
-	{"Up / Down", "recall earlier commands"},
-	{"Esc", "switch between the command bar and the grid"},
-	{"arrows, h j k l", "move the cursor in the grid"},
-	{"Enter in the grid", "select the block under the cursor"},
-	{"PgUp / PgDn", "scroll the grid, the hex view or this help"},
-	{"Ctrl-Z / Ctrl-Y", "undo / redo a step"},
-	{"Ctrl-P / Ctrl-N", "previous / next step in the history"},
-	{"Ctrl-X", "switch between the grid and the hex view"},
-	{"Ctrl-L", "redraw the screen"},
-	{"Ctrl-D on an empty bar", "quit (or type quit)"},
-	{"F5", "timeline: play / pause"},
-	{"F6 / F7", "timeline: slower / faster"},
-	{"Home / End in the grid", "timeline: first / last step"},
 };
 
 /* The statistics' formulas come from their table (stat_table.c); padding is a block's, shown by the inspector. */
@@ -111,7 +95,6 @@ static int widest(const struct help_entry *entries, size_t count)
 
 static void builtin_help(struct help_writer *writer, const struct view_state *state)
 {
-	size_t keys = sizeof key_help / sizeof key_help[0];
 	size_t block_formulas = sizeof block_formula_help / sizeof block_formula_help[0];
 	int formula_indent = widest(block_formula_help, block_formulas);
 	for (int id = 0; id < VIEW_STAT_COUNT; id++) {
@@ -121,9 +104,22 @@ static void builtin_help(struct help_writer *writer, const struct view_state *st
 	formula_indent += 4;
 	size_t glyphs = sizeof glyph_help / sizeof glyph_help[0];
 
+	/* The keys from the key table (keymap.c), the one the key handling reads; longer key columns put the text below. */
 	text_line(writer, "Keys", ROLE_HEADING);
-	for (size_t i = 0; i < keys; i++)
-		entry_line(writer, key_help[i].left, ROLE_KEY, widest(key_help, keys) + 4, key_help[i].right);
+	int key_indent = 0;
+	for (size_t i = 0; i < keymap_help_lines(); i++) {
+		char keys[96];
+		const char *description;
+		keymap_help_line(i, keys, sizeof keys, &description);
+		int width = (int)strlen(keys);
+		key_indent = width > key_indent && width <= KEY_COLUMN_MAX ? width : key_indent;
+	}
+	for (size_t i = 0; i < keymap_help_lines(); i++) {
+		char keys[96];
+		const char *description;
+		keymap_help_line(i, keys, sizeof keys, &description);
+		entry_line(writer, keys, ROLE_KEY, key_indent + 4, description);
+	}
 
 	text_line(writer, "", ROLE_TEXT);
 	text_line(writer, "Commands (type them in the bar; names may be shortened when unambiguous)", ROLE_HEADING);

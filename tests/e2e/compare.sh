@@ -149,6 +149,11 @@ for lesson in "$ROOT"/assets/lessons/*.hv; do
 	"$HEAPVIZ" --batch --compare first,best,buddy "$lesson" >/dev/null 2>"$E2E_DIR/lesson.err" ||
 		fail "$(basename "$lesson") does not run under --compare first,best,buddy: $(cat "$E2E_DIR/lesson.err")"
 done
+# With no cursor (batch), a script's export writes the first policy's heap.
+printf 'alloc 100 as a\nexport lane.txt\n' >"$E2E_DIR/export.hv"
+(cd "$E2E_DIR" && "$HEAPVIZ" --batch --compare best,worst export.hv >/dev/null) || fail "--batch --compare with export failed"
+grep -q "best fit" "$E2E_DIR/lane.txt" || fail "batch export under --compare best,worst does not show best fit's heap"
+! grep -q "worst fit" "$E2E_DIR/lane.txt" || fail "batch export under --compare shows more than the first heap"
 "$HEAPVIZ" --help | grep -q -- "--compare LIST" || fail "--help does not mention --compare"
 pass "usage errors"
 
@@ -175,13 +180,36 @@ run_command "write r3 \"x\""
 wait_for "under first fit: 'r3' is NULL"
 assert_has "step 12 / 12"
 send_keys C-e C-u
-# Undo moves both; export (one heap's snapshot) is refused.
+# Undo moves both; export writes the snapshot of the heap the cursor is on: first fit's until it moves.
 send_keys C-z
 wait_for "step 11 / 12"
 assert_lacks "step 12 differs"
-run_command "export x.svg"
-wait_for "not available while comparing"
-send_keys C-e C-u
+run_command "export $E2E_DIR/lane-first.txt"
+wait_for "lane-first.txt (first fit)"
+# The cursor down past first fit's grid into best fit's, back to the bar, export again.
+send_keys Escape
+for _ in $(seq 1 30); do send_keys Down; done
+send_keys Escape
+run_command "export $E2E_DIR/lane-best.txt"
+wait_for "lane-best.txt (best fit)"
+for lane in first best; do
+	other=$([ $lane = first ] && echo best || echo first)
+	[ -s "$E2E_DIR/lane-$lane.txt" ] || fail "export in the compare screen did not write lane-$lane.txt"
+	grep -q "$lane fit" "$E2E_DIR/lane-$lane.txt" || fail "lane-$lane.txt does not show $lane fit's heap"
+	! grep -q "$other fit" "$E2E_DIR/lane-$lane.txt" || fail "lane-$lane.txt shows $other fit too: not one lane"
+	! grep -q "compare:" "$E2E_DIR/lane-$lane.txt" || fail "lane-$lane.txt is the compare layout, not one heap"
+done
+# Step 11 placed r2 differently, so the two heaps' snapshots differ.
+! cmp -s "$E2E_DIR/lane-first.txt" "$E2E_DIR/lane-best.txt" || fail "the two lanes' snapshots are the same"
+# A click on a cell of first fit's grid (the cursor was in best fit's) opens the inspector of that heap.
+first=$(row_of "first fit ─")
+[ -n "$first" ] || fail "no first fit section to click"
+type_text $'\e[<0;'"10;$((first + 2))M"
+type_text $'\e[<0;'"10;$((first + 2))m"
+wait_for "selected block" "the inspector after a click in the compare screen"
+assert_matches "^ heapviz +first fit ·"
+send_keys Escape
+wait_for "compare: first fit · best fit" "the lanes side by side again after Esc"
 send_keys C-y
 wait_for "step 12 / 12"
 wait_for "differs: refused under first fit"
