@@ -11,6 +11,7 @@
 #include "session.h"
 #include "snapshot.h"
 #include "strbuf.h"
+#include "words.h"
 
 static const char *display_name(const char *file)
 {
@@ -379,13 +380,13 @@ static void print_compare_step_line(FILE *out, const struct session *compare, co
 		strbuf_puts(&line, " ->");
 		for (size_t i = 0; i < session_lane_count(compare); i++) {
 			char words[96];
-			compare_outcome_words(compare, i, step, words, sizeof words);
+			words_lane_outcome(compare, i, step, words, sizeof words);
 			strbuf_printf(&line, "%s %s: ", i ? " |" : "", heap_policy_name(session_lane_policy(compare, i)));
 			strbuf_put_printable(&line, words, strlen(words));
 		}
 		if (report->differs) {
 			char difference[200];
-			compare_describe_difference(compare, step, difference, sizeof difference);
+			words_difference(compare, step, difference, sizeof difference);
 			strbuf_printf(&line, "  * differs: %s", difference);
 		}
 	} else if (report->message[0]) {
@@ -468,7 +469,7 @@ static void write_compare_trace_line(FILE *trace, const struct session *compare,
 		}
 		/* Each lane's line says what the command did there, as a session of that lane alone would. */
 		struct session_report one;
-		session_lane_report(session_lane(compare, i), report, &one);
+		words_lane_report(session_lane(compare, i), report, &one);
 		ok = trace_record(&line, session_lane(compare, i), source, &one, memories->heaps[i]) && ok;
 	}
 	if (!ok && !errors->trace)

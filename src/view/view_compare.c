@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "words.h"
 
 /*
  * The frame is the normal one (message line, command bar, hints, help
@@ -160,7 +161,7 @@ static void draw_outcome(struct screen *screen, int row, int column, int width, 
 	const char *mark;
 	enum style_role role = outcome_role(lanes, index, step, state, &mark);
 	char words[96];
-	compare_outcome_words(lanes, index, step, words, sizeof words);
+	words_lane_outcome(lanes, index, step, words, sizeof words);
 	int used = screen_put(screen, row, column, width, mark, role);
 	used += screen_put(screen, row, column + used, width - used, " ", ROLE_TEXT);
 	if (cells(words) <= width - used)   /* whole words or none: never half an address */
@@ -285,7 +286,7 @@ static void draw_difference(struct screen *screen, const struct session *lanes, 
 	size_t step = session_step(lanes);
 	int column = 1, width = screen->width - 1;
 	char text[320], difference[200];
-	compare_describe_difference(lanes, step, difference, sizeof difference);
+	words_difference(lanes, step, difference, sizeof difference);
 	if (step == 0) {
 		char size[32];
 		view_format_bytes(heap_size(session_heap(session_lane(lanes, 0))), size, sizeof size);
@@ -500,7 +501,7 @@ void view_compare_timeline_message(const struct session *lanes, struct view_stat
 		for (size_t i = 0; i < session_lane_count(lanes); i++) {
 			char words[96];
 			size_t used = strlen(state->message);
-			compare_outcome_words(lanes, i, step, words, sizeof words);
+			words_lane_outcome(lanes, i, step, words, sizeof words);
 			snprintf(state->message + used, sizeof state->message - used, "%s %s: %s", i ? ";" : "",
 				 heap_policy_name(session_lane_policy(lanes, i)), words);
 		}
