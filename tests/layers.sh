@@ -49,8 +49,25 @@ for ((i = 0; i < ${#layers[@]}; i++)); do
 		done
 	done
 done
+# The words module (README, "Words in one place") sits on top of the model:
+# below it nothing words anything, so only the session's edge (session.c) may
+# include words.h, and the words module reads the model through its public
+# headers only (no header of src/model/ but its own).
+for file in src/model/*.c src/model/*.h; do
+	case $(basename "$file") in words*|session.c) continue ;; esac
+	checks=$((checks + 1))
+	grep -q '#include "words.h"' "$file" && fail "$file includes words.h: only the words module and session.c's edge may"
+done
+for file in src/model/words*.c src/model/words*.h; do
+	checks=$((checks + 1))
+	for private in src/model/*.h; do
+		name=$(basename "$private")
+		case $name in words*) continue ;; esac
+		grep -q "#include \"$name\"" "$file" && fail "$file includes the model's private $name: words read public data only"
+	done
+done
 if [ "$failures" -ne 0 ]; then
 	echo "layers: $failures of $checks checks failed"
 	exit 1
 fi
-echo "layers: $checks checks passed (each layer builds alone; every upward #include fails)"
+echo "layers: $checks checks passed (each layer builds alone; every upward #include fails; words only at the model's edge)"

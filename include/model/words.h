@@ -59,6 +59,13 @@ void words_explain(const struct command *command, const struct step_outcome *out
 /* words_explain of the step that led to the handle's lane's current state ("" at step 0). */
 void words_explain_current(const struct session *session, char *buffer, size_t size);
 
+/*
+ * A new step's line when it dropped steps after it: a timeline being played
+ * branches ("branched: the timeline's 3 later steps are dropped (Ctrl-Z
+ * brings them back). TEXT"); otherwise "TEXT (3 undone steps dropped)".
+ */
+void words_dropped(size_t steps, bool timeline, const char *text, char *buffer, size_t size);
+
 /* "refused under first fit" (or "first fit: NULL, best fit: freed"); "" when the outcomes agree in kind. */
 void words_difference(const struct session *session, size_t step, char *buffer, size_t size);
 /* "first fit", "first fit and best fit", "first fit, next fit and buddy": the lanes chosen[] marks. */

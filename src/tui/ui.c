@@ -22,6 +22,7 @@
 #include "ui_complete.h"
 #include "ui_term.h"
 #include "view.h"
+#include "words.h"
 
 /* Control keys as wget_wch reports them. */
 #define KEY_CTRL(letter) ((unsigned)((letter) & 0x1f))
@@ -225,14 +226,13 @@ static unsigned show_report(struct ui *ui, struct session_report *report)
 			refused = refused || report->outcomes[i].kind == OUTCOME_REFUSED;
 		enum style_role role = refused ? ROLE_REFUSED : ROLE_OK;
 
-		if (report->dropped_future && report->dropped_steps > 0 && ui->state.timeline)
-			set_message(ui, ROLE_NOTE, "branched: the timeline's %zu later step%s dropped (Ctrl-Z brings them back). %s",
-				    report->dropped_steps, report->dropped_steps == 1 ? " is" : "s are", text);
-		else if (report->dropped_future && report->dropped_steps > 0)
-			set_message(ui, role, "%s (%zu undone step%s dropped)", text, report->dropped_steps,
-				    report->dropped_steps == 1 ? "" : "s");
-		else
+		if (report->dropped_future && report->dropped_steps > 0) {
+			char line[sizeof ui->state.message];
+			words_dropped(report->dropped_steps, ui->state.timeline, text, line, sizeof line);
+			set_message(ui, ui->state.timeline ? ROLE_NOTE : role, "%s", line);
+		} else {
 			set_message(ui, role, "%s", text);
+		}
 	} else if (report->moved && ui->state.timeline && !report->restored_steps) {
 		/* Stepping through a timeline: say what the step did, as playback does. */
 		view_timeline_message(ui->session, &ui->state);
