@@ -66,6 +66,14 @@ for file in src/model/words*.c src/model/words*.h; do
 		grep -q "#include \"$name\"" "$file" && fail "$file includes the model's private $name: words read public data only"
 	done
 done
+# And the data side holds no sentences: no string literal of two words or more
+# in the lanes, the session, its readers and its history (comments aside).
+for file in src/model/lane.c src/model/session.c src/model/session_read.c src/model/history.c src/model/step_codec.c; do
+	checks=$((checks + 1))
+	words=$(sed -e 's|/\*.*\*/||g' -e 's|^[[:space:]]*/*\*.*||' "$file" |
+		grep -nE '"[^"]*[A-Za-z]+ [A-Za-z]+[^"]*"' | grep -v '#include')
+	[ -z "$words" ] || fail "$file holds English (the words module words the data):"$'\n'"$words"
+done
 if [ "$failures" -ne 0 ]; then
 	echo "layers: $failures of $checks checks failed"
 	exit 1
