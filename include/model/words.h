@@ -68,6 +68,15 @@ void words_dropped(size_t steps, bool timeline, const char *text, char *buffer, 
 
 /* "refused under first fit" (or "first fit: NULL, best fit: freed"); "" when the outcomes agree in kind. */
 void words_difference(const struct session *session, size_t step, char *buffer, size_t size);
+/*
+ * The compare view's line on one step: "step 0: 3 empty heaps of 1 KiB, one
+ * per policy", "step 12 differs: refused under first fit" (true: the kinds
+ * differ), "step 4: placed at different addresses", "step 5: the same
+ * outcome under every policy". size is the heap size as the caller shows it.
+ */
+bool words_compare_step(const struct session *session, size_t step, const char *size, char *buffer, size_t size_of);
+/* "differs at steps 5, 12" (the first eight, then ", ... (N)"); "" when no step differs. */
+void words_differing_steps(const struct session *session, char *buffer, size_t size);
 /* "first fit", "first fit and best fit", "first fit, next fit and buddy": the lanes chosen[] marks. */
 void words_lane_list(const struct session *session, const bool *chosen, char *buffer, size_t size);
 

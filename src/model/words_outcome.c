@@ -267,3 +267,41 @@ void words_difference(const struct session *session, size_t step, char *buffer, 
 		words_append(buffer, size, "%s%s: %s", i ? ", " : "", heap_policy_title(session_lane_policy(session, i)),
 			     kind_word(difference.kinds[i]));
 }
+
+bool words_compare_step(const struct session *session, size_t step, const char *size, char *buffer, size_t size_of)
+{
+	char difference[200];
+	words_difference(session, step, difference, sizeof difference);
+	buffer[0] = '\0';
+	if (step == 0) {
+		words_append(buffer, size_of, "step 0: %zu empty heaps of %s, one per policy", session_lane_count(session),
+			     size);
+		return false;
+	}
+	if (difference[0]) {
+		words_append(buffer, size_of, "step %zu differs: %s", step, difference);
+		return true;
+	}
+	/* Same kind of outcome everywhere; a placement may still land at different addresses. */
+	struct compare_difference places;
+	bool moved = compare_step_difference(session, step, &places) && places.places_differ;
+	if (moved)
+		words_append(buffer, size_of, "step %zu: placed at different addresses", step);
+	else
+		words_append(buffer, size_of, "step %zu: the same outcome under every policy", step);
+	return false;
+}
+
+void words_differing_steps(const struct session *session, char *buffer, size_t size)
+{
+	size_t steps[8];
+	size_t found = compare_differing_steps(session, steps, 8);
+	buffer[0] = '\0';
+	if (found == 0)
+		return;
+	words_append(buffer, size, "differs at step%s ", words_plural(found));
+	for (size_t i = 0; i < found && i < 8; i++)
+		words_append(buffer, size, "%s%zu", i ? ", " : "", steps[i]);
+	if (found > 8)
+		words_append(buffer, size, ", ... (%zu)", found);
+}
