@@ -49,8 +49,33 @@ for ((i = 0; i < ${#layers[@]}; i++)); do
 		done
 	done
 done
+# The words module (README, "Words in one place") sits on top of the model:
+# below it nothing words anything, so only the session's edge (session.c) may
+# include words.h, and the words module reads the model through its public
+# headers only (no header of src/model/ but its own).
+for file in src/model/*.c src/model/*.h; do
+	case $(basename "$file") in words*|session.c) continue ;; esac
+	checks=$((checks + 1))
+	grep -q '#include "words.h"' "$file" && fail "$file includes words.h: only the words module and session.c's edge may"
+done
+for file in src/model/words*.c src/model/words*.h; do
+	checks=$((checks + 1))
+	for private in src/model/*.h; do
+		name=$(basename "$private")
+		case $name in words*) continue ;; esac
+		grep -q "#include \"$name\"" "$file" && fail "$file includes the model's private $name: words read public data only"
+	done
+done
+# And the data side holds no sentences: no string literal of two words or more
+# in the lanes, the session, its readers and its history (comments aside).
+for file in src/model/lane.c src/model/session.c src/model/session_read.c src/model/history.c src/model/step_codec.c; do
+	checks=$((checks + 1))
+	words=$(sed -e 's|/\*.*\*/||g' -e 's|^[[:space:]]*/*\*.*||' "$file" |
+		grep -nE '"[^"]*[A-Za-z]+ [A-Za-z]+[^"]*"' | grep -v '#include')
+	[ -z "$words" ] || fail "$file holds English (the words module words the data):"$'\n'"$words"
+done
 if [ "$failures" -ne 0 ]; then
 	echo "layers: $failures of $checks checks failed"
 	exit 1
 fi
-echo "layers: $checks checks passed (each layer builds alone; every upward #include fails)"
+echo "layers: $checks checks passed (each layer builds alone; every upward #include fails; words only at the model's edge)"

@@ -12,7 +12,8 @@
  * `--compare first,best` is a session of one lane per policy (see
  * session.h: the lanes share one history and every command applies to all
  * of them or to none). This module holds what only comparing needs: the
- * policy list, and which steps' outcomes differ between the lanes.
+ * policy list, and which steps' outcomes differ between the lanes (as data:
+ * words.h says it in words).
  */
 
 #define COMPARE_MIN 2
@@ -51,13 +52,7 @@ struct compare_difference {
 bool compare_step_difference(const struct session *session, size_t step, struct compare_difference *difference);
 /* True when the lanes' outcomes of step differ in kind (refused under one, placed under another, ...). */
 bool compare_step_differs(const struct session *session, size_t step);
-/* "refused under first fit" (or "first fit: NULL, best fit: freed"); "" when the outcomes agree in kind. */
-void compare_describe_difference(const struct session *session, size_t step, char *buffer, size_t size);
-/* One lane's outcome of step in a few words: "r1 = 0x098", "refused", "freed r1", "NULL", "new heap". */
-void compare_outcome_words(const struct session *session, size_t lane, size_t step, char *buffer, size_t size);
 /* The steps (1..last) whose outcomes differ, in order: writes up to max and returns how many there are. */
 size_t compare_differing_steps(const struct session *session, size_t *steps, size_t max);
-/* "first fit", "first fit and best fit", "first fit, next fit and buddy": the lanes chosen[] marks. */
-void compare_list_lanes(const struct session *session, const bool *chosen, char *buffer, size_t size);
 
 #endif

@@ -8,6 +8,7 @@
 #include "command.h"
 #include "heap.h"
 #include "names.h"
+#include "refusal.h"
 #include "session.h"
 
 /*
@@ -33,8 +34,8 @@ void lane_release(struct lane *lane);
 /* Make dst's state equal to src's (heap and names); false when the host is out of memory. */
 bool lane_copy_into(struct lane *dst, const struct lane *src);
 
-/* True when the lane would accept the request; false with the reason (the session's words) otherwise. Changes nothing. */
-bool lane_check(const struct lane *lane, const struct lane_request *request, struct command_error *error);
+/* True when the lane would accept the request; false with the reason as data (refusal.h) otherwise. Changes nothing. */
+bool lane_check(const struct lane *lane, const struct lane_request *request, struct refusal *refusal);
 /*
  * Apply a request lane_check accepted; fills *outcome. False only when the
  * host ran out of memory part-way (the caller rebuilds the lane).

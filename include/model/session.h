@@ -8,6 +8,7 @@
 #include "command.h"
 #include "heap.h"
 #include "names.h"
+#include "refusal.h"
 
 /*
  * A session holds 1..SESSION_LANES_MAX lanes, each one allocator (policy)
@@ -74,7 +75,7 @@ struct step_info {
 /* The most lanes a session holds (one per policy). */
 #define SESSION_LANES_MAX 5
 
-/* What running one command did, for the caller to show. */
+/* What running one command did, for the caller to show (the words filled in by the words module, words.h). */
 struct session_report {
 	bool ok;                          /* false: rejected, nothing changed */
 	struct command_error error;       /* when !ok: column (1-based, 0 = whole line) and message */
@@ -94,6 +95,10 @@ struct session_report {
 	size_t lane_count;                /* lanes of the session that ran it */
 	bool differs;                     /* new_step: the lanes' outcomes differ in kind */
 	struct step_outcome outcomes[SESSION_LANES_MAX]; /* new_step: each lane's outcome (outcome is lane 0's) */
+	/* The data the words come from (words.h): error, message and explain are worded from these and the session. */
+	struct refusal refusal;           /* when !ok, unless the line did not parse: why */
+	bool policy_ignored;              /* several lanes: `policy X` started every heap over instead */
+	bool sleep_capped;                /* sleep: the step's pauses reached the cap */
 };
 
 struct session;
@@ -113,12 +118,6 @@ struct session *session_lane_mutable(struct session *session, size_t index);
 size_t session_lane_index(const struct session *session);
 /* The policy of lane index now (fixed when there are several lanes; a one-lane session's `policy` changes it). */
 enum heap_policy session_lane_policy(const struct session *session, size_t index);
-/*
- * The report as a one-lane session of this handle's lane would have made it
- * (outcome, explain and message of that lane; ok and error as given); owns
- * nothing, so it needs no release.
- */
-void session_lane_report(const struct session *lane, const struct session_report *report, struct session_report *out);
 
 /* Run one parsed command. source is the text as written (for history); it may be NULL. */
 void session_run(struct session *session, const struct command *command, const char *source, struct session_report *report);
@@ -136,8 +135,6 @@ bool session_step_info(const struct session *session, size_t step, struct step_i
 /* What step did in this handle's lane, and its command's kind: what scans over the whole history need, read faster. */
 bool session_step_outcome(const struct session *session, size_t step, struct step_outcome *outcome,
 			  enum command_kind *kind);
-/* The explanation sentence of the step that led to the current state ("" at step 0). */
-void session_explain_current(const struct session *session, char *buffer, size_t size);
 
 bool session_undo(struct session *session, struct command_error *error);
 /*
@@ -172,9 +169,5 @@ size_t session_history_bytes(const struct session *session);
 /* For tests: how many recorded steps were re-applied (time travel), and lane checks made, since creation. */
 size_t session_replayed_steps(const struct session *session);
 size_t session_lane_checks(const struct session *session);
-
-/* One sentence on what a step did, from its command and outcome. */
-void session_explain_outcome(const struct command *command, const struct step_outcome *outcome,
-			     char *buffer, size_t size);
 
 #endif

@@ -1,7 +1,6 @@
-/* compare.c - the lanes of a session side by side: the --compare policy list, and where the lanes' outcomes differ. */
+/* compare.c - the lanes of a session side by side: the --compare policy list, and where the lanes' outcomes differ (as data; words.h words it). */
 #include "compare.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,94 +90,6 @@ struct session *compare_create(const struct heap_config *config, const struct co
 
 /* --- differences --------------------------------------------------------------- */
 
-static void append(char *buffer, size_t size, const char *format, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
-#endif
-	;
-
-static void append(char *buffer, size_t size, const char *format, ...)
-{
-	size_t len = strlen(buffer);
-	if (len + 1 >= size)
-		return;
-	va_list args;
-	va_start(args, format);
-	vsnprintf(buffer + len, size - len, format, args);
-	va_end(args);
-}
-
-void compare_list_lanes(const struct session *session, const bool *chosen, char *buffer, size_t size)
-{
-	size_t count = session_lane_count(session), total = 0, written = 0;
-	for (size_t i = 0; i < count; i++)
-		total += chosen[i];
-	buffer[0] = '\0';
-	for (size_t i = 0; i < count; i++) {
-		if (!chosen[i])
-			continue;
-		const char *joint = written == 0 ? "" : written + 1 == total ? " and " : ", ";
-		append(buffer, size, "%s%s", joint, heap_policy_title(session_lane_policy(session, i)));
-		written++;
-	}
-}
-
-static const char *kind_word(enum outcome_kind kind)
-{
-	switch (kind) {
-	case OUTCOME_PLACED: return "placed";
-	case OUTCOME_REFUSED: return "refused";
-	case OUTCOME_NULL: return "NULL";
-	case OUTCOME_FREED: return "freed";
-	case OUTCOME_WRITTEN: return "written";
-	case OUTCOME_NONE: return "new heap";
-	}
-	return "";
-}
-
-void compare_outcome_words(const struct session *session, size_t lane, size_t step, char *buffer, size_t size)
-{
-	struct step_info info;
-	buffer[0] = '\0';
-	const struct session *one = session_lane(session, lane);
-	if (!one || step == 0 || !session_step_info(one, step, &info))
-		return;
-	const struct step_outcome *outcome = &info.outcome;
-	const char *name = outcome->name;
-	switch (outcome->kind) {
-	case OUTCOME_PLACED:
-		if (outcome->from_null && name[0])
-			snprintf(buffer, size, "%s = 0x%03zx", name, outcome->payload);  /* realloc(NULL, n) is malloc(n) */
-		else if (info.command && info.command->kind == CMD_REALLOC && outcome->placement.source == SOURCE_MOVED)
-			snprintf(buffer, size, "%s moved to 0x%03zx", name[0] ? name : "block", outcome->payload);
-		else if (info.command && info.command->kind == CMD_REALLOC)
-			snprintf(buffer, size, "%s resized at 0x%03zx", name[0] ? name : "block", outcome->payload);
-		else if (name[0])
-			snprintf(buffer, size, "%s = 0x%03zx", name, outcome->payload);
-		else
-			snprintf(buffer, size, "0x%03zx", outcome->payload);
-		break;
-	case OUTCOME_REFUSED:
-		snprintf(buffer, size, "refused");
-		break;
-	case OUTCOME_NULL:
-		if (info.command && info.command->kind == CMD_FREE)
-			snprintf(buffer, size, "free(NULL)");
-		else
-			snprintf(buffer, size, "%s%sNULL", name, name[0] ? " = " : "");
-		break;
-	case OUTCOME_FREED:
-		snprintf(buffer, size, "freed %s%s0x%03zx", name, name[0] ? " at " : "", outcome->payload);
-		break;
-	case OUTCOME_WRITTEN:
-		snprintf(buffer, size, "wrote %zu B", outcome->bytes);
-		break;
-	case OUTCOME_NONE:
-		snprintf(buffer, size, "new heap");
-		break;
-	}
-}
-
 bool compare_step_difference(const struct session *session, size_t step, struct compare_difference *difference)
 {
 	memset(difference, 0, sizeof *difference);
@@ -212,23 +123,6 @@ bool compare_step_differs(const struct session *session, size_t step)
 {
 	struct compare_difference difference;
 	return compare_step_difference(session, step, &difference) && difference.kinds_differ;
-}
-
-void compare_describe_difference(const struct session *session, size_t step, char *buffer, size_t size)
-{
-	struct compare_difference difference;
-	buffer[0] = '\0';
-	if (!compare_step_difference(session, step, &difference) || !difference.kinds_differ)
-		return;
-	if (difference.refused_count > 0) {
-		char who[160];
-		compare_list_lanes(session, difference.refused, who, sizeof who);
-		snprintf(buffer, size, "refused under %s", who);
-		return;
-	}
-	for (size_t i = 0; i < session_lane_count(session); i++)
-		append(buffer, size, "%s%s: %s", i ? ", " : "", heap_policy_title(session_lane_policy(session, i)),
-		       kind_word(difference.kinds[i]));
 }
 
 size_t compare_differing_steps(const struct session *session, size_t *steps, size_t max)

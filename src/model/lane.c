@@ -1,21 +1,40 @@
 /* lane.c - one allocator of a session: the checks a command must pass, then its effect on the heap and names. */
 #include "lane.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-static void set_error(struct command_error *error, size_t column, const char *format, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_error(struct command_error *error, size_t column, const char *format, ...)
+/*
+ * The checks say why a command cannot be taken as a refusal record (see
+ * refusal.h): a reason, the column it points at, the numbers and the name;
+ * the words module words it. Each refuse_* returns false, so a check reads
+ * `return refuse(...)`.
+ */
+static bool refuse(struct refusal *refusal, enum refusal_reason reason, size_t column)
 {
-	va_list args;
-	va_start(args, format);
-	error->column = column;
-	vsnprintf(error->message, sizeof error->message, format, args);
-	va_end(args);
+	memset(refusal, 0, sizeof *refusal);
+	refusal->reason = reason;
+	refusal->column = column;
+	return false;
+}
+
+static bool refuse_numbers(struct refusal *refusal, enum refusal_reason reason, size_t column, size_t a, size_t b,
+			   size_t c)
+{
+	refuse(refusal, reason, column);
+	refusal->numbers[0] = a;
+	refusal->numbers[1] = b;
+	refusal->numbers[2] = c;
+	return false;
+}
+
+static bool refuse_name(struct refusal *refusal, enum refusal_reason reason, size_t column, const char *name,
+			size_t number)
+{
+	refuse_numbers(refusal, reason, column, number, 0, 0);
+	snprintf(refusal->name, sizeof refusal->name, "%s", name ? name : "");
+	return false;
 }
 
 bool lane_create(struct lane *lane, const struct heap_config *config, enum heap_status *status)
@@ -64,24 +83,20 @@ static void copy_name(char name[COMMAND_NAME_MAX + 1], const char *text)
 	name[len] = '\0';
 }
 
-/* Find the payload a target names; false with an error when it names no live block. */
+/* Find the payload a target names; false with an refusal when it names no live block. */
 static bool resolve_target(const struct lane *lane, const struct command_target *target, size_t *payload,
-			   struct command_error *error)
+			   struct refusal *refusal)
 {
 	if (!target->is_name) {
 		/* Checked here, before anything reads it: huge values would alias the NULL/freed markers. */
-		if (target->address >= heap_size(lane->heap)) {
-			set_error(error, target->column, "0x%zx is outside the %zu-byte heap", target->address,
-				  heap_size(lane->heap));
-			return false;
-		}
+		if (target->address >= heap_size(lane->heap))
+			return refuse_numbers(refusal, REFUSAL_OUTSIDE_HEAP, target->column, target->address,
+					      heap_size(lane->heap), 0);
 		*payload = target->address;
 		return true;
 	}
-	if (!names_lookup(lane->names, target->name, payload)) {
-		set_error(error, target->column, "no block is named '%s'", target->name);
-		return false;
-	}
+	if (!names_lookup(lane->names, target->name, payload))
+		return refuse_name(refusal, REFUSAL_NO_SUCH_NAME, target->column, target->name, 0);
 	return true;
 }
 
@@ -101,74 +116,59 @@ static enum heap_status dead_address_status(const struct heap *heap, size_t addr
 	return HEAP_ERR_NOT_ALLOCATED;
 }
 
-/* Say why address is not something free/realloc/write can take. */
-static void explain_bad_address(const struct lane *lane, const struct command_target *target, size_t address,
-				enum heap_status status, struct command_error *error)
+/* Why address is not something free/realloc/write can take; false. */
+static bool refuse_bad_address(const struct lane *lane, const struct command_target *target, size_t address,
+			       enum heap_status status, struct refusal *refusal)
 {
-	const char *name = target->is_name ? target->name : NULL;
 	if (status == HEAP_ERR_DOUBLE_FREE)
-		set_error(error, target->column, "double free: 0x%03zx is already free", address);
-	else if (address >= heap_size(lane->heap))
-		set_error(error, target->column, "0x%zx is outside the %zu-byte heap", address, heap_size(lane->heap));
-	else if (name)
-		set_error(error, target->column, "'%s' (0x%03zx) is not a live allocation", name, address);
-	else
-		set_error(error, target->column, "0x%03zx is not the start of a live allocation", address);
+		return refuse_numbers(refusal, REFUSAL_DOUBLE_FREE_ADDRESS, target->column, address, 0, 0);
+	if (address >= heap_size(lane->heap))
+		return refuse_numbers(refusal, REFUSAL_OUTSIDE_HEAP, target->column, address, heap_size(lane->heap), 0);
+	if (target->is_name)
+		return refuse_name(refusal, REFUSAL_NOT_LIVE_NAMED, target->column, target->name, address);
+	return refuse_numbers(refusal, REFUSAL_NOT_LIVE_ADDRESS, target->column, address, 0, 0);
 }
 
 /* A payload free or realloc can take; false with the heap's reason otherwise. */
 static bool check_live_address(const struct lane *lane, const struct command_target *target, size_t payload,
-			       struct command_error *error)
+			       struct refusal *refusal)
 {
 	struct heap_block block;
 	if (heap_find_allocation(lane->heap, payload, &block))
 		return true;
-	explain_bad_address(lane, target, payload, dead_address_status(lane->heap, payload), error);
-	return false;
+	return refuse_bad_address(lane, target, payload, dead_address_status(lane->heap, payload), refusal);
 }
 
 /* The explicit name an alloc binds must not name a live block. */
-static bool check_name(const struct lane *lane, const struct command *command, struct command_error *error)
+static bool check_name(const struct lane *lane, const struct command *command, struct refusal *refusal)
 {
 	size_t payload;
-	if (command->has_name && names_lookup(lane->names, command->name, &payload) && names_is_address(payload)) {
-		set_error(error, command->name_column, "'%s' already names the block at 0x%03zx; free it first",
-			  command->name, payload);
-		return false;
-	}
+	if (command->has_name && names_lookup(lane->names, command->name, &payload) && names_is_address(payload))
+		return refuse_name(refusal, REFUSAL_NAME_TAKEN, command->name_column, command->name, payload);
 	return true;
 }
 
-static bool check_alloc(const struct lane *lane, const struct command *command, struct command_error *error)
+static bool check_alloc(const struct lane *lane, const struct command *command, struct refusal *refusal)
 {
-	if (!check_name(lane, command, error))
+	if (!check_name(lane, command, refusal))
 		return false;
-	if (command->kind == CMD_ALLOC && command->size == 0 && !command->zero_size_is_null) {
-		set_error(error, command->size_column, "size must be at least 1 byte");
-		return false;
-	}
-	if (command->kind == CMD_CALLOC && (command->size == 0 || command->count == 0)) {
-		set_error(error, command->count == 0 ? command->count_column : command->size_column,
-			  "calloc needs a COUNT and SIZE of at least 1");
-		return false;
-	}
-	if (command->kind == CMD_CALLOC && command->count > SIZE_MAX / command->size) {
-		set_error(error, command->size_column, "calloc: %zu x %zu overflows", command->count, command->size);
-		return false;
-	}
+	if (command->kind == CMD_ALLOC && command->size == 0 && !command->zero_size_is_null)
+		return refuse(refusal, REFUSAL_ZERO_SIZE, command->size_column);
+	if (command->kind == CMD_CALLOC && (command->size == 0 || command->count == 0))
+		return refuse(refusal, REFUSAL_CALLOC_ZERO, command->count == 0 ? command->count_column : command->size_column);
+	if (command->kind == CMD_CALLOC && command->count > SIZE_MAX / command->size)
+		return refuse_numbers(refusal, REFUSAL_CALLOC_OVERFLOW, command->size_column, command->count, command->size, 0);
 	return true;
 }
 
-static bool check_free(const struct lane *lane, const struct command *command, struct command_error *error)
+static bool check_free(const struct lane *lane, const struct command *command, struct refusal *refusal)
 {
 	size_t payload;
-	if (!resolve_target(lane, &command->target, &payload, error))
+	if (!resolve_target(lane, &command->target, &payload, refusal))
 		return false;
-	if (payload == NAMES_FREED) {
-		set_error(error, command->target.column, "double free: '%s' was freed already", command->target.name);
-		return false;
-	}
-	return payload == NAMES_NULL || check_live_address(lane, &command->target, payload, error);
+	if (payload == NAMES_FREED)
+		return refuse_name(refusal, REFUSAL_DOUBLE_FREE_NAME, command->target.column, command->target.name, 0);
+	return payload == NAMES_NULL || check_live_address(lane, &command->target, payload, refusal);
 }
 
 /* realloc(NULL, n) is malloc(n) under the target's name. */
@@ -182,59 +182,47 @@ static struct command realloc_as_alloc(const struct command *command)
 	return as_alloc;
 }
 
-static bool check_realloc(const struct lane *lane, const struct command *command, struct command_error *error)
+static bool check_realloc(const struct lane *lane, const struct command *command, struct refusal *refusal)
 {
 	size_t payload;
-	if (!resolve_target(lane, &command->target, &payload, error))
+	if (!resolve_target(lane, &command->target, &payload, refusal))
 		return false;
-	if (command->size == 0) {
-		set_error(error, command->size_column, "size must be at least 1 byte (use free)");
-		return false;
-	}
+	if (command->size == 0)
+		return refuse(refusal, REFUSAL_REALLOC_ZERO_SIZE, command->size_column);
 	if (payload == NAMES_NULL) {
 		struct command as_alloc = realloc_as_alloc(command);
-		return check_alloc(lane, &as_alloc, error);
+		return check_alloc(lane, &as_alloc, refusal);
 	}
-	if (payload == NAMES_FREED) {
-		set_error(error, command->target.column, "'%s' was freed already (use after free)", command->target.name);
-		return false;
-	}
-	return check_live_address(lane, &command->target, payload, error);
+	if (payload == NAMES_FREED)
+		return refuse_name(refusal, REFUSAL_USE_AFTER_FREE, command->target.column, command->target.name, 0);
+	return check_live_address(lane, &command->target, payload, refusal);
 }
 
 /* The live block write and fill reach; handles names bound to NULL or freed blocks. */
 static bool live_target(const struct lane *lane, const struct command *command, struct heap_block *block,
-			struct command_error *error)
+			struct refusal *refusal)
 {
 	size_t payload;
-	if (!resolve_target(lane, &command->target, &payload, error))
+	if (!resolve_target(lane, &command->target, &payload, refusal))
 		return false;
-	if (payload == NAMES_FREED) {
-		set_error(error, command->target.column, "'%s' was freed already (use after free)", command->target.name);
-		return false;
-	}
-	if (payload == NAMES_NULL) {
-		set_error(error, command->target.column, "'%s' is NULL (its request was refused)", command->target.name);
-		return false;
-	}
-	if (!heap_find_allocation(lane->heap, payload, block)) {
-		explain_bad_address(lane, &command->target, payload, HEAP_ERR_NOT_ALLOCATED, error);
-		return false;
-	}
+	if (payload == NAMES_FREED)
+		return refuse_name(refusal, REFUSAL_USE_AFTER_FREE, command->target.column, command->target.name, 0);
+	if (payload == NAMES_NULL)
+		return refuse_name(refusal, REFUSAL_NULL_TARGET, command->target.column, command->target.name, 0);
+	if (!heap_find_allocation(lane->heap, payload, block))
+		return refuse_bad_address(lane, &command->target, payload, HEAP_ERR_NOT_ALLOCATED, refusal);
 	return true;
 }
 
-static bool check_write(const struct lane *lane, const struct command *command, struct command_error *error)
+static bool check_write(const struct lane *lane, const struct command *command, struct refusal *refusal)
 {
 	struct heap_block block;
-	if (!live_target(lane, command, &block, error))
+	if (!live_target(lane, command, &block, refusal))
 		return false;
-	if (command->kind == CMD_WRITE && command->data_len > block.requested) {
-		set_error(error, command->text_column ? command->text_column : command->target.column,
-			  "%zu bytes do not fit in the %zu-byte payload at 0x%03zx", command->data_len, block.requested,
-			  block.payload);
-		return false;
-	}
+	if (command->kind == CMD_WRITE && command->data_len > block.requested)
+		return refuse_numbers(refusal, REFUSAL_WRITE_TOO_LONG,
+				      command->text_column ? command->text_column : command->target.column,
+				      command->data_len, block.requested, block.payload);
 	return true;
 }
 
@@ -261,37 +249,38 @@ static size_t config_column(const struct command *command)
 	return command->kind == CMD_RESET ? command->size_column : command->value_column;
 }
 
-static bool check_config(const struct lane *lane, const struct command *command, struct command_error *error)
+static bool check_config(const struct lane *lane, const struct command *command, struct refusal *refusal)
 {
 	struct heap_config config = new_config(lane, command);
-	const char *problem = heap_config_problem(&config);
-	if (problem) {
-		set_error(error, config_column(command), "%s", problem);
+	if (heap_config_problem(&config)) {
+		refuse(refusal, REFUSAL_BAD_CONFIG, config_column(command));
+		refusal->config = config;
 		return false;
 	}
 	return true;
 }
 
-bool lane_check(const struct lane *lane, const struct lane_request *request, struct command_error *error)
+bool lane_check(const struct lane *lane, const struct lane_request *request, struct refusal *refusal)
 {
 	const struct command *command = request->command;
 	switch (command->kind) {
 	case CMD_ALLOC:
 	case CMD_CALLOC:
-		return check_alloc(lane, command, error);
+		return check_alloc(lane, command, refusal);
 	case CMD_FREE:
-		return check_free(lane, command, error);
+		return check_free(lane, command, refusal);
 	case CMD_REALLOC:
-		return check_realloc(lane, command, error);
+		return check_realloc(lane, command, refusal);
 	case CMD_WRITE:
 	case CMD_FILL:
-		return check_write(lane, command, error);
+		return check_write(lane, command, refusal);
 	case CMD_POLICY:
 	case CMD_RESET:
 	case CMD_ALIGN:
-		return check_config(lane, command, error);
+		return check_config(lane, command, refusal);
 	default:
-		set_error(error, 0, "'%s' is not a heap command", command_keyword(command->kind));
+		refuse(refusal, REFUSAL_NOT_HEAP_COMMAND, 0);
+		refusal->command = command->kind;
 		return false;
 	}
 }

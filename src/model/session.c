@@ -1,7 +1,6 @@
 /* session.c - lanes sharing one history: checks a command in every lane, commits it to all, travels in time. */
 #include "session.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "outfile.h"
 #include "session_internal.h"
 #include "strbuf.h"
+#include "words.h"
 
 /* Does this command kind record a step? */
 static bool is_step_kind(enum command_kind kind)
@@ -25,16 +25,19 @@ static bool is_step_kind(enum command_kind kind)
 	}
 }
 
-static void set_error(struct command_error *error, size_t column, const char *format, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_error(struct command_error *error, size_t column, const char *format, ...)
+/*
+ * Why a command was not taken is a refusal record (refusal.h), never a
+ * sentence: the words module words it (words_report at the end of
+ * session_run, words_refusal for the moves' own errors).
+ */
+static bool refuse(struct refusal *refusal, enum refusal_reason reason, size_t column, size_t a, size_t b)
 {
-	va_list args;
-	va_start(args, format);
-	error->column = column;
-	vsnprintf(error->message, sizeof error->message, format, args);
-	va_end(args);
+	memset(refusal, 0, sizeof *refusal);
+	refusal->reason = reason;
+	refusal->column = column;
+	refusal->numbers[0] = a;
+	refusal->numbers[1] = b;
+	return false;
 }
 
 /* ---- one step in every lane ------------------------------------------------ */
@@ -166,15 +169,42 @@ static size_t restore_branch(struct session_data *data)
 	return count;
 }
 
-bool session_undo(struct session *session, struct command_error *error)
+static bool undo(struct session_data *data, struct refusal *refusal)
 {
-	struct session_data *data = session->data;
-	if (data->current == 0) {
-		set_error(error, 0, "nothing to undo: this is step 0");
-		return false;
-	}
+	if (data->current == 0)
+		return refuse(refusal, REFUSAL_NOTHING_TO_UNDO, 0, 0, 0);
 	move_to(data, data->current - 1);
 	return true;
+}
+
+static bool redo(struct session_data *data, struct refusal *refusal)
+{
+	if (data->current + 1 >= history_count(data->history))
+		return refuse(refusal, REFUSAL_NOTHING_TO_REDO, 0, data->current, 0);
+	move_to(data, data->current + 1);
+	return true;
+}
+
+static bool go_to(struct session_data *data, size_t step, struct refusal *refusal)
+{
+	if (step >= history_count(data->history))
+		return refuse(refusal, REFUSAL_NO_SUCH_STEP, 0, step, history_count(data->history) - 1);
+	move_to(data, step);
+	return true;
+}
+
+/* The public moves say why not in words, as they always have. */
+static bool worded(const struct session *session, bool ok, const struct refusal *refusal, struct command_error *error)
+{
+	if (!ok)
+		words_refusal(session, refusal, error);
+	return ok;
+}
+
+bool session_undo(struct session *session, struct command_error *error)
+{
+	struct refusal refusal;
+	return worded(session, undo(session->data, &refusal), &refusal, error);
 }
 
 void session_set_quiet(struct session *session, bool quiet)
@@ -191,24 +221,14 @@ void session_keep_branches(struct session *session, bool keep)
 
 bool session_redo(struct session *session, struct command_error *error)
 {
-	struct session_data *data = session->data;
-	if (data->current + 1 >= history_count(data->history)) {
-		set_error(error, 0, "nothing to redo: step %zu is the last", data->current);
-		return false;
-	}
-	move_to(data, data->current + 1);
-	return true;
+	struct refusal refusal;
+	return worded(session, redo(session->data, &refusal), &refusal, error);
 }
 
 bool session_goto(struct session *session, size_t step, struct command_error *error)
 {
-	struct session_data *data = session->data;
-	if (step >= history_count(data->history)) {
-		set_error(error, 0, "no step %zu: history has steps 0 to %zu", step, history_count(data->history) - 1);
-		return false;
-	}
-	move_to(data, step);
-	return true;
+	struct refusal refusal;
+	return worded(session, go_to(session->data, step, &refusal), &refusal, error);
 }
 
 /* ---- life ------------------------------------------------------------------ */
@@ -271,44 +291,36 @@ void session_destroy(struct session *session)
 
 /* ---- running a step ---------------------------------------------------------- */
 
-/* Word a rejection: as the lane words it when every lane rejects it, otherwise naming the policies that do. */
-static void word_rejection(const struct session *session, const struct command *command, const bool *rejected,
-			   const struct command_error *errors, struct command_error *error)
+/* The first lane's refusal, marked with every lane that refuses (the words say which when not all do). */
+static void collect_refusals(size_t count, const bool *rejected, const struct refusal *refusals, struct refusal *refusal)
 {
-	size_t count = session_lane_count(session), first = count, rejections = 0;
+	size_t first = count;
+	unsigned lanes = 0;
 	for (size_t i = 0; i < count; i++) {
 		if (rejected[i] && first == count)
 			first = i;
-		rejections += rejected[i];
+		lanes |= rejected[i] ? 1u << i : 0u;
 	}
-	if (rejections == count) {
-		*error = errors[first];
-		return;
-	}
-	char who[160];
-	compare_list_lanes(session, rejected, who, sizeof who);
-	if (command->kind == CMD_RESET || command->kind == CMD_ALIGN || command->kind == CMD_POLICY)
-		set_error(error, errors[first].column, "%s (under %s; no heap changed)", errors[first].message, who);
-	else
-		set_error(error, errors[first].column, "under %s: %s (no heap changed)", who, errors[first].message);
+	*refusal = refusals[first];
+	refusal->lanes = lanes;
 }
 
-/* Check the command against every lane; false (nothing changed) with the error when any lane rejects it. */
-static bool check_every_lane(struct session *session, const struct command *command, struct command_error *error)
+/* Check the command against every lane; false (nothing changed) with the refusal when any lane rejects it. */
+static bool check_every_lane(struct session *session, const struct command *command, struct refusal *refusal)
 {
 	struct session_data *data = session->data;
 	struct lane_request request;
 	unsigned long next_auto;
 	make_request(data, command, &request, &next_auto);
 	bool rejected[SESSION_LANES_MAX] = { false }, any = false;
-	struct command_error errors[SESSION_LANES_MAX];
+	struct refusal refusals[SESSION_LANES_MAX];
 	for (size_t i = 0; i < data->lane_count; i++) {
 		data->checks++;
-		rejected[i] = !lane_check(&data->lanes[i], &request, &errors[i]);
+		rejected[i] = !lane_check(&data->lanes[i], &request, &refusals[i]);
 		any = any || rejected[i];
 	}
 	if (any)
-		word_rejection(session, command, rejected, errors, error);
+		collect_refusals(data->lane_count, rejected, refusals, refusal);
 	return !any;
 }
 
@@ -323,6 +335,7 @@ static void run_step(struct session *session, const struct command *command, con
 	 */
 	struct command as_reset;
 	bool policy_ignored = data->lane_count > 1 && command->kind == CMD_POLICY;
+	report->policy_ignored = policy_ignored;
 	if (policy_ignored) {
 		as_reset = *command;
 		as_reset.kind = CMD_RESET;
@@ -330,7 +343,7 @@ static void run_step(struct session *session, const struct command *command, con
 		as_reset.size_column = 0;
 		command = &as_reset;
 	}
-	if (!check_every_lane(session, command, &report->error)) {
+	if (!check_every_lane(session, command, &report->refusal)) {
 		report->ok = false;
 		return;
 	}
@@ -338,7 +351,7 @@ static void run_step(struct session *session, const struct command *command, con
 	if (!apply_step(data, command, outcomes)) {
 		rebuild_current(data);
 		report->ok = false;
-		set_error(&report->error, 0, "%s", heap_status_message(HEAP_ERR_HOST_MEMORY));
+		refuse(&report->refusal, REFUSAL_HOST_MEMORY, 0, 0, 0);
 		return;
 	}
 	/* Applied: from here the step is recorded whatever happens. */
@@ -349,7 +362,7 @@ static void run_step(struct session *session, const struct command *command, con
 	if (!history_append(data->history, source, command, outcomes, data->lanes)) {
 		rebuild_current(data);
 		report->ok = false;
-		set_error(&report->error, 0, "out of host memory for history");
+		refuse(&report->refusal, REFUSAL_HISTORY_MEMORY, 0, 0, 0);
 		return;
 	}
 	for (size_t i = 0; i < data->lane_count; i++)
@@ -359,62 +372,12 @@ static void run_step(struct session *session, const struct command *command, con
 
 	report->new_step = true;
 	report->outcome = outcomes[0];
-	/* What compare_step_differs reads back from the step just recorded, from the outcomes at hand. */
+	/* What compare_step_differs would read back from the step just recorded, from the outcomes at hand. */
 	for (size_t i = 1; i < data->lane_count; i++)
 		report->differs = report->differs || outcomes[i].kind != outcomes[0].kind;
-	if (data->quiet)
-		return;
-	if (data->lane_count == 1) {
-		struct session_report one;
-		session_lane_report(session, report, &one);
-		memcpy(report->explain, one.explain, sizeof report->explain);
-		memcpy(report->message, one.message, sizeof report->message);
-	} else if (policy_ignored) {
-		snprintf(report->message, sizeof report->message,
-			 "policy %s ignored: the policies are fixed by --compare, so every heap starts over instead",
-			 heap_policy_name(command->policy));
-	} else if (command->kind == CMD_RESET || command->kind == CMD_ALIGN) {
-		snprintf(report->message, sizeof report->message, "new heaps: %zu B, align %u, one per policy",
-			 heap_size(data->lanes[0].heap), heap_alignment(data->lanes[0].heap));
-	} else {
-		session_words_lanes_step(session, report->message, sizeof report->message);
-	}
-}
-
-void session_lane_report(const struct session *lane, const struct session_report *report, struct session_report *out)
-{
-	const struct session_data *data = lane->data;
-	*out = *report;
-	out->text = NULL;
-	out->export_path = NULL;
-	out->explain[0] = '\0';
-	if (!report->ok || (!report->new_step && !report->moved))
-		return;
-	const struct step_record *record = history_record(data->history, data->current);
-	const struct step_outcome *outcome = &record->outcomes[lane->lane];
-	if (data->current > 0)
-		session_explain_outcome(&record->command, outcome, out->explain, sizeof out->explain);
-	if (!report->new_step)
-		return;
-	out->outcome = *outcome;
-	session_words_outcome(data->lanes[lane->lane].heap, &record->command, outcome, out->message, sizeof out->message);
-	const struct command *command = &record->command;
-	if ((command->kind == CMD_POLICY || command->kind == CMD_RESET || command->kind == CMD_ALIGN) && outcome->bytes) {
-		size_t len = strlen(out->message);
-		snprintf(out->message + len, sizeof out->message - len, " (the heap was reset: %zu block%s dropped)",
-			 outcome->bytes, outcome->bytes == 1 ? "" : "s");
-	}
 }
 
 /* ---- every other command ----------------------------------------------------- */
-
-static void run_check(const struct session *session, struct session_report *report)
-{
-	if (session_lane_count(session) == 1)
-		session_words_check(session_heap(session), report->message, sizeof report->message, &report->text);
-	else
-		session_words_lanes_check(session, report->message, sizeof report->message, &report->text);
-}
 
 static void run_sleep(struct session_data *data, const struct command *command, struct session_report *report)
 {
@@ -423,13 +386,9 @@ static void run_sleep(struct session_data *data, const struct command *command, 
 	bool capped = command->ms > COMMAND_SLEEP_MAX - slept;
 	if (!history_set_sleep(data->history, data->current, capped ? COMMAND_SLEEP_MAX : slept + command->ms)) {
 		report->ok = false;
-		set_error(&report->error, 0, "out of host memory");
-	} else if (capped) {
-		snprintf(report->message, sizeof report->message,
-			 "sleep %lu ms during playback (playback caps the total pause at 1 h)", command->ms);
-	} else {
-		snprintf(report->message, sizeof report->message, "sleep %lu ms during playback", command->ms);
+		refuse(&report->refusal, REFUSAL_OTHER_MEMORY, 0, 0, 0);
 	}
+	report->sleep_capped = capped;
 }
 
 static void run_export(const struct session *session, const struct command *command, struct session_report *report)
@@ -438,44 +397,14 @@ static void run_export(const struct session *session, const struct command *comm
 	/* Writing files is the caller's business: the core never touches the file system. */
 	if (!export_format_of(command->text ? command->text : "", &(enum export_format){ EXPORT_SVG })) {
 		report->ok = false;
-		set_error(&report->error, command->text_column, "export writes a .svg or a .txt file");
+		refuse(&report->refusal, REFUSAL_EXPORT_FORMAT, command->text_column, 0, 0);
 		return;
 	}
 	report->export_path = strdup(command->text ? command->text : "");
 	if (!report->export_path) {
 		report->ok = false;
-		set_error(&report->error, 0, "out of host memory");
+		refuse(&report->refusal, REFUSAL_OTHER_MEMORY, 0, 0, 0);
 	}
-}
-
-/* After undo/redo/goto: where we are now. */
-static void report_move(const struct session *session, struct session_report *report)
-{
-	const struct session_data *data = session->data;
-	report->moved = true;
-	snprintf(report->message, sizeof report->message, "now at step %zu of %zu", data->current,
-		 history_count(data->history) - 1);
-	if (report->restored_steps)
-		snprintf(report->message, sizeof report->message,
-			 "back at step %zu: the timeline's %zu later step%s are back (redo or play to go on)",
-			 data->current, report->restored_steps, report->restored_steps == 1 ? "" : "s");
-	if (data->lane_count == 1) {
-		struct session_report one;
-		session_lane_report(session, report, &one);
-		memcpy(report->explain, one.explain, sizeof report->explain);
-	} else if (data->current > 0 && compare_step_differs(session, data->current)) {
-		char difference[200];
-		compare_describe_difference(session, data->current, difference, sizeof difference);
-		size_t len = strlen(report->message);
-		snprintf(report->message + len, sizeof report->message - len, "; differs: %s", difference);
-	}
-}
-
-/* One lane's messages keep the length they always had (320 bytes with the NUL); several lanes' need more. */
-static void keep_one_lane_length(struct session_report *report)
-{
-	if (report->lane_count == 1)
-		report->message[319] = '\0';
 }
 
 void session_run(struct session *session, const struct command *command, const char *source,
@@ -488,40 +417,37 @@ void session_run(struct session *session, const struct command *command, const c
 	report->lane_count = data->lane_count;
 	if (is_step_kind(command->kind)) {
 		run_step(session, command, source, report);
-		keep_one_lane_length(report);
+		if (!(data->quiet && report->ok))   /* quiet: a step taken has no sentences; a refusal is still worded */
+			words_report(session, command, report);
 		return;
 	}
 	size_t before = data->current;
 	switch (command->kind) {
 	case CMD_UNDO:
-		report->ok = session_undo(session, &report->error);
+		report->ok = undo(data, &report->refusal);
 		if (report->ok && data->keep_branches)
 			report->restored_steps = restore_branch(data);
 		break;
 	case CMD_REDO:
-		report->ok = session_redo(session, &report->error);
+		report->ok = redo(data, &report->refusal);
 		break;
 	case CMD_GOTO:
-		report->ok = session_goto(session, command->step, &report->error);
-		if (!report->ok)
-			report->error.column = command->value_column;
+		report->ok = go_to(data, command->step, &report->refusal);
+		report->refusal.column = command->value_column;
 		break;
 	case CMD_CHECK:
-		run_check(session, report);
-		break;
+		break; /* all in the words: the check reads the heaps */
 	case CMD_NOTE:
 		if (!history_add_note(data->history, data->current, command->text ? command->text : "")) {
 			report->ok = false;
-			set_error(&report->error, 0, "out of host memory for the note");
+			refuse(&report->refusal, REFUSAL_NOTE_MEMORY, 0, 0, 0);
 		}
-		snprintf(report->message, sizeof report->message, "note: %s", command->text ? command->text : "");
 		break;
 	case CMD_SLEEP:
 		run_sleep(data, command, report);
 		break;
 	case CMD_HELP:
-		session_words_help(command, report);
-		break;
+		break; /* all in the words */
 	case CMD_QUIT:
 		report->quit = true;
 		break;
@@ -531,9 +457,8 @@ void session_run(struct session *session, const struct command *command, const c
 	default:
 		break;
 	}
-	if (report->ok && data->current != before)
-		report_move(session, report);
-	keep_one_lane_length(report);
+	report->moved = report->ok && data->current != before;
+	words_report(session, command, report);
 }
 
 void session_run_line(struct session *session, const char *line, struct session_report *report)

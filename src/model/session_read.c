@@ -71,18 +71,6 @@ bool session_step_outcome(const struct session *session, size_t step, struct ste
 	return true;
 }
 
-void session_explain_current(const struct session *session, char *buffer, size_t size)
-{
-	if (size == 0)
-		return;
-	buffer[0] = '\0';
-	size_t current = session->data->current;
-	if (current == 0)
-		return;
-	const struct step_record *record = history_record(session->data->history, current);
-	session_explain_outcome(&record->command, &record->outcomes[session->lane], buffer, size);
-}
-
 const char *session_name_at(const struct session *session, size_t payload)
 {
 	return names_at(session_names(session), payload);

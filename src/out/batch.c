@@ -12,6 +12,7 @@
 #include "session.h"
 #include "snapshot.h"
 #include "strbuf.h"
+#include "words.h"
 
 static const char *display_name(const char *file)
 {
@@ -221,7 +222,7 @@ static void write_trace_line(FILE *trace, const struct session *session, const c
 		struct session_report one;
 		const struct session_report *lane_report = report;
 		if (report && lanes > 1) {
-			session_lane_report(session_lane(session, i), report, &one);
+			words_lane_report(session_lane(session, i), report, &one);
 			lane_report = &one;
 		}
 		ok = trace_record(&line, session_lane(session, i), source, lane_report, memories->heaps[i]) && ok;

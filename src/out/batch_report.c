@@ -6,6 +6,7 @@
 #include "compare.h"
 #include "stat_table.h"
 #include "strbuf.h"
+#include "words.h"
 
 void batch_print_step_line(FILE *out, const struct session *session, const char *source,
 			   const struct session_report *report)
@@ -21,13 +22,13 @@ void batch_print_step_line(FILE *out, const struct session *session, const char 
 		strbuf_puts(&line, " ->");
 		for (size_t i = 0; i < lanes; i++) {
 			char words[96];
-			compare_outcome_words(session, i, step, words, sizeof words);
+			words_lane_outcome(session, i, step, words, sizeof words);
 			strbuf_printf(&line, "%s %s: ", i ? " |" : "", heap_policy_name(session_lane_policy(session, i)));
 			strbuf_put_printable(&line, words, strlen(words));
 		}
 		if (report->differs) {
 			char difference[200];
-			compare_describe_difference(session, step, difference, sizeof difference);
+			words_difference(session, step, difference, sizeof difference);
 			strbuf_printf(&line, "  * differs: %s", difference);
 		}
 	} else if (report->message[0]) {

@@ -6,6 +6,7 @@
 
 #include "snapshot.h"
 #include "ui_complete.h"
+#include "words.h"
 
 /* n with thousands separators ("1,047,552"), whatever the locale, in buffer. */
 static const char *group_digits(size_t n, char *buffer, size_t size)
@@ -53,14 +54,13 @@ static unsigned show_report(struct ui *ui, struct session_report *report)
 			refused = refused || report->outcomes[i].kind == OUTCOME_REFUSED;
 		enum style_role role = refused ? ROLE_REFUSED : ROLE_OK;
 
-		if (report->dropped_future && report->dropped_steps > 0 && ui->state.timeline)
-			ui_set_message(ui, ROLE_NOTE, "branched: the timeline's %zu later step%s dropped (Ctrl-Z brings them back). %s",
-				    report->dropped_steps, report->dropped_steps == 1 ? " is" : "s are", text);
-		else if (report->dropped_future && report->dropped_steps > 0)
-			ui_set_message(ui, role, "%s (%zu undone step%s dropped)", text, report->dropped_steps,
-				    report->dropped_steps == 1 ? "" : "s");
-		else
+		if (report->dropped_future && report->dropped_steps > 0) {
+			char line[sizeof ui->state.message];
+			words_dropped(report->dropped_steps, ui->state.timeline, text, line, sizeof line);
+			ui_set_message(ui, ui->state.timeline ? ROLE_NOTE : role, "%s", line);
+		} else {
 			ui_set_message(ui, role, "%s", text);
+		}
 	} else if (report->moved && ui->state.timeline && !report->restored_steps) {
 		/* Stepping through a timeline: say what the step did, as playback does. */
 		view_timeline_message(ui->session, &ui->state);

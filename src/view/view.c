@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "words.h"
+
 /* --- symbols ---------------------------------------------------------------- */
 
 /* Each symbol as UTF-8 and as ASCII, chosen once per frame from state->ascii. */
@@ -468,7 +470,7 @@ void view_timeline_message(const struct session *session, struct view_state *sta
 		return;
 	}
 	char explain[280];
-	session_explain_current(session, explain, sizeof explain);
+	words_explain_current(session, explain, sizeof explain);
 	if (explain[0])
 		snprintf(state->message, sizeof state->message, "step %zu / %zu: %s", session_step(session),
 			 session_last_step(session), explain);

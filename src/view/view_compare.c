@@ -6,6 +6,7 @@
 
 #include "compare.h"
 #include "strbuf.h"
+#include "words.h"
 
 /*
  * The N > 1 layout of the frame view_render draws: the title, the main
@@ -162,7 +163,7 @@ static void draw_outcome(struct screen *screen, int row, int column, int width, 
 	const char *mark;
 	enum style_role role = outcome_role(lanes, index, step, state, &mark);
 	char words[96];
-	compare_outcome_words(lanes, index, step, words, sizeof words);
+	words_lane_outcome(lanes, index, step, words, sizeof words);
 	int used = screen_put(screen, row, column, width, mark, role);
 	used += screen_put(screen, row, column + used, width - used, " ", ROLE_TEXT);
 	if (cells(words) <= width - used)   /* whole words or none: never half an address */
@@ -289,40 +290,20 @@ static void draw_difference(struct screen *screen, const struct session *lanes, 
 {
 	size_t step = session_step(lanes);
 	int column = 1, width = screen->width - 1;
-	char text[320], difference[200];
-	compare_describe_difference(lanes, step, difference, sizeof difference);
-	if (step == 0) {
-		char size[32];
-		view_format_bytes(heap_size(session_heap(session_lane(lanes, 0))), size, sizeof size);
-		snprintf(text, sizeof text, "step 0: %zu empty heaps of %s, one per policy", session_lane_count(lanes), size);
-		column += screen_put(screen, row, column, width - column, text, ROLE_DIM);
-	} else if (difference[0]) {
+	char text[320], size[32];
+	view_format_bytes(heap_size(session_heap(session_lane(lanes, 0))), size, sizeof size);
+	bool differs = words_compare_step(lanes, step, size, text, sizeof text);
+	if (differs) {
 		column += screen_put(screen, row, column, width - column, view_symbol(state, SYM_REFUSED), ROLE_REFUSED);
 		column += screen_put(screen, row, column, width - column, " ", ROLE_TEXT);
-		snprintf(text, sizeof text, "step %zu differs: %s", step, difference);
-		column += screen_put(screen, row, column, width - column, text, ROLE_REFUSED);
-	} else {
-		/* Same kind of outcome everywhere; a placement may still land at different addresses. */
-		struct compare_difference places;
-		bool moved = compare_step_difference(lanes, step, &places) && places.places_differ;
-		snprintf(text, sizeof text, moved ? "step %zu: placed at different addresses"
-						  : "step %zu: the same outcome under every policy", step);
-		column += screen_put(screen, row, column, width - column, text, ROLE_DIM);
 	}
+	column += screen_put(screen, row, column, width - column, text, differs ? ROLE_REFUSED : ROLE_DIM);
 	/* Where else they differ, for Ctrl-P/N or goto. */
-	size_t steps[8];
-	size_t found = compare_differing_steps(lanes, steps, 8);
-	if (found == 0)
+	char steps[200];
+	words_differing_steps(lanes, steps, sizeof steps);
+	if (!steps[0])
 		return;
-	snprintf(text, sizeof text, "%sdiffers at step%s ", view_symbol(state, SYM_SEPARATOR), found == 1 ? "" : "s");
-	for (size_t i = 0; i < found && i < 8; i++) {
-		size_t len = strlen(text);
-		snprintf(text + len, sizeof text - len, "%s%zu", i ? ", " : "", steps[i]);
-	}
-	if (found > 8) {
-		size_t len = strlen(text);
-		snprintf(text + len, sizeof text - len, ", ... (%zu)", found);
-	}
+	snprintf(text, sizeof text, "%s%s", view_symbol(state, SYM_SEPARATOR), steps);
 	/* Only whole: a cut list of step numbers would mislead. */
 	if (column + (int)screen_text_width(text, strlen(text)) <= width)
 		screen_put(screen, row, column, width - column, text, ROLE_DIM);
@@ -473,7 +454,7 @@ void view_compare_timeline_message(const struct session *lanes, struct view_stat
 		for (size_t i = 0; i < session_lane_count(lanes); i++) {
 			char words[96];
 			size_t used = strlen(state->message);
-			compare_outcome_words(lanes, i, step, words, sizeof words);
+			words_lane_outcome(lanes, i, step, words, sizeof words);
 			snprintf(state->message + used, sizeof state->message - used, "%s %s: %s", i ? ";" : "",
 				 heap_policy_name(session_lane_policy(lanes, i)), words);
 		}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "words.h"
 
 /* Sparkline levels, lowest first: a value of 0 still shows as a baseline. */
 static const char *const spark_utf8[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
@@ -182,45 +183,29 @@ static void statistic_row(struct screen *screen, int row, int column, int width,
 		sparkline(screen, row, column + width - spark, spark, session, state, fragmentation);
 }
 
-/* The step's outcome after its command: where the block went, or why not. */
+/* The step's outcome after its command: where the block went, or why not (worded by words.h, styled here). */
 static void outcome_text(const struct step_info *info, const struct view_state *state, char *buffer, size_t size,
 			 enum style_role *role, enum view_symbol *symbol)
 {
 	const struct step_outcome *outcome = &info->outcome;
-	const char *arrow = view_symbol(state, SYM_ARROW);
 	char bytes[32];
 	*role = ROLE_OK;
 	*symbol = SYM_OK;
-	buffer[0] = '\0';
-	switch (outcome->kind) {
-	case OUTCOME_PLACED:
-		if (outcome->placement.source == SOURCE_MOVED)
-			snprintf(buffer, size, "%s 0x%03zx (moved from 0x%03zx)", arrow, outcome->payload,
-				 outcome->placement.old_payload);
-		else
-			snprintf(buffer, size, "%s 0x%03zx", arrow, outcome->payload);
-		break;
-	case OUTCOME_REFUSED:
-		snprintf(buffer, size, "%s refused: %s", arrow, heap_status_message(outcome->status));
+	if (outcome->kind == OUTCOME_REFUSED) {
 		*role = ROLE_REFUSED;
 		*symbol = SYM_REFUSED;
-		break;
-	case OUTCOME_NULL:
-		snprintf(buffer, size, "%s NULL", arrow);
+	} else if (outcome->kind == OUTCOME_NULL) {
 		*role = ROLE_NOTE;
 		*symbol = SYM_NOTE;
-		break;
-	case OUTCOME_FREED:
-		view_format_bytes(outcome->release.block_size, bytes, sizeof bytes);
-		snprintf(buffer, size, "%s freed %s", arrow, bytes);
-		break;
-	case OUTCOME_WRITTEN:
-		view_format_bytes(outcome->bytes, bytes, sizeof bytes);
-		snprintf(buffer, size, "%s wrote %s", arrow, bytes);
-		break;
-	case OUTCOME_NONE:
-		break;
 	}
+	view_format_bytes(outcome->kind == OUTCOME_FREED ? outcome->release.block_size : outcome->bytes, bytes,
+			  sizeof bytes);
+	buffer[0] = '\0';
+	if (outcome->kind == OUTCOME_NONE)
+		return; /* a new heap: the command says it all */
+	int len = snprintf(buffer, size, "%s ", view_symbol(state, SYM_ARROW));
+	if (len > 0 && (size_t)len < size)
+		words_outcome_panel(outcome, bytes, buffer + len, size - (size_t)len);
 }
 
 /* One piece of a line drawn in its own style: the bytes up to end. */
@@ -409,7 +394,7 @@ static void draw_story(struct screen *screen, int row, int column, int width, in
 	if (used >= rows)
 		return;
 	char explain[400];
-	session_explain_current(session, explain, sizeof explain);
+	words_explain_current(session, explain, sizeof explain);
 	/*
 	 * The notes are the teacher's words, so they get their rows first; the
 	 * explanation takes what is left (it is on the status line as well while a

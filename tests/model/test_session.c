@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "session.h"
+#include "words.h"
 
 /* --- helpers ----------------------------------------------------------------- */
 
@@ -780,7 +781,7 @@ static void realloc_of_a_null_name_is_explained_as_malloc(void **state)
 	assert_string_equal(report.message, "b = 0x008 (24 B block at 0x000; realloc of NULL allocates)");
 	session_report_release(&report);
 	char explain[400];
-	session_explain_current(session, explain, sizeof explain);
+	words_explain_current(session, explain, sizeof explain);
 	assert_null(strstr(explain, "copied"));
 	assert_null(strstr(explain, "in place"));
 
@@ -1095,7 +1096,7 @@ static void step_reports_explain_the_decision(void **state)
 	struct session_report report;
 	char explain[320];
 
-	session_explain_current(session, explain, sizeof explain);
+	words_explain_current(session, explain, sizeof explain);
 	assert_string_equal(explain, "");
 	run_ok_report(session, "alloc 20 as a", &report);
 	assert_string_equal(report.message, "a = 0x008 (32 B block at 0x000)");
@@ -1108,7 +1109,7 @@ static void step_reports_explain_the_decision(void **state)
 	/* 8 + 40 + 4 = 52, rounded up to 56; the 112 B hole at 0x020 is the only one. */
 	assert_non_null(strstr(report.explain, "best fit: 0x020 is the smallest free block of at least 56 B (112 B)"));
 	assert_non_null(strstr(report.explain, "split, 56 B stay free"));
-	session_explain_current(session, explain, sizeof explain);
+	words_explain_current(session, explain, sizeof explain);
 	assert_string_equal(explain, report.explain);
 	session_report_release(&report);
 	run_ok_report(session, "alloc 2000", &report);

@@ -13,6 +13,7 @@
 #include "names.h"
 #include "screen.h"
 #include "view.h"
+#include "words.h"
 
 /* The classic case: three holes, then first fit spends the big ones on small requests and refuses r3. */
 static const char *const holes_script[] = {
@@ -383,7 +384,7 @@ static void a_null_name_stays_null_in_every_heap(void **unused)
 	assert_true(report.ok && report.new_step);
 	assert_string_equal(report.message, "first: z = 0x008; best: z = 0x008");
 	struct session_report first;
-	session_lane_report(session_lane(compare, 0), &report, &first);
+	words_lane_report(session_lane(compare, 0), &report, &first);
 	assert_non_null(strstr(first.explain, "realloc(NULL, 10) is malloc(10)"));
 	session_report_release(&report);
 	session_destroy(compare);
@@ -417,14 +418,14 @@ static void first_fit_refuses_what_best_fit_places(void **unused)
 	assert_true(difference.refused[0]);
 	assert_false(difference.refused[1]);
 	char text[200];
-	compare_describe_difference(compare, R3_STEP, text, sizeof text);
+	words_difference(compare, R3_STEP, text, sizeof text);
 	assert_string_equal(text, "refused under first fit");
-	compare_describe_difference(compare, 3, text, sizeof text);
+	words_difference(compare, 3, text, sizeof text);
 	assert_string_equal(text, "");
 	size_t steps[4];
 	assert_int_equal(compare_differing_steps(compare, steps, 4), 1);
 	assert_int_equal(steps[0], R3_STEP);
-	compare_outcome_words(compare, 0, R3_STEP, text, sizeof text);
+	words_lane_outcome(compare, 0, R3_STEP, text, sizeof text);
 	assert_string_equal(text, "refused");
 	assert_false(compare_step_difference(compare, 0, &difference));
 	assert_false(compare_step_difference(compare, 99, &difference));

@@ -14,6 +14,7 @@
 #include "script.h"
 #include "session.h"
 #include "view.h"
+#include "words.h"
 
 static const enum heap_policy all_policies[POLICY_COUNT] = {
 	POLICY_FIRST_FIT, POLICY_NEXT_FIT, POLICY_BEST_FIT, POLICY_WORST_FIT, POLICY_BUDDY,
@@ -221,7 +222,7 @@ static void run_lockstep(const enum heap_policy *policies, size_t count, size_t 
 						 heap_policy_name(policies[k]));
 				assert_string_equal(kept.source, line);
 				struct session_report mine;
-				session_lane_report(session_lane(lanes, k), &report, &mine);
+				words_lane_report(session_lane(lanes, k), &report, &mine);
 				assert_string_equal(mine.explain, one.explain);
 				if (count == 1)
 					assert_string_equal(report.message, one.message);
@@ -404,7 +405,7 @@ static void a_lane_report_is_what_that_lane_alone_says(void **state)
 	assert_int_equal(report.lane_count, 2);
 	assert_string_equal(report.message, "first: a = 0x008; buddy: a = 0x008");
 	struct session_report buddy;
-	session_lane_report(session_lane(lanes, 1), &report, &buddy);
+	words_lane_report(session_lane(lanes, 1), &report, &buddy);
 	assert_string_equal(buddy.message, "a = 0x008 (64 B block at 0x000)");
 	assert_int_equal(buddy.outcome.placement.block_size, 64);
 	assert_null(buddy.text);

@@ -11,6 +11,7 @@
 
 #include "command.h"
 #include "view.h"
+#include "words.h"
 
 /* --- helpers --- */
 
@@ -426,7 +427,7 @@ static void panel_names_every_statistic_with_its_value(void **state)
 	/* The last step, its outcome and the start of its explanation. */
 	assert_true(find_row(&frame, "alloc 40 as b") >= 0);
 	char explain[400];
-	session_explain_current(session, explain, sizeof explain);
+	words_explain_current(session, explain, sizeof explain);
 	assert_true(strlen(explain) > 10);
 	char start[12];
 	memcpy(start, explain, 11);

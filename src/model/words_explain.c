@@ -1,15 +1,15 @@
-/* explain.c - one sentence per step on why the allocator decided what it did, for the panel and JSON. */
-#include "session.h"
+/* words_explain.c - one sentence per step on why the allocator decided what it did, for the panel and JSON. */
+#include "words.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "allocator.h"
+#include "words_internal.h"
 
 /*
- * Part of the session module (its header declares session_explain_outcome),
- * kept in its own file because the sentences are the lesson: each names the
- * policy's rule and the numbers that made the decision.
+ * Part of the words module, in its own file because the sentences are the
+ * lesson: each names the policy's rule and the numbers that made the decision.
  */
 
 /* The rule that chose the block, from the allocator's table: no sentence here tests for a policy. */
@@ -23,11 +23,6 @@ static const char *title_of(const struct step_outcome *outcome)
 {
 	const struct allocator_ops *ops = allocator_get(outcome->policy);
 	return ops ? ops->title : "?";
-}
-
-static const char *plural(size_t n)
-{
-	return n == 1 ? "" : "s";
 }
 
 /* Why this free block: the policy's rule, in words. */
@@ -88,7 +83,7 @@ static void explain_placed(const struct command *command, const struct step_outc
 		if (p->buddy_splits)
 			snprintf(choice, sizeof choice, "buddy: %zu B header + %zu B = %zu B, rounded up to a %zu B block; the free %zu B block at 0x%03zx was halved %u time%s",
 				 header, request, header + request, p->block_size, p->found_size, p->block, p->buddy_splits,
-				 plural(p->buddy_splits));
+				 words_plural(p->buddy_splits));
 		else
 			snprintf(choice, sizeof choice, "buddy: %zu B header + %zu B = %zu B, rounded up to a %zu B block; the free block at 0x%03zx is exactly that size",
 				 header, request, header + request, p->block_size, p->block);
@@ -144,17 +139,16 @@ static void explain_freed(const struct step_outcome *outcome, char *buffer, size
 			 r->merged_offset);
 	else if (rule_of(outcome) == RULE_BUDDY_SPLIT && r->merges)
 		snprintf(buffer, size, "freed the %zu B block at 0x%03zx; its free buddy merged %u time%s, into a %zu B block at 0x%03zx",
-			 r->block_size, r->block, r->merges, plural(r->merges), r->merged_size, r->merged_offset);
+			 r->block_size, r->block, r->merges, words_plural(r->merges), r->merged_size, r->merged_offset);
 	else if (r->merges)
 		snprintf(buffer, size, "freed the %zu B block at 0x%03zx and coalesced it with %u free neighbour%s: one %zu B free block at 0x%03zx",
-			 r->block_size, r->block, r->merges, plural(r->merges), r->merged_size, r->merged_offset);
+			 r->block_size, r->block, r->merges, words_plural(r->merges), r->merged_size, r->merged_offset);
 	else
 		snprintf(buffer, size, "freed the %zu B block at 0x%03zx; no free neighbour%s to merge with",
 			 r->block_size, r->block, rule_of(outcome) == RULE_BUDDY_SPLIT ? " (buddy)" : "");
 }
 
-void session_explain_outcome(const struct command *command, const struct step_outcome *outcome,
-			     char *buffer, size_t size)
+void words_explain(const struct command *command, const struct step_outcome *outcome, char *buffer, size_t size)
 {
 	if (size == 0)
 		return;
@@ -178,7 +172,7 @@ void session_explain_outcome(const struct command *command, const struct step_ou
 		break;
 	case OUTCOME_WRITTEN:
 		snprintf(buffer, size, "%zu byte%s of the payload at 0x%03zx changed; the metadata is untouched",
-			 outcome->bytes, plural(outcome->bytes), outcome->payload);
+			 outcome->bytes, words_plural(outcome->bytes), outcome->payload);
 		break;
 	case OUTCOME_NONE:
 		if (command->kind == CMD_POLICY || command->kind == CMD_RESET || command->kind == CMD_ALIGN)
@@ -186,4 +180,15 @@ void session_explain_outcome(const struct command *command, const struct step_ou
 				 outcome->bytes ? ": changing the heap's settings starts it over" : "");
 		break;
 	}
+}
+
+void words_explain_current(const struct session *session, char *buffer, size_t size)
+{
+	struct step_info info;
+	if (size == 0)
+		return;
+	buffer[0] = '\0';
+	size_t step = session_step(session);
+	if (step > 0 && session_step_info(session, step, &info))
+		words_explain(info.command, &info.outcome, buffer, size);
 }

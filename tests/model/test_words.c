@@ -1,0 +1,161 @@
+/* test_words.c - refusals are data the words module words: every reason has a sentence, checks return reasons, not text. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lane.h"
+#include "session.h"
+#include "words.h"
+
+static struct session *new_lanes(const enum heap_policy *policies, size_t count)
+{
+	struct heap_config config = { 1024, policies[0], 8 };
+	enum heap_status status = HEAP_ERR_BAD_CONFIG;
+	struct session *session = session_create_lanes(&config, policies, count, &status);
+	if (!session)
+		fail_msg("session_create_lanes: %s", heap_status_message(status));
+	return session;
+}
+
+static void run(struct session *session, const char *line, struct session_report *report)
+{
+	session_run_line(session, line, report);
+}
+
+/* Every reason the table knows says something, and every field its format names is one the formatter fills. */
+static void every_reason_has_a_sentence_with_its_fields_filled(void **state)
+{
+	(void)state;
+	for (int reason = REFUSAL_NONE + 1; reason < REFUSAL_COUNT; reason++) {
+		struct refusal refusal = { .reason = (enum refusal_reason)reason, .column = 7, .numbers = { 8, 1024, 40 },
+					   .name = "r1", .config = { 100, POLICY_BUDDY, 8 }, .command = CMD_CHECK };
+		struct command_error error = { 0, "" };
+		words_refusal(NULL, &refusal, &error);
+		assert_int_equal(error.column, 7);
+		if (strlen(error.message) == 0)
+			fail_msg("reason %d has no sentence", reason);
+		if (strchr(error.message, '{') || strchr(error.message, '}'))
+			fail_msg("reason %d leaves a field unfilled: %s", reason, error.message);
+	}
+}
+
+/* The fields come out as heapviz has always printed them: addresses with three digits, sizes in decimal. */
+static void a_refusal_record_is_worded_with_its_numbers_and_name(void **state)
+{
+	(void)state;
+	struct command_error error;
+	struct refusal refusal = { .reason = REFUSAL_WRITE_TOO_LONG, .column = 9, .numbers = { 57, 32, 0x28 } };
+	words_refusal(NULL, &refusal, &error);
+	assert_string_equal(error.message, "57 bytes do not fit in the 32-byte payload at 0x028");
+	refusal = (struct refusal){ .reason = REFUSAL_OUTSIDE_HEAP, .numbers = { 0x999999, 1024 } };
+	words_refusal(NULL, &refusal, &error);
+	assert_string_equal(error.message, "0x999999 is outside the 1024-byte heap");
+	refusal = (struct refusal){ .reason = REFUSAL_NAME_TAKEN, .numbers = { 8 }, .name = "a" };
+	words_refusal(NULL, &refusal, &error);
+	assert_string_equal(error.message, "'a' already names the block at 0x008; free it first");
+	refusal = (struct refusal){ .reason = REFUSAL_BAD_CONFIG, .config = { 1000, POLICY_BUDDY, 8 } };
+	words_refusal(NULL, &refusal, &error);
+	assert_string_equal(error.message, "buddy needs a power-of-two heap size");
+}
+
+/* lane_check answers with a reason and its data; the sentence is not its business. */
+static void a_lane_check_returns_the_reason_and_its_numbers(void **state)
+{
+	(void)state;
+	struct lane lane;
+	enum heap_status status;
+	struct heap_config config = { 1024, POLICY_FIRST_FIT, 8 };
+	assert_true(lane_create(&lane, &config, &status));
+	struct command command;
+	struct command_error parse;
+	assert_true(command_parse("free 0x999999", strlen("free 0x999999"), &command, &parse));
+	struct lane_request request = { .command = &command, .auto_name = "" };
+	struct refusal refusal;
+	assert_false(lane_check(&lane, &request, &refusal));
+	assert_int_equal(refusal.reason, REFUSAL_OUTSIDE_HEAP);
+	assert_int_equal(refusal.numbers[0], 0x999999);
+	assert_int_equal(refusal.numbers[1], 1024);
+	assert_int_equal(refusal.column, 6);
+	command_release(&command);
+	assert_true(command_parse("write zz \"x\"", strlen("write zz \"x\""), &command, &parse));
+	assert_false(lane_check(&lane, &request, &refusal));
+	assert_int_equal(refusal.reason, REFUSAL_NO_SUCH_NAME);
+	assert_string_equal(refusal.name, "zz");
+	command_release(&command);
+	lane_release(&lane);
+}
+
+/* The session's report carries the refusal as data and its words; a refusal in some lanes says which. */
+static void a_report_carries_the_refusal_and_names_the_lanes_that_refuse(void **state)
+{
+	(void)state;
+	const enum heap_policy policies[] = { POLICY_FIRST_FIT, POLICY_BUDDY };
+	struct session *session = new_lanes(policies, 2);
+	struct session_report report;
+	run(session, "alloc 100 as a", &report);
+	session_report_release(&report);
+	run(session, "alloc 100 as b", &report); /* first fit: b at 0x078; buddy: b at 0x088 */
+	session_report_release(&report);
+	run(session, "free 0x088", &report);
+	assert_false(report.ok);
+	assert_int_equal(report.refusal.reason, REFUSAL_NOT_LIVE_ADDRESS);
+	assert_int_equal(report.refusal.lanes, 1u); /* first fit only */
+	assert_string_equal(report.error.message,
+			    "under first fit: 0x088 is not the start of a live allocation (no heap changed)");
+	session_report_release(&report);
+	run(session, "reset 1000", &report);
+	assert_false(report.ok);
+	assert_int_equal(report.refusal.reason, REFUSAL_BAD_CONFIG);
+	assert_int_equal(report.refusal.lanes, 2u); /* buddy only */
+	assert_string_equal(report.error.message, "buddy needs a power-of-two heap size (under buddy; no heap changed)");
+	session_report_release(&report);
+	run(session, "goto 99", &report);
+	assert_int_equal(report.refusal.reason, REFUSAL_NO_SUCH_STEP);
+	assert_int_equal(report.refusal.numbers[0], 99);
+	assert_int_equal(report.refusal.numbers[1], 2);
+	assert_string_equal(report.error.message, "no step 99: history has steps 0 to 2");
+	session_report_release(&report);
+	session_destroy(session);
+}
+
+/* The same outcome, worded at three lengths from one place: the message, the compare column, the panel. */
+static void one_outcome_worded_at_three_lengths(void **state)
+{
+	(void)state;
+	const enum heap_policy policy = POLICY_FIRST_FIT;
+	struct session *session = new_lanes(&policy, 1);
+	struct session_report report;
+	run(session, "alloc 16 as a", &report);
+	session_report_release(&report);
+	run(session, "realloc a 300", &report);
+	assert_string_equal(report.message, "a resized in place at 0x008 (312 B block)");
+	session_report_release(&report);
+	run(session, "alloc 8 as b", &report);
+	session_report_release(&report);
+	run(session, "realloc a 600", &report);
+	assert_string_equal(report.message, "a moved 0x008 -> 0x158 (616 B block)");
+	char words[96];
+	words_lane_outcome(session, 0, session_step(session), words, sizeof words);
+	assert_string_equal(words, "a moved to 0x158");
+	words_outcome_panel(&report.outcome, "616 B", words, sizeof words);
+	assert_string_equal(words, "0x158 (moved from 0x008)");
+	session_report_release(&report);
+	session_destroy(session);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_reason_has_a_sentence_with_its_fields_filled),
+		cmocka_unit_test(a_refusal_record_is_worded_with_its_numbers_and_name),
+		cmocka_unit_test(a_lane_check_returns_the_reason_and_its_numbers),
+		cmocka_unit_test(a_report_carries_the_refusal_and_names_the_lanes_that_refuse),
+		cmocka_unit_test(one_outcome_worded_at_three_lengths),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
