@@ -146,7 +146,8 @@ enum heap_status heap_create(const struct heap_config *config, struct heap **out
 		free(heap);
 		return HEAP_ERR_HOST_MEMORY;
 	}
-	if (!pages_init(&heap->index, index_words(config->size) * sizeof(uint64_t))) {
+	if (!pages_init(&heap->index, index_words(config->size) * sizeof(uint64_t) +
+					      list_words(allocator_get(config->policy)) * sizeof(uint32_t))) {
 		pages_release(&heap->data);
 		free(heap);
 		return HEAP_ERR_HOST_MEMORY;
@@ -213,7 +214,7 @@ enum heap_status heap_copy_into(struct heap *dst, const struct heap *src)
 
 	if (dst == src)
 		return HEAP_OK;
-	if (dst->size != src->size) {
+	if (dst->size != src->size || dst->index.size != src->index.size) { /* the index holds an allocator's lists */
 		struct heap *copy = heap_clone(src);
 
 		if (copy == NULL || (dst->bytes != NULL && !heap_ready(copy))) {

@@ -55,6 +55,11 @@ static void explain_choice(const struct step_outcome *outcome, char *buffer, siz
 	case RULE_BUDDY_SPLIT:
 		snprintf(buffer, size, "0x%03zx", p->block);
 		break;
+	case RULE_SEGREGATED_FIT: /* generic until the list-by-list wording (placement.want_class, found_class) lands */
+	case RULE_TLSF_GOOD_FIT:
+		snprintf(buffer, size, "%s: 0x%03zx is a free block of at least %zu B from the size-class lists (%zu B)",
+			 title, p->block, p->need, p->found_size);
+		break;
 	}
 }
 
