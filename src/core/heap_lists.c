@@ -405,11 +405,6 @@ static bool check_list(const struct heap *heap, struct list_id list, size_t expe
 
 	list_name(heap, list, name, sizeof name);
 	for (; node != LIST_NONE; prev = node, node = list_next(heap, node), count++) {
-		if (count == expected) {
-			heap_report_problem(out, node, "%s links more than its %zu free blocks (a cycle or a stray link)",
-					    name, expected);
-			return false;
-		}
 		if (!is_free_block(heap, node)) {
 			heap_report_problem(out, prev == LIST_NONE ? 0 : link_at(heap, prev),
 					    "%s: %s 0x%zx is not a free block", name, prev == LIST_NONE ? "head" : "link to",
@@ -425,6 +420,11 @@ static bool check_list(const struct heap *heap, struct list_id list, size_t expe
 			heap_report_problem(out, link_at(heap, node) + 4,
 					    "free block at 0x%zx: back link 0x%zx should be 0x%zx", node,
 					    list_prev(heap, node), prev);
+			return false;
+		}
+		/* Back links that check out visit no block twice; this only bounds the walk. */
+		if (count == expected) {
+			heap_report_problem(out, node, "%s links more than its %zu free blocks", name, expected);
 			return false;
 		}
 	}
