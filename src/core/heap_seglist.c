@@ -49,7 +49,8 @@ static void seglist_create(struct heap *heap)
 
 const struct allocator_ops seglist_allocator = {
 	.name = "seglist",
-	.title = "segregated fit",
+	/* A title at most as wide as "first fit": the panel sizes its policy column for the widest. */
+	.title = "seglist",
 	.rule = RULE_SEGREGATED_FIT,
 	.boundary_tags = true,
 	.grows_break = true,

@@ -1156,7 +1156,7 @@ static void names_parse_and_messages(void **state)
 {
 	static const char *const names[POLICY_COUNT] = { "first", "next", "best", "worst", "buddy", "seglist", "tlsf" };
 	static const char *const titles[POLICY_COUNT] = { "first fit", "next fit", "best fit", "worst fit", "buddy",
-							  "segregated fit", "TLSF" };
+							  "seglist", "TLSF" };
 	struct heap_config config = { 1024, POLICY_FIRST_FIT, 8 };
 	enum heap_policy policy;
 
