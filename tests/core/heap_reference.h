@@ -151,9 +151,12 @@ static inline bool reference_nonempty_from(const struct heap *heap, const struct
 	bool have = false;
 
 	for (size_t i = 0; i < w->count; i++) {
-		size_t key = reference_list(heap_policy(heap), w->blocks[i].size);
+		size_t key;
 
-		if (w->blocks[i].state == BLOCK_FREE && key >= from && (!have || key < *list)) {
+		if (w->blocks[i].state != BLOCK_FREE) /* lists hold free blocks only (a wilderness tail may be tiny) */
+			continue;
+		key = reference_list(heap_policy(heap), w->blocks[i].size);
+		if (key >= from && (!have || key < *list)) {
 			have = true;
 			*list = key;
 		}
