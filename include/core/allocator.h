@@ -9,7 +9,8 @@
 
 /*
  * An allocator is one const struct allocator_ops in its own file (first,
- * next, best and worst fit in heap_fit.c, buddy in heap_buddy.c) and one row
+ * next, best and worst fit in heap_fit.c, buddy in heap_buddy.c, segregated
+ * fits in heap_seglist.c and heap_tlsf.c over heap_lists.c) and one row
  * of include/core/allocators.def, which makes both its enum heap_policy
  * value and its registry entry (src/core/allocator.c). Everything
  * else — heap.h's functions, the session, views, JSON, SVG, the checker —
@@ -35,7 +36,19 @@ enum allocator_rule {
 	RULE_NEXT_FROM_START, /* the first that fits from the search start on, wrapping (search_start) */
 	RULE_SMALLEST_FIT,    /* the smallest that fits, lowest address on ties */
 	RULE_LARGEST_FREE,    /* the largest free block, lowest address on ties */
-	RULE_BUDDY_SPLIT      /* a power-of-two block, halving a larger one (placement.buddy_splits) */
+	RULE_BUDDY_SPLIT,     /* a power-of-two block, halving a larger one (placement.buddy_splits) */
+	/*
+	 * seglist: first fit in list order on the request's size class (want_class),
+	 * else the first block of the next non-empty class (found_class); the
+	 * split-off rest goes to its class (rest_class).
+	 */
+	RULE_SEGREGATED_FIT,
+	/*
+	 * tlsf: the need rounded up (rounded) to the lowest size of its list
+	 * (want_class, want_sub), then the head of the first non-empty list at or
+	 * above it by the bitmaps (found_class, found_sub): a good fit in O(1).
+	 */
+	RULE_TLSF_GOOD_FIT
 };
 
 struct allocator_ops {
@@ -47,6 +60,15 @@ struct allocator_ops {
 	bool boundary_tags; /* every block ends in a footer copying its header word (4 bytes) */
 	bool grows_break;   /* blocks tile [0, break) and a break moves up; else the heap is tiled from the start */
 	bool size_classes;  /* keep free blocks counted per power of two (free_per_order) */
+	/*
+	 * Segregated free lists (heap_lists.c): second-level lists per first
+	 * level, 0 when the allocator keeps none. With lists, free blocks carry
+	 * next/prev links in their payload bytes, and the lists' heads and
+	 * bitmaps are kept in the heap's index (derived data, like the
+	 * block-start index); list_of says which list a free block belongs on.
+	 */
+	unsigned list_subs;
+	void (*list_of)(size_t size, unsigned *list_class, unsigned *list_sub);
 	size_t (*min_block)(const struct heap *heap);
 	/* Block size (metadata included) a request of this many bytes takes. */
 	size_t (*need)(const struct heap *heap, size_t request);

@@ -84,6 +84,19 @@ struct heap_placement {
 	enum placement_source moved_from; /* SOURCE_MOVED: where the new block came from (free block or wilderness) */
 	size_t old_payload;     /* realloc: the address before */
 	size_t copied;          /* realloc: payload bytes copied when moved */
+	/*
+	 * Segregated fits (seglist, tlsf), for the explanation; 0 otherwise. A
+	 * list is (class, sub): seglist's size class c holds free blocks of
+	 * 2^c..2^(c+1)-1 B (sub 0); tlsf's list (fl, sl) holds 2^fl + sl * 2^(fl-4)
+	 * up to the next list's size. No list has class 0 (blocks are >= 20 B).
+	 */
+	size_t rounded;         /* tlsf: need rounded up to the lowest size of its list, so any block there fits */
+	unsigned want_class;    /* the list the (rounded) need maps to: where the search starts */
+	unsigned want_sub;
+	unsigned found_class;   /* SOURCE_FREE_BLOCK: the list the block was taken from */
+	unsigned found_sub;
+	unsigned rest_class;    /* split_rest > 0: the list the split-off free rest went onto */
+	unsigned rest_sub;
 };
 
 /* What heap_free did. */
@@ -94,6 +107,8 @@ struct heap_release {
 	size_t merged_size;
 	unsigned merges;        /* neighbours (fit) or buddies (buddy) merged with */
 	bool to_wilderness;     /* fit policies: the space went back above the break */
+	unsigned list_class;    /* seglist, tlsf: the list the merged free block went onto (see heap_placement) */
+	unsigned list_sub;
 };
 
 struct heap_stats {

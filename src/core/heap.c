@@ -54,6 +54,12 @@
  *   lower half, until it is the needed size. A freed block merges with its
  *   buddy (offset XOR size) while the buddy is a free block of the same size.
  *
+ * Segregated fits (seglist) and TLSF: the fit policies' blocks, each free
+ *   block also on a doubly linked list whose next/prev offsets are its first
+ *   8 payload bytes (heap_lists.c has the layout; the heads and bitmaps are
+ *   derived data in the index). seglist grows a break; tlsf tiles the heap
+ *   as one pool from the start.
+ *
  * Double free: free or realloc of an address that is the payload of a free
  *   block, or lies inside a free block's payload area at a payload-aligned
  *   spot (where a freed block's payload may have been), is a double free. Any
@@ -146,7 +152,8 @@ enum heap_status heap_create(const struct heap_config *config, struct heap **out
 		free(heap);
 		return HEAP_ERR_HOST_MEMORY;
 	}
-	if (!pages_init(&heap->index, index_words(config->size) * sizeof(uint64_t))) {
+	if (!pages_init(&heap->index, index_words(config->size) * sizeof(uint64_t) +
+					      list_words(allocator_get(config->policy)) * sizeof(uint32_t))) {
 		pages_release(&heap->data);
 		free(heap);
 		return HEAP_ERR_HOST_MEMORY;
@@ -204,7 +211,8 @@ struct heap *heap_clone(const struct heap *heap)
  * All or nothing: publishing src's changed pages is the only step that can
  * fail for heaps of one size, so it goes first; after it, copying page trees
  * (and the differing pages into dst's working copies) allocates nothing. A
- * heap of another size is built whole as a clone first, then swapped in.
+ * heap of another size, or whose index holds another allocator's lists, is
+ * built whole as a clone first, then swapped in.
  */
 enum heap_status heap_copy_into(struct heap *dst, const struct heap *src)
 {
@@ -213,7 +221,7 @@ enum heap_status heap_copy_into(struct heap *dst, const struct heap *src)
 
 	if (dst == src)
 		return HEAP_OK;
-	if (dst->size != src->size) {
+	if (dst->size != src->size || dst->index.size != src->index.size) { /* the index holds an allocator's lists */
 		struct heap *copy = heap_clone(src);
 
 		if (copy == NULL || (dst->bytes != NULL && !heap_ready(copy))) {

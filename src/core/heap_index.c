@@ -18,6 +18,9 @@ void index_attach(struct heap *heap, uint8_t *index)
 	heap->free_starts = index != NULL ? heap->starts + words : NULL;
 	heap->free_max = index != NULL ? (uint32_t *)(void *)(heap->starts + 2 * words) : NULL;
 	heap->leaves = tree_leaves(heap->size);
+	heap->lists = index != NULL && heap->ops->list_subs != 0
+			      ? (uint32_t *)(void *)(heap->starts + index_words(heap->size))
+			      : NULL;
 }
 
 static inline void bitmap_set(struct heap *heap, uint64_t *bitmap, size_t unit, bool on)

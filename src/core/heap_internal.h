@@ -66,6 +66,8 @@ struct heap {
 	uint64_t *free_starts;   /* set where a free block below the break starts */
 	uint32_t *free_max;
 	size_t leaves;           /* a power of two >= starts_words(size) */
+	/* Allocators with segregated lists (ops->list_subs): their bitmaps and heads, after the tree (heap_lists.c). */
+	uint32_t *lists;
 	/*
 	 * One past the highest byte the core has written since the heap was made
 	 * (heap_bytes_for_testing: the size). Above it the bytes are still
@@ -187,6 +189,22 @@ static inline size_t tree_leaves(size_t size)
 static inline size_t index_words(size_t size)
 {
 	return 2 * starts_words(size) + tree_leaves(size);
+}
+
+/*
+ * Segregated free lists, kept after the tree in the index pages: word 0 the
+ * first-level bitmap (bit c: some list of class c is non-empty), then one
+ * second-level bitmap per class (bit s: list (c, s) is non-empty), then the
+ * heads, class by class (LIST_NONE: empty). Classes 0..24 cover every block
+ * size up to 16 MiB = 2^24. Derived data: each head is the one free block of
+ * its list whose in-band prev link is LIST_NONE.
+ */
+enum { LIST_LEVELS = 25 };
+#define LIST_NONE 0xffffffffu
+
+static inline size_t list_words(const struct allocator_ops *ops)
+{
+	return ops->list_subs == 0 ? 0 : 1 + LIST_LEVELS + (size_t)LIST_LEVELS * ops->list_subs;
 }
 
 /* The largest free block below the break (fit) or anywhere (buddy): the root of the tree. */

@@ -5,12 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allocator.h"
+
 /* --- the policies ----------------------------------------------------------- */
 
 bool compare_parse_policies(const char *text, struct compare_policies *policies, char *error, size_t size)
 {
 	memset(policies, 0, sizeof *policies);
 	const char *word = text ? text : "";
+	char names[120]; /* every allocator, from the registry */
+	allocator_names(names, sizeof names, ", ", " or ");
 	for (;;) {
 		size_t len = strcspn(word, ",");
 		char name[16];
@@ -20,8 +24,8 @@ bool compare_parse_policies(const char *text, struct compare_policies *policies,
 			return false;
 		}
 		if (len >= sizeof name) {
-			snprintf(error, size, "--compare: unknown policy '%.*s': use first, next, best, worst or buddy",
-				 (int)(len > 40 ? 40 : len), word);
+			snprintf(error, size, "--compare: unknown policy '%.*s': use %s", (int)(len > 40 ? 40 : len), word,
+				 names);
 			return false;
 		}
 		memcpy(name, word, len);
@@ -33,7 +37,7 @@ bool compare_parse_policies(const char *text, struct compare_policies *policies,
 			return false;
 		}
 		if (match == COMMAND_MATCH_NONE) {
-			snprintf(error, size, "--compare: unknown policy '%s': use first, next, best, worst or buddy", name);
+			snprintf(error, size, "--compare: unknown policy '%s': use %s", name, names);
 			return false;
 		}
 		for (size_t i = 0; i < policies->count; i++) {

@@ -335,6 +335,10 @@ static const struct field {
 	FIELD(payload), FIELD(bytes), FIELD(policy), FIELD(search_start), FIELD(status), FIELD(free_total),
 	FIELD(largest_free), FIELD(placement.buddy_splits), FIELD(placement.source), FIELD(placement.moved_from),
 	FIELD(placement.old_payload), FIELD(placement.copied), FIELD(from_null),
+	/* Segregated fits' lists (seglist, tlsf): zero, so free, for every other allocator. */
+	FIELD(placement.rounded), FIELD(placement.want_class), FIELD(placement.want_sub), FIELD(placement.found_class),
+	FIELD(placement.found_sub), FIELD(placement.rest_class), FIELD(placement.rest_sub), FIELD(release.list_class),
+	FIELD(release.list_sub),
 };
 #define FIELD_COUNT (sizeof fields / sizeof fields[0])
 enum {

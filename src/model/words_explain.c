@@ -25,6 +25,15 @@ static const char *title_of(const struct step_outcome *outcome)
 	return ops ? ops->title : "?";
 }
 
+/* seglist's class c holds blocks of 2^c to 2^(c+1) - 1 bytes (heap_seglist.c). */
+static void size_class(unsigned c, char *buffer, size_t size)
+{
+	if (c == 0 || c >= 8 * sizeof(size_t) - 1)
+		snprintf(buffer, size, "?");
+	else
+		snprintf(buffer, size, "%zu-%zu B", (size_t)1 << c, ((size_t)1 << (c + 1)) - 1);
+}
+
 /* Why this free block: the policy's rule, in words. */
 static void explain_choice(const struct step_outcome *outcome, char *buffer, size_t size)
 {
@@ -50,13 +59,47 @@ static void explain_choice(const struct step_outcome *outcome, char *buffer, siz
 	case RULE_BUDDY_SPLIT:
 		snprintf(buffer, size, "0x%03zx", p->block);
 		break;
+	case RULE_SEGREGATED_FIT: {
+		char want[48], found[48];
+		size_class(p->want_class, want, sizeof want);
+		size_class(p->found_class, found, sizeof found);
+		if (p->found_class == p->want_class)
+			snprintf(buffer, size, "%s: %zu B needed, class %s; the first block on its list that fits is 0x%03zx (%zu B)",
+				 title, p->need, want, p->block, p->found_size);
+		else
+			snprintf(buffer, size, "%s: %zu B needed, class %s, which has none that large; the next non-empty class, %s, gives its first block 0x%03zx (%zu B)",
+				 title, p->need, want, found, p->block, p->found_size);
+		break;
+	}
+	case RULE_TLSF_GOOD_FIT:
+		snprintf(buffer, size, "%s: %zu B needed, rounded up to %zu B: list (%u,%u); the first non-empty list at or above it is (%u,%u); its %zu B block at 0x%03zx",
+			 title, p->need, p->rounded, p->want_class, p->want_sub, p->found_class, p->found_sub, p->found_size,
+			 p->block);
+		break;
 	}
 }
 
-static void explain_split(const struct heap_placement *p, char *buffer, size_t size)
+/* A split-off rest of a segregated allocator goes onto a list: say which. */
+static void rest_list(const struct step_outcome *outcome, char *buffer, size_t size)
 {
+	const struct heap_placement *p = &outcome->placement;
+	char range[48];
+	buffer[0] = '\0';
+	if (rule_of(outcome) == RULE_SEGREGATED_FIT) {
+		size_class(p->rest_class, range, sizeof range);
+		snprintf(buffer, size, " (to class %s)", range);
+	} else if (rule_of(outcome) == RULE_TLSF_GOOD_FIT) {
+		snprintf(buffer, size, " (to list (%u,%u))", p->rest_class, p->rest_sub);
+	}
+}
+
+static void explain_split(const struct step_outcome *outcome, char *buffer, size_t size)
+{
+	const struct heap_placement *p = &outcome->placement;
+	char list[64];
+	rest_list(outcome, list, sizeof list);
 	if (p->split_rest)
-		snprintf(buffer, size, "; split, %zu B stay free", p->split_rest);
+		snprintf(buffer, size, "; split, %zu B stay free%s", p->split_rest, list);
 	else if (p->found_size > p->need)
 		snprintf(buffer, size, "; the %zu B left over are too few to split off, so they stay in the block as padding",
 			 p->found_size - p->need);
@@ -69,7 +112,7 @@ static void explain_placed(const struct command *command, const struct step_outc
 {
 	const struct heap_placement *p = &outcome->placement;
 	enum placement_source origin = p->source == SOURCE_MOVED ? p->moved_from : p->source;
-	char choice[200], split[120];
+	char choice[320], split[200];
 	if (command->kind == CMD_REALLOC && p->source == SOURCE_IN_PLACE) {
 		snprintf(buffer, size, "realloc in place: the block at 0x%03zx is now %zu B (%zu B needed)%s",
 			 p->block, p->block_size, p->need,
@@ -94,7 +137,7 @@ static void explain_placed(const struct command *command, const struct step_outc
 		split[0] = '\0';
 	} else {
 		explain_choice(outcome, choice, sizeof choice);
-		explain_split(p, split, sizeof split);
+		explain_split(outcome, split, sizeof split);
 	}
 	if (outcome->from_null)
 		snprintf(buffer, size, "realloc(NULL, %zu) is malloc(%zu): %s%s", command->size, command->size, choice, split);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "allocator.h"
 #include "bench.h"
 #include "heap.h"
 #include "script.h"
@@ -36,7 +37,7 @@
  * 2. Utilization as the classic malloc-lab driver scores it: peak live
  *    requested bytes / the heap's final high-water mark — the highest break
  *    for the fit policies, the highest end of a block ever handed out for
- *    buddy (whose "break" is always the whole heap). Measured in a separate
+ *    buddy and tlsf (whose "break" is always the whole heap). Measured in a separate
  *    untimed replay that also runs heap_check at the end.
  *
  * 3. Failed allocations: some traces need more than 16 MiB live, and some
@@ -180,7 +181,7 @@ static struct trace trace_load(const char *dir, const char *name)
 struct replay_stats {
 	size_t failed;
 	size_t peak_requested;  /* peak of the live requested bytes */
-	size_t high_water;      /* highest break (fit) or highest block end (buddy) */
+	size_t high_water;      /* highest break (fit) or highest block end (buddy, tlsf) */
 };
 
 /*
@@ -191,7 +192,8 @@ static size_t replay_core(struct heap *heap, const struct trace *trace, size_t *
 			  struct replay_stats *stats)
 {
 	size_t failed = 0, live = 0;
-	bool buddy = stats != NULL && heap_policy(heap) == POLICY_BUDDY;
+	/* A tiled heap (buddy, tlsf) has no break to measure: the highest block end stands for it. */
+	bool buddy = stats != NULL && !heap_allocator(heap)->grows_break;
 	for (size_t i = 0; i < trace->ids; i++)
 		payloads[i] = NO_BLOCK;
 	for (size_t i = 0; i < trace->count; i++) {

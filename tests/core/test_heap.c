@@ -1154,8 +1154,9 @@ static void clone_copy_and_equal_cover_bytes_and_registers(void **state)
 
 static void names_parse_and_messages(void **state)
 {
-	static const char *const names[] = { "first", "next", "best", "worst", "buddy" };
-	static const char *const titles[] = { "first fit", "next fit", "best fit", "worst fit", "buddy" };
+	static const char *const names[POLICY_COUNT] = { "first", "next", "best", "worst", "buddy", "seglist", "tlsf" };
+	static const char *const titles[POLICY_COUNT] = { "first fit", "next fit", "best fit", "worst fit", "buddy",
+							  "seglist", "TLSF" };
 	struct heap_config config = { 1024, POLICY_FIRST_FIT, 8 };
 	enum heap_policy policy;
 

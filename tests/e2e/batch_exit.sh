@@ -99,7 +99,7 @@ run_case() {
 	# Help and version: exit 0 on stdout, the documented interface verbatim.
 	expect 0 "" "$tag --help" -- "$bin" --help
 	for line in \
-		'  -p, --policy NAME      first|next|best|worst|buddy (default first)' \
+		'  -p, --policy NAME      first|next|best|worst|buddy|seglist|tlsf (default first)' \
 		'      --align N          4|8|16 (default 8)' \
 		'      --json             with --batch: print the final state as one JSON object instead' \
 		'      --keep-going       with --batch: report rejected commands and continue'; do

@@ -58,7 +58,7 @@ assert number > 1
 PY
 }
 
-for policy in first next best worst buddy; do
+for policy in first next best worst buddy seglist tlsf; do
 	replay "$HEAPVIZ" short1-bal.rep "$policy"
 done
 replay "$HEAPVIZ" amptjp-bal.rep first

@@ -250,9 +250,9 @@ static void test_policy_names_are_keywords(void **state)
 		command_release(&command);
 	}
 	expect_error("policy b", 8, "ambiguous policy 'b': could be best, buddy");
-	expect_error("policy bogus", 8, "policy must be first, next, best, worst or buddy");
-	expect_error("policy", 7, "policy must be first, next, best, worst or buddy");
-	expect_error("policy firstfit", 8, "policy must be first, next, best, worst or buddy");
+	expect_error("policy bogus", 8, "policy must be first, next, best, worst, buddy, seglist or tlsf");
+	expect_error("policy", 7, "policy must be first, next, best, worst, buddy, seglist or tlsf");
+	expect_error("policy firstfit", 8, "policy must be first, next, best, worst, buddy, seglist or tlsf");
 	expect_error("policy best worst", 13, "unexpected 'worst' after the command");
 }
 
@@ -797,7 +797,7 @@ static void test_complete_visits_matching_keywords(void **state)
 
 	list[0] = '\0';
 	command_complete_policy("", collect, list);
-	assert_string_equal(list, "first next best worst buddy");
+	assert_string_equal(list, "first next best worst buddy seglist tlsf");
 }
 
 static void test_every_command_has_usage_and_summary(void **state)

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "allocator.h"
 #include "script.h"
 #include "session.h"
 
@@ -182,11 +183,36 @@ static void small_traces_replay_under_every_policy(void **state)
 	free(paths);
 }
 
+/*
+ * The segregated fits (allocators with free lists in their blocks) on every
+ * trace, not only the small ones: checked at the end (and after every step
+ * on the small traces, above), within the same operation limit.
+ */
+static void every_trace_replays_under_the_segregated_fits(void **state)
+{
+	(void)state;
+	char **paths;
+	size_t count = list_traces(&paths), limit = max_operations(), replayed = 0;
+	for (size_t i = 0; i < count; i++) {
+		size_t lines = count_lines(paths[i]);
+		if (lines > 2000 && lines <= limit) {
+			for (int policy = 0; policy < POLICY_COUNT; policy++)
+				if (allocator_get((enum heap_policy)policy)->list_subs != 0)
+					replay(paths[i], (enum heap_policy)policy, false);
+			replayed++;
+		}
+		free(paths[i]);
+	}
+	free(paths);
+	print_message("replayed %zu larger traces under each segregated fit\n", replayed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_trace_replays_to_its_end_with_the_checker_clean),
 		cmocka_unit_test(small_traces_replay_under_every_policy),
+		cmocka_unit_test(every_trace_replays_under_the_segregated_fits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

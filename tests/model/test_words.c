@@ -148,6 +148,41 @@ static void one_outcome_worded_at_three_lengths(void **state)
 	session_destroy(session);
 }
 
+/* Segregated allocators explain a placement in their own terms: the class or (fl,sl) list asked for and the one used. */
+static void segregated_placements_name_their_lists(void **state)
+{
+	(void)state;
+	static const char *const lines[] = { "alloc 60 as a", "alloc 100 as b", "alloc 20 as c", "free a", "free c" };
+	const enum heap_policy policies[] = { POLICY_SEGLIST, POLICY_TLSF };
+	const char *const expected[] = {
+		"seglist: 48 B needed, class 32-63 B, which has none that large; the next non-empty class, 64-127 B, "
+		"gives its first block 0x000 (72 B); split, 24 B stay free (to class 16-31 B)",
+		"TLSF: 48 B needed, rounded up to 48 B: list (5,8); the first non-empty list at or above it is (6,2); "
+		"its 72 B block at 0x000; split, 24 B stay free (to list (4,8))",
+	};
+	for (size_t k = 0; k < 2; k++) {
+		struct session *session = new_lanes(&policies[k], 1);
+		struct session_report report;
+		for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+			run(session, lines[i], &report);
+			assert_true(report.ok);
+			session_report_release(&report);
+		}
+		run(session, "alloc 30 as d", &report);
+		assert_string_equal(report.explain, expected[k]);
+		session_report_release(&report);
+		session_destroy(session);
+	}
+	/* tlsf rounds a need that falls inside a list up to the next list's start: 100 B asks for 104 B, list (6,10). */
+	const enum heap_policy tlsf = POLICY_TLSF;
+	struct session *session = new_lanes(&tlsf, 1);
+	struct session_report report;
+	run(session, "alloc 90", &report);
+	assert_non_null(strstr(report.explain, "rounded up to 104 B: list (6,10)"));
+	session_report_release(&report);
+	session_destroy(session);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +191,7 @@ int main(void)
 		cmocka_unit_test(a_lane_check_returns_the_reason_and_its_numbers),
 		cmocka_unit_test(a_report_carries_the_refusal_and_names_the_lanes_that_refuse),
 		cmocka_unit_test(one_outcome_worded_at_three_lengths),
+		cmocka_unit_test(segregated_placements_name_their_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
