@@ -79,17 +79,17 @@ static void explain_choice(const struct step_outcome *outcome, char *buffer, siz
 	}
 }
 
-/* A split-off rest of a segregated allocator goes onto a list: say which. */
-static void rest_list(const struct step_outcome *outcome, char *buffer, size_t size)
+/* Which list a free block of a segregated allocator went onto, " (to class 16-31 B)"; "" for other allocators. */
+static void list_words(const struct step_outcome *outcome, unsigned list_class, unsigned list_sub, char *buffer,
+		       size_t size)
 {
-	const struct heap_placement *p = &outcome->placement;
 	char range[48];
 	buffer[0] = '\0';
 	if (rule_of(outcome) == RULE_SEGREGATED_FIT) {
-		size_class(p->rest_class, range, sizeof range);
+		size_class(list_class, range, sizeof range);
 		snprintf(buffer, size, " (to class %s)", range);
 	} else if (rule_of(outcome) == RULE_TLSF_GOOD_FIT) {
-		snprintf(buffer, size, " (to list (%u,%u))", p->rest_class, p->rest_sub);
+		snprintf(buffer, size, " (to list (%u,%u))", list_class, list_sub);
 	}
 }
 
@@ -97,7 +97,7 @@ static void explain_split(const struct step_outcome *outcome, char *buffer, size
 {
 	const struct heap_placement *p = &outcome->placement;
 	char list[64];
-	rest_list(outcome, list, sizeof list);
+	list_words(outcome, p->rest_class, p->rest_sub, list, sizeof list);
 	if (p->split_rest)
 		snprintf(buffer, size, "; split, %zu B stay free%s", p->split_rest, list);
 	else if (p->found_size > p->need)
@@ -176,6 +176,8 @@ static void explain_refused(const struct command *command, const struct step_out
 static void explain_freed(const struct step_outcome *outcome, char *buffer, size_t size)
 {
 	const struct heap_release *r = &outcome->release;
+	char list[64];
+	list_words(outcome, r->list_class, r->list_sub, list, sizeof list);
 	if (r->to_wilderness)
 		snprintf(buffer, size, "freed the %zu B block at 0x%03zx%s; it touched the break, so the space goes back to the wilderness (the break is now 0x%03zx)",
 			 r->block_size, r->block, r->merges ? " and merged it with the free block before it" : "",
@@ -184,11 +186,11 @@ static void explain_freed(const struct step_outcome *outcome, char *buffer, size
 		snprintf(buffer, size, "freed the %zu B block at 0x%03zx; its free buddy merged %u time%s, into a %zu B block at 0x%03zx",
 			 r->block_size, r->block, r->merges, words_plural(r->merges), r->merged_size, r->merged_offset);
 	else if (r->merges)
-		snprintf(buffer, size, "freed the %zu B block at 0x%03zx and coalesced it with %u free neighbour%s: one %zu B free block at 0x%03zx",
-			 r->block_size, r->block, r->merges, words_plural(r->merges), r->merged_size, r->merged_offset);
+		snprintf(buffer, size, "freed the %zu B block at 0x%03zx and coalesced it with %u free neighbour%s: one %zu B free block at 0x%03zx%s",
+			 r->block_size, r->block, r->merges, words_plural(r->merges), r->merged_size, r->merged_offset, list);
 	else
-		snprintf(buffer, size, "freed the %zu B block at 0x%03zx; no free neighbour%s to merge with",
-			 r->block_size, r->block, rule_of(outcome) == RULE_BUDDY_SPLIT ? " (buddy)" : "");
+		snprintf(buffer, size, "freed the %zu B block at 0x%03zx; no free neighbour%s to merge with%s",
+			 r->block_size, r->block, rule_of(outcome) == RULE_BUDDY_SPLIT ? " (buddy)" : "", list);
 }
 
 void words_explain(const struct command *command, const struct step_outcome *outcome, char *buffer, size_t size)

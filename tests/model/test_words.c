@@ -160,12 +160,18 @@ static void segregated_placements_name_their_lists(void **state)
 		"TLSF: 48 B needed, rounded up to 48 B: list (5,8); the first non-empty list at or above it is (6,2); "
 		"its 72 B block at 0x000; split, 24 B stay free (to list (4,8))",
 	};
+	const char *const freed[] = {
+		"freed the 72 B block at 0x000; no free neighbour to merge with (to class 64-127 B)",
+		"freed the 72 B block at 0x000; no free neighbour to merge with (to list (6,2))",
+	};
 	for (size_t k = 0; k < 2; k++) {
 		struct session *session = new_lanes(&policies[k], 1);
 		struct session_report report;
 		for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
 			run(session, lines[i], &report);
 			assert_true(report.ok);
+			if (i == 3)   /* free a: the freed block goes onto its class or list */
+				assert_string_equal(report.explain, freed[k]);
 			session_report_release(&report);
 		}
 		run(session, "alloc 30 as d", &report);
