@@ -25,7 +25,6 @@ proc_is_stopped() { [ "$(proc_state "$1")" = T ]; }
 proc_runs() { local state; state=$(proc_state "$1") && [ "$state" != T ] && [ "$state" != Z ]; }
 # Gone, or a zombie its parent has not reaped yet: either way it has ended.
 proc_gone() { local state; ! state=$(proc_state "$1") || [ "$state" = Z ]; }
-proc_reaped() { ! proc_state "$1" >/dev/null; }
 
 # --- 1. script + timeout: the background job that SIGTTOU stops ------------------------------------
 
@@ -59,7 +58,11 @@ shell_says() {
 	wait_until "'$1' from the shell" screen_matches "^$1"
 }
 
+# Each in a shell of its own, so `%1` is always this heapviz (a shell slow to reap the last one
+# would still hold it as job 1) and the modes compared are this shell's.
 launch_in_background() {
+	start_shell 80 24
+	run_command "stty -g >$MODES_BEFORE"
 	send_keys C-l
 	run_command "$HEAPVIZ & echo bg\"\"pid=\$!"
 	shell_says 'bgpid=[0-9]+'
@@ -71,14 +74,15 @@ launch_in_background() {
 expect_job_ended() {
 	local how=$1
 	wait_until "heapviz $BG_PID to end after $how" proc_gone "$BG_PID"
-	# Until the shell has reaped it, its job table still says Stopped and "jobs" would list that;
-	# a job the shell has reaped is told of as it ended.
-	wait_until "the shell to reap heapviz $BG_PID after $how" proc_reaped "$BG_PID"
+	# Ended, not stopped: /proc says so directly (Z until the shell reaps it, then gone; a job left
+	# stopped would stay T and fail above). The shell's own job table is not asked: bash has been
+	# seen here to leave the ended job a zombie and list it as "Stopped" for seconds (20 "jobs" in a
+	# row, /proc: state Z, parent that bash), which is bash's bookkeeping, not heapviz's state.
+	[ "$(proc_state "$BG_PID")" != T ] || fail "heapviz $BG_PID is stopped after $how"
 	send_keys C-l
-	run_command "jobs; stty -g | cmp -s - $MODES_BEFORE && echo modes\"\"=same || echo modes\"\"=changed"
+	run_command "stty -g | cmp -s - $MODES_BEFORE && echo modes\"\"=same || echo modes\"\"=changed"
 	shell_says 'modes=(same|changed)'
 	assert_has "modes=same" "the line discipline after $how"
-	assert_lacks "Stopped" "no job is left stopped after $how"
 }
 
 launch_in_background
