@@ -54,6 +54,14 @@ void words_lane_outcome(const struct session *session, size_t lane, size_t step,
  */
 void words_outcome_panel(const struct step_outcome *outcome, const char *bytes, char *buffer, size_t size);
 
+/*
+ * Why a refused request was refused, as a status line ("out of memory: ...").
+ * The heap's status message, except where the status's words would be false:
+ * tlsf refuses with a block that fits still free (on a list below the need
+ * rounded up for its good fit), which is not "no single block large enough".
+ */
+const char *words_refused_reason(const struct step_outcome *outcome);
+
 /* One sentence on why the allocator decided what it did, from a step's command and outcome. */
 void words_explain(const struct command *command, const struct step_outcome *outcome, char *buffer, size_t size);
 /* words_explain of the step that led to the handle's lane's current state ("" at step 0). */

@@ -107,8 +107,16 @@ static enum heap_status check_request(struct heap *heap, size_t size, struct hea
 static enum heap_status finish_request(struct heap *heap, enum heap_status status, const struct heap_placement *result,
 				       struct heap_placement *placement)
 {
-	if (status != HEAP_OK)
-		return refuse(heap, status, result->need, placement);
+	if (status != HEAP_OK) {
+		refuse(heap, status, result->need, placement);
+		/* Where the search looked stays: a tlsf refusal is explained by its rounded need's list. */
+		if (placement != NULL) {
+			placement->rounded = result->rounded;
+			placement->want_class = result->want_class;
+			placement->want_sub = result->want_sub;
+		}
+		return status;
+	}
 	heap_settle(heap);
 	note_peak(heap);
 	if (placement != NULL)

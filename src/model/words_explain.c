@@ -148,6 +148,20 @@ static void explain_placed(const struct command *command, const struct step_outc
 		snprintf(buffer, size, "%s%s", choice, split);
 }
 
+/* tlsf refused with a free block at least the need: the rounding passed it over (tlsf_round). */
+static bool passed_over(const struct step_outcome *outcome)
+{
+	return outcome->status == HEAP_ERR_FRAGMENTED && rule_of(outcome) == RULE_TLSF_GOOD_FIT &&
+	       outcome->largest_free >= outcome->placement.need;
+}
+
+const char *words_refused_reason(const struct step_outcome *outcome)
+{
+	if (passed_over(outcome))
+		return "out of memory: a free block would hold the need, but none is on a list at or above the need rounded up for the good fit";
+	return heap_status_message(outcome->status);
+}
+
 static void explain_refused(const struct command *command, const struct step_outcome *outcome, char *buffer,
 			    size_t size)
 {
@@ -163,6 +177,12 @@ static void explain_refused(const struct command *command, const struct step_out
 		snprintf(buffer, size, "%s: refused, the request is larger than the whole heap", policy);
 		break;
 	case HEAP_ERR_FRAGMENTED:
+		if (passed_over(outcome)) {
+			snprintf(buffer, size, "%s: refused: %zu B needed, rounded up to %zu B: list (%u,%u); no list at or above it has a block, though the largest free block (%zu B) would hold the need: the good fit passes over blocks below the rounded size",
+				 policy, need, outcome->placement.rounded, outcome->placement.want_class,
+				 outcome->placement.want_sub, outcome->largest_free);
+			break;
+		}
 		snprintf(buffer, size, "%s: refused: %zu B needed and %zu B are free in total, but the largest free block is %zu B (external fragmentation)",
 			 policy, need, outcome->free_total, outcome->largest_free);
 		break;

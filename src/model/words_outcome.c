@@ -34,7 +34,7 @@ void words_outcome(const struct heap *heap, const struct command *command, const
 				 outcome->placement.block_size, outcome->placement.block);
 		break;
 	case OUTCOME_REFUSED:
-		snprintf(buffer, size, "refused: %s", heap_status_message(outcome->status));
+		snprintf(buffer, size, "refused: %s", words_refused_reason(outcome));
 		break;
 	case OUTCOME_NULL:
 		if (command->kind == CMD_FREE)
@@ -64,8 +64,8 @@ void words_check(const struct heap *heap, char *message, size_t size, char **tex
 	heap_get_stats(heap, &stats);
 	*text = NULL;
 	if (count == 0) {
-		snprintf(message, size, "check: the heap is consistent (%zu used, %zu free blocks)", stats.used_blocks,
-			 stats.free_blocks);
+		snprintf(message, size, "check: the heap is consistent (%zu used, %zu free block%s)", stats.used_blocks,
+			 stats.free_blocks, words_plural(stats.free_blocks));
 		return;
 	}
 	snprintf(message, size, "check: %zu problem%s; first at 0x%03zx: %s", count, count == 1 ? "" : "s",
@@ -235,7 +235,7 @@ void words_outcome_panel(const struct step_outcome *outcome, const char *bytes, 
 			snprintf(buffer, size, "0x%03zx", outcome->payload);
 		break;
 	case OUTCOME_REFUSED:
-		snprintf(buffer, size, "refused: %s", heap_status_message(outcome->status));
+		snprintf(buffer, size, "refused: %s", words_refused_reason(outcome));
 		break;
 	case OUTCOME_NULL:
 		snprintf(buffer, size, "NULL");

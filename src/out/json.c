@@ -8,6 +8,7 @@
 
 #include "allocator.h"
 #include "stat_table.h"
+#include "words.h"
 
 static void json_text(struct strbuf *out, const char *text)
 {
@@ -135,7 +136,7 @@ static void json_result(struct strbuf *out, const struct session_report *report)
 			      o->placement.block_size);
 	else if (o->kind == OUTCOME_REFUSED) {
 		strbuf_puts(out, "{\"failed\": ");
-		json_text(out, heap_status_message(o->status));
+		json_text(out, words_refused_reason(o));
 		strbuf_putc(out, '}');
 	} else {
 		strbuf_puts(out, "{\"payload\": null}");

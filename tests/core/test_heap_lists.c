@@ -225,6 +225,11 @@ static void tlsf_rounds_up_to_a_list_where_every_block_fits(void **state)
 		status = heap_alloc(heap, 252, &p);
 		assert_int_equal(status, HEAP_ERR_FRAGMENTED);
 		assert_int_equal(p.need, 264);
+		/* The refusal keeps where the search looked, for its explanation. */
+		assert_int_equal(p.rounded, 272);
+		assert_int_equal(p.want_class, 8);
+		assert_int_equal(p.want_sub, 1);
+		assert_int_equal(p.block, 0);
 		assert_true(heap_equal_except_failures(before, heap));
 		heap_destroy(before);
 	}

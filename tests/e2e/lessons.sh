@@ -225,6 +225,31 @@ elif name == "calloc-zero-fill":
     expect(block(m, "m")["data"] == "aa" * 32, "malloc'd m does not show the old 0xAA bytes")
     expect(block(z, "z")["data"] == "00" * 32, "calloc'd z is not zero-filled")
 
+elif name == "segregated-size-classes":
+    expect("failed" in step("alloc 200 as r3", "first")["result"], "first fit did not refuse r3")
+    placed = [step(c, "seglist")["result"].get("block") for c in ("alloc 40 as r1", "alloc 100 as r2", "alloc 200 as r3")]
+    expect(placed == [0x090, 0x000, 0x0e8], f"seglist placed r1, r2, r3 at {placed}, not each in its class's hole")
+    expect("class 32-63 B; the first block on its list that fits is 0x090" in step("alloc 40 as r1", "seglist")["explain"],
+           "r1's explanation does not name its class and hole")
+    t = step("alloc 16 as t", "seglist")
+    expect("the next non-empty class, 64-127 B" in t["explain"] and "80 B stay free (to class 64-127 B)" in t["explain"],
+           f"t did not come from the next class with its rest back in 64-127 B: {t['explain']}")
+    u = step("alloc 30 as u", "seglist")
+    expect(u["result"]["size"] == 56 and "padding" in u["explain"], "u did not take the 56 B hole whole")
+
+elif name == "tlsf-good-fit":
+    b = step("alloc 252 as b", "tlsf")
+    expect(b["result"]["block"] == 0x128 and "rounded up to 272 B: list (8,1)" in b["explain"],
+           f"tlsf's b did not round past the 264 B hole: {b['result']} {b['explain']}")
+    expect((0, 264) in free_blocks(b), "the 264 B block at 0x000 is not still free after b")
+    d = step("alloc 252 as d", "tlsf")
+    expect("failed" in d["result"] and "passes over" in d["explain"] and d["stats"]["largest_free"] >= 264,
+           f"tlsf's d was not refused by the rounding with a 264 B block free: {d['result']} {d['explain']}")
+    e = step("alloc 100 as e", "tlsf")
+    expect(e["result"]["block"] == 0 and "list (6,12)" in e["explain"], f"e did not take the passed-over block: {e['result']}")
+    expect(step("alloc 252 as b", "first")["result"]["block"] == 0, "first fit's b did not take the 264 B hole")
+    expect("payload" in step("alloc 252 as d", "first")["result"], "first fit refused d")
+
 for problem in problems:
     print(f"{name}: {problem}")
 sys.exit(1 if problems else 0)

@@ -189,6 +189,52 @@ static void segregated_placements_name_their_lists(void **state)
 	session_destroy(session);
 }
 
+/*
+ * tlsf refuses a request that a free block would hold when that block is on a
+ * list below the rounded need: the words say so, not "no block large enough"
+ * (first fit, on the same steps, takes that block).
+ */
+static void a_tlsf_refusal_names_the_rounding_not_fragmentation(void **state)
+{
+	(void)state;
+	static const char *const lines[] = { "alloc 252 as a", "alloc 20 as x", "free a", "alloc 252 as b", "alloc 452 as c" };
+	const enum heap_policy tlsf = POLICY_TLSF;
+	struct session *session = new_lanes(&tlsf, 1);
+	struct session_report report;
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		run(session, lines[i], &report);
+		assert_true(report.ok);
+		session_report_release(&report);
+	}
+	run(session, "alloc 252 as d", &report); /* 264 B needed; the one free block is 264 B, on list (8,0) */
+	assert_int_equal(report.outcome.kind, OUTCOME_REFUSED);
+	assert_int_equal(report.outcome.status, HEAP_ERR_FRAGMENTED);
+	assert_string_equal(report.explain,
+			    "TLSF: refused: 264 B needed, rounded up to 272 B: list (8,1); no list at or above it has a block, "
+			    "though the largest free block (264 B) would hold the need: the good fit passes over blocks below "
+			    "the rounded size");
+	assert_string_equal(report.message, "refused: out of memory: a free block would hold the need, but none is on a "
+					    "list at or above the need rounded up for the good fit");
+	session_report_release(&report);
+	session_destroy(session);
+
+	/* A refusal where no block is large enough keeps the fragmentation words. */
+	session = new_lanes(&tlsf, 1);
+	static const char *const apart[] = { "alloc 300 as a", "alloc 300 as b", "alloc 300 as c", "free a", "free c" };
+	for (size_t i = 0; i < sizeof apart / sizeof apart[0]; i++) {
+		run(session, apart[i], &report); /* free: 312 B at 0x000 and 400 B at 0x270 */
+		assert_true(report.ok);
+		session_report_release(&report);
+	}
+	run(session, "alloc 420", &report); /* 432 B needed */
+	assert_int_equal(report.outcome.status, HEAP_ERR_FRAGMENTED);
+	assert_non_null(strstr(report.explain, "(external fragmentation)"));
+	assert_string_equal(report.message, "refused: out of memory: enough free space in total but no single block "
+					    "large enough (external fragmentation)");
+	session_report_release(&report);
+	session_destroy(session);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +244,7 @@ int main(void)
 		cmocka_unit_test(a_report_carries_the_refusal_and_names_the_lanes_that_refuse),
 		cmocka_unit_test(one_outcome_worded_at_three_lengths),
 		cmocka_unit_test(segregated_placements_name_their_lists),
+		cmocka_unit_test(a_tlsf_refusal_names_the_rounding_not_fragmentation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
