@@ -70,9 +70,10 @@ void words_explain_current(const struct session *session, char *buffer, size_t s
 /*
  * A new step's line when it dropped steps after it: a timeline being played
  * branches ("branched: the timeline's 3 later steps are dropped (Ctrl-Z
- * brings them back). TEXT"); otherwise "TEXT (3 undone steps dropped)".
+ * brings them back). TEXT", the key named by undo_key, from the
+ * front end's key table); otherwise "TEXT (3 undone steps dropped)".
  */
-void words_dropped(size_t steps, bool timeline, const char *text, char *buffer, size_t size);
+void words_dropped(size_t steps, bool timeline, const char *undo_key, const char *text, char *buffer, size_t size);
 
 /* "refused under first fit" (or "first fit: NULL, best fit: freed"); "" when the outcomes agree in kind. */
 void words_difference(const struct session *session, size_t step, char *buffer, size_t size);

@@ -73,6 +73,14 @@ const struct keymap_binding *keymap_binding(size_t index);
 /* The row that key (an id as above) matches in context, or NULL: what the key handling runs. */
 const struct keymap_binding *keymap_find(unsigned key, const struct keymap_context *context);
 
+/*
+ * The keys bound to action in mode, as the help names them, distinct names
+ * joined by " or " ("arrows or h j k l"), at most `most` of them: what a
+ * status message says when it tells the user which key to press, so the
+ * message can never name a key the table does not bind.
+ */
+void keymap_keys_of(enum keymap_action action, enum keymap_mode mode, size_t most, char *buffer, size_t size);
+
 /* The help's key lines: how many, and line index's key column ("Ctrl-Z / Ctrl-Y") and description. */
 size_t keymap_help_lines(void);
 void keymap_help_line(size_t index, char *keys, size_t size, const char **description);

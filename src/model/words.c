@@ -246,12 +246,12 @@ void words_report(const struct session *session, const struct command *command, 
 		report->message[319] = '\0';
 }
 
-void words_dropped(size_t steps, bool timeline, const char *text, char *buffer, size_t size)
+void words_dropped(size_t steps, bool timeline, const char *undo_key, const char *text, char *buffer, size_t size)
 {
 	buffer[0] = '\0';
 	if (timeline)
-		words_append(buffer, size, "branched: the timeline's %zu later step%s dropped (Ctrl-Z brings them back). %s",
-			     steps, steps == 1 ? " is" : "s are", text);
+		words_append(buffer, size, "branched: the timeline's %zu later step%s dropped (%s brings them back). %s",
+			     steps, steps == 1 ? " is" : "s are", undo_key, text);
 	else
 		words_append(buffer, size, "%s (%zu undone step%s dropped)", text, steps, words_plural(steps));
 }

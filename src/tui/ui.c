@@ -219,11 +219,19 @@ static int run_screen(struct session *session, const struct ui_options *options)
 	ui.state.timeline = options->file != NULL && session_last_step(session) > 0;
 	session_keep_branches(session, ui.state.timeline);
 	ui.state.speed_percent = 100;
-	if (ui.state.timeline)
-		ui_set_message(&ui, ROLE_NOTE, "%zu steps loaded: F5 plays them, Ctrl-N steps forward",
-			    session_last_step(session));
-	else
-		ui_set_message(&ui, ROLE_NOTE, "Type a command and press Enter, e.g. alloc 100 as buf. F1: keys and commands");
+	/* The keys a first message names come from the key table, as the hints' do. */
+	char first[32], second[32];
+	if (ui.state.timeline) {
+		keymap_keys_of(ACTION_PLAY, KEYMAP_IN_BAR, 1, first, sizeof first);
+		keymap_keys_of(ACTION_REDO, KEYMAP_IN_BAR, 1, second, sizeof second);
+		ui_set_message(&ui, ROLE_NOTE, "%zu steps loaded: %s plays them, %s steps forward", session_last_step(session),
+			    first, second);
+	} else {
+		keymap_keys_of(ACTION_RUN_LINE, KEYMAP_IN_BAR, 1, first, sizeof first);
+		keymap_keys_of(ACTION_HELP_OPEN, KEYMAP_IN_BAR, 1, second, sizeof second);
+		ui_set_message(&ui, ROLE_NOTE, "Type a command and press %s, e.g. alloc 100 as buf. %s: keys and commands", first,
+			    second);
+	}
 
 	status = run_loop(&ui, &quit_signal);
 

@@ -56,7 +56,9 @@ static unsigned show_report(struct ui *ui, struct session_report *report)
 
 		if (report->dropped_future && report->dropped_steps > 0) {
 			char line[sizeof ui->state.message];
-			words_dropped(report->dropped_steps, ui->state.timeline, text, line, sizeof line);
+			char undo[32];
+			keymap_keys_of(ACTION_UNDO, KEYMAP_IN_BAR, 1, undo, sizeof undo);
+			words_dropped(report->dropped_steps, ui->state.timeline, undo, text, line, sizeof line);
 			ui_set_message(ui, ui->state.timeline ? ROLE_NOTE : role, "%s", line);
 		} else {
 			ui_set_message(ui, role, "%s", text);
@@ -202,7 +204,11 @@ static void paste_message(struct ui *ui, const struct line_paste *paste)
 	else if (paste->controls > 0)
 		ui_set_message(ui, ROLE_NOTE, "pasted %s bytes: %s control characters or invalid bytes were dropped", pasted, controls);
 	else if (paste->breaks > 0)
-		ui_set_message(ui, ROLE_NOTE, "pasted %s bytes: line breaks became spaces (Enter runs the line)", pasted);
+	{
+		char run[32];
+		keymap_keys_of(ACTION_RUN_LINE, KEYMAP_IN_BAR, 1, run, sizeof run);
+		ui_set_message(ui, ROLE_NOTE, "pasted %s bytes: line breaks became spaces (%s runs the line)", pasted, run);
+	}
 	else
 		ui_clear_message(ui);
 }

@@ -319,7 +319,11 @@ unsigned ui_handle_key(struct ui *ui, const struct ui_key *key)
 	if (context.mode == KEYMAP_IN_HELP || key->function)
 		return REACT_NONE;
 	if (context.mode == KEYMAP_IN_GRID) {
-		ui_set_message(ui, ROLE_NOTE, "grid: arrows or hjkl move, Enter selects, Esc returns to the command bar");
+		char move[48], select[32], back[32];
+		keymap_keys_of(ACTION_MOVE_LEFT, KEYMAP_IN_GRID, 2, move, sizeof move);
+		keymap_keys_of(ACTION_SELECT, KEYMAP_IN_GRID, 1, select, sizeof select);
+		keymap_keys_of(ACTION_FOCUS_BAR, KEYMAP_IN_GRID, 1, back, sizeof back);
+		ui_set_message(ui, ROLE_NOTE, "grid: %s move, %s selects, %s returns to the command bar", move, select, back);
 		return REACT_REDRAW;
 	}
 	return ui_bar_type(ui, key->code);

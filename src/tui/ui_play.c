@@ -74,7 +74,10 @@ unsigned ui_change_speed(struct ui *ui, bool faster)
 	ui->state.speed_percent = speed;
 	char pace[16];
 	view_format_pace(speed, ui->state.ascii, pace, sizeof pace);
-	ui_set_message(ui, ROLE_NOTE, "playback pace %s (F6 slower, F7 faster)", pace);
+	char slower_key[32], faster_key[32];
+	keymap_keys_of(ACTION_SLOWER, KEYMAP_IN_BAR, 1, slower_key, sizeof slower_key);
+	keymap_keys_of(ACTION_FASTER, KEYMAP_IN_BAR, 1, faster_key, sizeof faster_key);
+	ui_set_message(ui, ROLE_NOTE, "playback pace %s (%s slower, %s faster)", pace, slower_key, faster_key);
 	return REACT_REDRAW;
 }
 

@@ -131,6 +131,27 @@ const struct keymap_binding *keymap_find(unsigned key, const struct keymap_conte
 	return NULL;
 }
 
+void keymap_keys_of(enum keymap_action action, enum keymap_mode mode, size_t most, char *buffer, size_t size)
+{
+	size_t used = 0, names = 0;
+	if (size == 0)
+		return;
+	buffer[0] = '\0';
+	for (size_t i = 0; i < keymap_count() && names < most; i++) {
+		const struct keymap_binding *row = &bindings[i];
+		if (row->action != action || !(row->modes & (unsigned)mode))
+			continue;
+		bool named = false;   /* the arrows are four rows of one name */
+		for (size_t j = 0; j < i; j++)
+			named = named || (bindings[j].action == action && (bindings[j].modes & (unsigned)mode) &&
+					  strcmp(bindings[j].name, row->name) == 0);
+		if (named || used >= size)
+			continue;
+		used += (size_t)snprintf(buffer + used, size - used, "%s%s", names ? " or " : "", row->name);
+		names++;
+	}
+}
+
 /* --- the help ------------------------------------------------------------------- */
 
 size_t keymap_help_lines(void)

@@ -253,6 +253,36 @@ static void every_hint_works_where_it_is_shown(void **state)
 	screen_release(&screen);
 }
 
+/*
+ * Status messages name keys through keymap_keys_of: the names are the help's,
+ * each once, in the table's order, and a key the table does not bind in that
+ * place is never named. Each message's keys then find their binding.
+ */
+static void messages_name_the_keys_the_table_binds(void **state)
+{
+	(void)state;
+	char keys[64];
+	keymap_keys_of(ACTION_MOVE_LEFT, KEYMAP_IN_GRID, 2, keys, sizeof keys);
+	assert_string_equal(keys, "arrows or h j k l");
+	keymap_keys_of(ACTION_MOVE_LEFT, KEYMAP_IN_GRID, 1, keys, sizeof keys);
+	assert_string_equal(keys, "arrows");
+	keymap_keys_of(ACTION_SLOWER, KEYMAP_IN_BAR, 1, keys, sizeof keys);
+	assert_string_equal(keys, "F6");
+	keymap_keys_of(ACTION_REDO, KEYMAP_IN_BAR, 3, keys, sizeof keys);
+	assert_string_equal(keys, "Ctrl-Y or Ctrl-N");
+	keymap_keys_of(ACTION_FOCUS_BAR, KEYMAP_IN_GRID, 1, keys, sizeof keys);
+	assert_string_equal(keys, "Esc");
+	/* Not bound there: nothing to name. */
+	keymap_keys_of(ACTION_RUN_LINE, KEYMAP_IN_GRID, 1, keys, sizeof keys);
+	assert_string_equal(keys, "");
+	keymap_keys_of(ACTION_HELP_CLOSE, KEYMAP_IN_BAR, 1, keys, sizeof keys);
+	assert_string_equal(keys, "");
+	/* A short buffer is cut, never overrun. */
+	char small[5];
+	keymap_keys_of(ACTION_MOVE_LEFT, KEYMAP_IN_GRID, 2, small, sizeof small);
+	assert_string_equal(small, "arro");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +290,7 @@ int main(void)
 		cmocka_unit_test(every_binding_in_the_table_is_handled),
 		cmocka_unit_test(no_key_has_two_meanings),
 		cmocka_unit_test(every_hint_works_where_it_is_shown),
+		cmocka_unit_test(messages_name_the_keys_the_table_binds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
