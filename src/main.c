@@ -28,7 +28,7 @@ static const char usage_format[] =
 	"A terminal memory-allocator visualizer: watch a simulated heap as you allocate.\n"
 	"\n"
 	"  -p, --policy NAME      %s (default first)\n"
-	"  -s, --heap-size SIZE   default 1024 (64 B to 16M; a power of two for buddy)\n"
+	"  -s, --heap-size SIZE   default 1024 (64 B to 1G; a power of two for buddy)\n"
 	"      --align N          4|8|16 (default 8)\n"
 	"      --batch            run FILE (or standard input) without a screen: print one line\n"
 	"                         per step (step number, command, outcome) and a final report\n"

@@ -26,7 +26,7 @@ enum heap_policy {
 };
 
 #define HEAP_MIN_SIZE ((size_t)64)
-#define HEAP_MAX_SIZE ((size_t)16 * 1024 * 1024)
+#define HEAP_MAX_SIZE ((size_t)1024 * 1024 * 1024)
 #define HEAP_DEFAULT_SIZE ((size_t)1024)
 #define HEAP_DEFAULT_ALIGNMENT 8u
 

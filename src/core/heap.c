@@ -105,7 +105,7 @@ const char *heap_config_problem(const struct heap_config *config)
 	if (config == NULL)
 		return "no heap configuration given";
 	if (config->size < HEAP_MIN_SIZE || config->size > HEAP_MAX_SIZE)
-		return "heap size must be between 64 B and 16 MiB";
+		return "heap size must be between 64 B and 1 GiB";
 	ops = allocator_get(config->policy);
 	if (ops == NULL)
 		return "unknown allocation policy";

@@ -27,7 +27,7 @@ static void check_registers(const struct heap *heap, struct heap_report *out)
 		return;
 	}
 	if (heap->size < HEAP_MIN_SIZE || heap->size > HEAP_MAX_SIZE)
-		heap_report_problem(out, 0, "heap size %zu is outside 64 B..16 MiB", heap->size);
+		heap_report_problem(out, 0, "heap size %zu is outside 64 B..1 GiB", heap->size);
 	if (heap->brk > heap_usable_end(heap))
 		heap_report_problem(out, heap->brk, "break 0x%zx lies past the usable end 0x%zx", heap->brk, heap_usable_end(heap));
 	if (heap->brk % heap->alignment != 0)

@@ -173,8 +173,7 @@ static size_t release_range(struct heap *heap, size_t start, size_t end, struct 
 		release->merges++;
 	}
 	if (end == heap->brk) {
-		note_written(heap, start, end);
-		memset(heap->bytes + start, 0, end - start);
+		clear_to_wilderness(heap, start, end);
 		heap->brk = start;
 		release->to_wilderness = true;
 	} else {

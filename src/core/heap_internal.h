@@ -5,12 +5,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "allocator.h"
 #include "heap.h"
 #include "pages.h"
 
-/* Buddy block sizes are powers of two up to HEAP_MAX_SIZE (1 << 24). */
+/* Buddy block sizes are powers of two up to HEAP_MAX_SIZE (1 << 30). */
 enum { HEAP_ORDERS = 32 };
 
 /*
@@ -195,11 +196,11 @@ static inline size_t index_words(size_t size)
  * Segregated free lists, kept after the tree in the index pages: word 0 the
  * first-level bitmap (bit c: some list of class c is non-empty), then one
  * second-level bitmap per class (bit s: list (c, s) is non-empty), then the
- * heads, class by class (LIST_NONE: empty). Classes 0..24 cover every block
- * size up to 16 MiB = 2^24. Derived data: each head is the one free block of
+ * heads, class by class (LIST_NONE: empty). Classes 0..30 cover every block
+ * size up to 1 GiB = 2^30. Derived data: each head is the one free block of
  * its list whose in-band prev link is LIST_NONE.
  */
-enum { LIST_LEVELS = 25 };
+enum { LIST_LEVELS = 31 };
 #define LIST_NONE 0xffffffffu
 
 static inline size_t list_words(const struct allocator_ops *ops)
@@ -283,6 +284,22 @@ static inline void note_written(struct heap *heap, size_t start, size_t end)
 	heap->work_bytes += end - start;
 	if (end > heap->written_end)
 		heap->written_end = end;
+}
+
+/*
+ * Clear [start, end) back to wilderness zeros. Bytes from written_end up were
+ * never written and are zero already, so only what lies below it is cleared:
+ * freeing a large block nobody wrote costs nothing, and a 1 GiB heap keeps
+ * using only the memory its writes touched.
+ */
+static inline void clear_to_wilderness(struct heap *heap, size_t start, size_t end)
+{
+	if (end > heap->written_end)
+		end = heap->written_end;
+	if (start >= end)
+		return;
+	note_written(heap, start, end);
+	memset(heap->bytes + start, 0, end - start);
 }
 
 /* Find the block a payload address belongs to; says why when it is not a live allocation. */

@@ -206,8 +206,7 @@ enum heap_status lists_malloc(struct heap *heap, lists_search search, size_t req
 static void release_range(struct heap *heap, size_t start, size_t end, struct heap_release *release)
 {
 	if (heap->ops->grows_break && end == heap->brk) {
-		note_written(heap, start, end);
-		memset(heap->bytes + start, 0, end - start);
+		clear_to_wilderness(heap, start, end);
 		heap->brk = start;
 		release->to_wilderness = true;
 	} else {

@@ -110,7 +110,7 @@ bool cmd_expect_end(struct parser *parser)
 
 
 /*
- * Decimal or 0x hex, with a K or M suffix when allow_suffix. The syntax is
+ * Decimal or 0x hex, with a K, M or G suffix when allow_suffix. The syntax is
  * checked before the value, so "99999999999999999999x" is bad, not too large.
  */
 enum number_status cmd_parse_number(const char *text, size_t len, bool allow_suffix, uintmax_t max,
@@ -119,8 +119,8 @@ enum number_status cmd_parse_number(const char *text, size_t len, bool allow_suf
 	uintmax_t multiplier = 1;
 	if (allow_suffix && len > 0) {
 		unsigned char last = to_lower((unsigned char)text[len - 1]);
-		if (last == 'k' || last == 'm') {
-			multiplier = last == 'k' ? 1024u : 1024u * 1024u;
+		if (last == 'k' || last == 'm' || last == 'g') {
+			multiplier = last == 'k' ? 1024u : last == 'm' ? 1024u * 1024u : 1024u * 1024u * 1024u;
 			len--;
 		}
 	}

@@ -415,15 +415,17 @@ size_t history_restore_branch(struct history *history, size_t step)
  * their 4 KiB pages copy-on-write with that checkpoint's (and with the live
  * heaps), so it holds only the pages changed between the two; so do its
  * names (their tables are in pages too).
- * The first checkpoint is counted at its heaps' full size: an upper bound.
- * The sum over the checkpoints is what the budget bounds.
+ * The first checkpoint is counted at the pages its trees hold (never-written
+ * pages are no page at all): counting it at the heaps' full size would put a
+ * 1 GiB heap, or five lanes of 16 MiB, over the budget for ever, and every
+ * later checkpoint would thin the rest. The sum is what the budget bounds.
  */
 static size_t checkpoint_cost(const struct checkpoint *checkpoint, const struct checkpoint *before, size_t lane_count)
 {
 	size_t cost = 0;
 	for (size_t i = 0; i < lane_count; i++) {
 		const struct heap *heap = checkpoint->lanes[i].heap;
-		cost += before ? heap_bytes_not_shared_with(heap, before->lanes[i].heap) : heap_size(heap);
+		cost += heap_bytes_not_shared_with(heap, before ? before->lanes[i].heap : NULL);
 		cost += names_bytes_not_shared_with(checkpoint->lanes[i].names, before ? before->lanes[i].names : NULL);
 	}
 	return cost;

@@ -574,7 +574,7 @@ static void smallest_heap_of_64_bytes(void **state)
 	heap_destroy(heap);
 }
 
-static void largest_heap_of_16_mib(void **state)
+static void largest_heap_of_1_gib(void **state)
 {
 	struct heap *heap = make_heap(POLICY_WORST_FIT, HEAP_MAX_SIZE, 8);
 	struct heap *buddy = make_heap(POLICY_BUDDY, HEAP_MAX_SIZE, 16);
@@ -1179,9 +1179,9 @@ static void names_parse_and_messages(void **state)
 	for (enum heap_status s = HEAP_OK; s <= HEAP_ERR_HOST_MEMORY; s++)
 		assert_true(strlen(heap_status_message(s)) > 0);
 	config.size = 63;
-	assert_string_equal(heap_config_problem(&config), "heap size must be between 64 B and 16 MiB");
+	assert_string_equal(heap_config_problem(&config), "heap size must be between 64 B and 1 GiB");
 	config.size = HEAP_MAX_SIZE + 1;
-	assert_string_equal(heap_config_problem(&config), "heap size must be between 64 B and 16 MiB");
+	assert_string_equal(heap_config_problem(&config), "heap size must be between 64 B and 1 GiB");
 	config.size = 1024;
 	config.alignment = 2;
 	assert_string_equal(heap_config_problem(&config), "alignment must be 4, 8 or 16");
@@ -1217,7 +1217,7 @@ int main(void)
 		cmocka_unit_test(alignment_16_pads_the_header_to_16_bytes),
 		cmocka_unit_test(heap_size_not_a_multiple_of_the_alignment_leaves_an_unusable_tail),
 		cmocka_unit_test(smallest_heap_of_64_bytes),
-		cmocka_unit_test(largest_heap_of_16_mib),
+		cmocka_unit_test(largest_heap_of_1_gib),
 		cmocka_unit_test(buddy_halves_blocks_down_to_the_needed_power_of_two),
 		cmocka_unit_test(buddy_free_merges_buddies_at_once),
 		cmocka_unit_test(buddy_realloc_shrinks_by_halving_and_grows_into_free_buddies),

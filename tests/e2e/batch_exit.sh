@@ -62,7 +62,7 @@ run_case() {
 	expect 2 "alignment" "$tag bad alignment" -- "$bin" --batch --align 3 tests/data/batch_basic.hv
 	expect 2 "size" "$tag bad heap size" -- "$bin" --batch -s lots tests/data/batch_basic.hv
 	expect 2 "" "$tag heap too small" -- "$bin" --batch -s 32 tests/data/batch_basic.hv
-	expect 2 "" "$tag heap too large" -- "$bin" --batch -s 32M tests/data/batch_basic.hv
+	expect 2 "1 GiB" "$tag heap too large" -- "$bin" --batch -s 2G tests/data/batch_basic.hv
 	expect 2 "power" "$tag buddy heap not a power of two" -- "$bin" --batch -p buddy -s 1000 tests/data/batch_basic.hv
 	expect 2 "" "$tag two files" -- "$bin" --batch tests/data/batch_basic.hv tests/data/batch_buddy.hv
 	expect 2 "bogus" "$tag unknown long option" -- "$bin" --batch --bogus tests/data/batch_basic.hv

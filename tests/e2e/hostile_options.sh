@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# hostile_options.sh - out-of-range options (-s 63, -s 17M, --align 3, --size 0x0, --size 100000x100000,
+# hostile_options.sh - out-of-range options (-s 63, -s 1025M, --align 3, --size 0x0, --size 100000x100000,
 # --step-ms -1, ...): exit 2, one error line naming the option, nothing on stdout, no file written or changed.
 source "$(dirname "$0")/batch_lib.sh"
 source "$(dirname "$0")/hostile_lib.sh"
@@ -30,7 +30,7 @@ expect_refused() {
 
 batch_outputs=(--batch --snapshot out.svg --trace-json out.jsonl)
 heap_size='(-s|--heap-size|heap size)'
-for value in 63 17M 0 -1 0x 1e9 18446744073709551616 99999999999999999999K 4G; do
+for value in 63 1025M 0 -1 0x 1e9 18446744073709551616 99999999999999999999K 4G; do
 	expect_refused "$heap_size" "-s $value (batch)" -- -s "$value" "${batch_outputs[@]}" "$lesson"
 	expect_refused "$heap_size" "--heap-size $value (render)" -- --heap-size "$value" --render out.cast "$lesson"
 done

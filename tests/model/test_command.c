@@ -483,6 +483,7 @@ static void test_sizes_decimal_hex_and_suffixes(void **state)
 		{ "0", 0 },       { "64", 64 },          { "0x40", 64 },       { "0X40", 64 },
 		{ "0xfF", 255 },  { "4K", 4096 },        { "4k", 4096 },       { "1M", 1048576 },
 		{ "2m", 2097152 }, { "0x10K", 16384 },   { "007", 7 },         { "0K", 0 },
+		{ "1G", 1073741824 }, { "2g", 2147483648u },
 	};
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
 		size_t value = 12345;
@@ -490,7 +491,7 @@ static void test_sizes_decimal_hex_and_suffixes(void **state)
 		assert_int_equal(value, good[i].value);
 	}
 	static const char *const bad[] = { "", "0x", "K", "1KK", "1KM", "-1", "+1", "1.5", " 1", "1 ",
-					   "12a", "0xg", "1G", "x12", "0b101", "1e3" };
+					   "12a", "0xg", "x12", "0b101", "1e3", "1T", "1GK" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		size_t value = 12345;
 		assert_false(command_parse_size(bad[i], strlen(bad[i]), &value));

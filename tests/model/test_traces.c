@@ -18,7 +18,7 @@
 /*
  * The traces come from the course material in tests/traces/malloclab (see
  * tests/traces/README.md). They need a large heap: every one replays on the
- * largest heap heapviz allows, 16 MiB. Requests that do not fit there are
+ * 16 MiB heap (TRACE_HEAP_MAX; heapviz allows up to 1 GiB). Requests that do not fit there are
  * refused as out of memory (a result, counted in failed_allocs), never
  * rejected: a replay must reach the end of the trace.
  */
@@ -55,16 +55,17 @@ static size_t refusals_at(const struct script *script, enum heap_policy policy, 
 
 /*
  * "A heap large enough": the smallest power of two from 64 KiB up on which the
- * trace has no refused request, or 16 MiB (the largest heapviz allows) for
- * the few traces that need more. The checker's cost grows with the heap, so
- * this keeps the every-step check affordable.
+ * trace has no refused request, or TRACE_HEAP_MAX for the few traces that
+ * need more. The checker's cost grows with the bytes written, so this keeps
+ * the every-step check affordable (tests/model/test_big_heap.c covers 1 GiB).
  */
+#define TRACE_HEAP_MAX ((size_t)16 * 1024 * 1024)
 static size_t heap_size_for(const struct script *script, enum heap_policy policy)
 {
-	for (size_t size = 64 * 1024; size < HEAP_MAX_SIZE; size *= 2)
+	for (size_t size = 64 * 1024; size < TRACE_HEAP_MAX; size *= 2)
 		if (refusals_at(script, policy, size) == 0)
 			return size;
-	return HEAP_MAX_SIZE;
+	return TRACE_HEAP_MAX;
 }
 
 static void replay(const char *path, enum heap_policy policy, bool check_every_step)

@@ -248,7 +248,7 @@ static void check_every_size(const struct session *session, const char *what)
 
 /* --- the panel at every size --- */
 
-static const size_t heap_sizes[] = {64, 1024, 64 * 1024, 16 * 1024 * 1024};
+static const size_t heap_sizes[] = {64, 1024, 64 * 1024, 16 * 1024 * 1024, HEAP_MAX_SIZE};
 
 /* Step 0: free bytes, wilderness and largest free are the whole heap: "1024 B" is where 'largest free' was cut. */
 static void an_empty_heap_shows_every_label_whole(void **unused)
@@ -282,8 +282,9 @@ static void a_heap_full_of_small_blocks_shows_every_number_whole(void **unused)
 			snprintf(line, sizeof line, "free b%zu", i);
 			run(session, line);
 		}
+		snprintf(line, sizeof line, "alloc %zu", heap_sizes[h] + 1);
 		for (int i = 0; i < 12; i++)
-			run(session, "alloc 17M");   /* refused: larger than the heap */
+			run(session, line);   /* refused: larger than the heap */
 		check_every_size(session, "every other block freed");
 		session_destroy(session);
 	}

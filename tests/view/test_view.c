@@ -200,10 +200,17 @@ static void grid_small_and_huge_heaps(void **state)
 	assert_int_equal(g.rows, 2);
 
 	/* 16 MiB: the longer labels (" 0xffffff ") leave 29 cells, so 16 columns; 16 x 19 cells need 64 KiB each. */
-	g = layout_grid(HEAP_MAX_SIZE, 40, 19);
+	g = layout_grid((size_t)16 << 20, 40, 19);
 	assert_int_equal(g.label_width, 10);
 	assert_int_equal(g.columns, 16);
 	assert_int_equal(g.bytes_per_cell, 65536);
+	assert_int_equal(g.rows, 16);
+
+	/* 1 GiB (HEAP_MAX_SIZE): labels of " 0x3fffffff " still leave 16 columns; 16 x 19 cells need 4 MiB each. */
+	g = layout_grid(HEAP_MAX_SIZE, 40, 19);
+	assert_int_equal(g.label_width, 12);
+	assert_int_equal(g.columns, 16);
+	assert_int_equal(g.bytes_per_cell, (size_t)4 << 20);
 	assert_int_equal(g.rows, 16);
 
 	/* A wider terminal buys finer cells. */
