@@ -220,15 +220,20 @@ BENCH_FLAGS = -O2 -g -std=c11 $(WARNINGS)
 BENCH_COMPILE = $(CC) $(BENCH_FLAGS)
 $(foreach l,$(LAYERS),$(eval $(call LAYER_RULES,$(l),$(BENCH_DIR),BENCH_COMPILE)))
 
-bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_heap
-	$(BENCH_DIR)/bench $(BENCH_ARGS)
-	$(BENCH_DIR)/bench_heap
+bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_heap heapviz
+	$(BENCH_DIR)/bench $(if $(BENCH_QUICK),-q) $(BENCH_ARGS)
+	$(BENCH_DIR)/bench_heap $(if $(BENCH_QUICK),1)
 
-$(BENCH_DIR)/bench: $(BENCH_DIR)/bench.o $(BENCH_DIR)/bench_lanes.o $(BENCH_DIR)/bench_history.o $(call LIB_OF,out,$(BENCH_DIR))
-	$(CC) $(BENCH_FLAGS) -o $@ $^ -lm
+BENCH_PARTS = bench bench_util bench_core bench_session bench_lanes bench_history bench_scaling bench_startup bench_draw
+BENCH_OBJS  = $(BENCH_PARTS:%=$(BENCH_DIR)/%.o)
+$(BENCH_DIR)/bench: $(BENCH_OBJS) $(call LIB_OF,tui,$(BENCH_DIR))
+	$(CC) $(BENCH_FLAGS) -o $@ $^ $(CURSES_LIBS) -lm
 
-$(BENCH_DIR)/bench.o $(BENCH_DIR)/bench_lanes.o $(BENCH_DIR)/bench_history.o: $(BENCH_DIR)/%.o: tests/bench/%.c | $(BENCH_DIR)
+# bench_draw paints through the front end's own painter (src/tui/ui_term.h), so it sees the tui layer and curses.
+$(filter-out $(BENCH_DIR)/bench_draw.o,$(BENCH_OBJS)): $(BENCH_DIR)/%.o: tests/bench/%.c | $(BENCH_DIR)
 	$(CC) $(CPPFLAGS) $(INC_out) $(BENCH_FLAGS) -c -o $@ $<
+$(BENCH_DIR)/bench_draw.o: tests/bench/bench_draw.c | $(BENCH_DIR)
+	$(CC) $(CPPFLAGS) $(INC_tui) -Isrc/tui $(CURSES_CFLAGS) $(BENCH_FLAGS) -c -o $@ $<
 
 # Checkpoint costs of the copy-on-write heap (tests/bench/bench_heap.c).
 $(BENCH_DIR)/bench_heap: $(BENCH_DIR)/bench_heap.o $(call LIB_OF,core,$(BENCH_DIR))

@@ -30,18 +30,7 @@
 #define REJECT_RUNS 2001
 #define HISTORY_STEPS 20000
 
-static double now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
+#define now_ns bench_now_ns
 
 static struct session *make_session(size_t lanes)
 {
@@ -66,7 +55,8 @@ static void run_line(struct session *session, const char *line)
 static double median_rejection(struct session *session, const struct command *command)
 {
 	static double samples[REJECT_RUNS];
-	for (size_t i = 0; i < REJECT_RUNS; i++) {
+	size_t runs = bench_quick ? 11 : REJECT_RUNS;
+	for (size_t i = 0; i < runs; i++) {
 		struct session_report report;
 		double t = now_ns();
 		session_run(session, command, NULL, &report);
@@ -77,8 +67,7 @@ static double median_rejection(struct session *session, const struct command *co
 		}
 		session_report_release(&report);
 	}
-	qsort(samples, REJECT_RUNS, sizeof samples[0], compare_doubles);
-	return samples[REJECT_RUNS / 2];
+	return bench_median(samples, runs);
 }
 
 static void bench_rejection(void)
@@ -134,7 +123,7 @@ static size_t in_use(void)
 	return info.uordblks + info.hblkhd;
 }
 
-static void history_bytes(const char *label, const struct script_line *lines, size_t count, size_t heap)
+static double history_bytes(const char *label, const struct script_line *lines, size_t count, size_t heap)
 {
 	struct heap_config config = { heap, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
 	struct session *session = session_create(&config, NULL);
@@ -157,6 +146,7 @@ static void history_bytes(const char *label, const struct script_line *lines, si
 	printf("  %-34s %8zu steps %6.1f bytes/step packed, %6.1f allocated %7.0f ns/step\n", label, steps, packed,
 	       bytes, elapsed / (double)count);
 	session_destroy(session);
+	return packed;
 }
 
 static void bench_history(const char *dir)
@@ -167,10 +157,12 @@ static void bench_history(const char *dir)
 	struct script script;
 	struct script_error error;
 	if (script_load(path, &script, &error)) {
-		history_bytes("needle.rep, 16 MiB heap", script.lines, script.count, HEAP_MAX_SIZE);
+		/* The figure of issue 14: the largest real trace's packed steps. */
+		bench_summary("history_bytes_per_step",
+			      history_bytes("needle.rep, 16 MiB heap", script.lines, script.count, LARGE_HEAP));
 		script_release(&script);
 	}
-	size_t count = 1000000;
+	size_t count = bench_quick ? 10000 : 1000000;
 	struct script_line *lines = calloc(count, sizeof *lines);
 	static const char *const text[] = { "alloc 16 as a", "free a" };
 	struct command parsed[2];
@@ -184,7 +176,7 @@ static void bench_history(const char *dir)
 		lines[i].command = parsed[i % 2];
 		lines[i].source = (char *)text[i % 2];
 	}
-	history_bytes("alloc 16 as a / free a, 1 KiB heap", lines, count, HEAP_DEFAULT_SIZE);
+	(void)history_bytes("alloc 16 as a / free a, 1 KiB heap", lines, count, HEAP_DEFAULT_SIZE);
 	free(lines);
 }
 
