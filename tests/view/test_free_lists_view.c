@@ -220,6 +220,44 @@ static void small_terminals_keep_the_selected_entry_and_whole_lines(void **state
 	session_destroy(session);
 }
 
+/* The hex view labels a free block's link words: 'n' (next) and 'p' (prev) in the ASCII column, with a key line. */
+static void the_hex_view_labels_link_words(void **state)
+{
+	(void)state;
+	struct session *session = session_with(POLICY_SEGLIST, seglist_lines);
+	struct frame frame;
+
+	frame_open(&frame, 80, 24);
+	frame.state.show_free_lists = false;
+	frame.state.show_hex = true;
+	frame.state.cursor = 0x3ff;
+	view_render(&frame.screen, session, &frame.state);
+	/* 8 bytes a row here. c's block at 0x040: header 8 bytes, then next = 0x000 (a) and prev = none (ff ff ff ff). */
+	int row = find_row(&frame, "0x048 ");
+	if (row < 0 || !strstr(row_text(&frame, row), "00 00 00 00 ff ff ff ff nnnnpppp") ||
+	    !strstr(row_text(&frame, find_row(&frame, "0x008 ")), "ff ff ff ff 40 00 00 00 nnnnpppp") ||
+	    find_row(&frame, "n p: next / prev link") < 0) {
+		dump(&frame);
+		fail_msg("the link words of 0x040 are not labelled");
+	}
+	/* A used block's bytes are never labelled as links: b at 0x020. */
+	for (int r = find_row(&frame, "0x020 "); r >= 0 && r <= find_row(&frame, "0x038 "); r++)
+		assert_null(strstr(row_text(&frame, r), "nnnn"));
+	screen_release(&frame.screen);
+	session_destroy(session);
+
+	/* first fit keeps no links in the heap: no labels, no key line. */
+	session = session_with(POLICY_FIRST_FIT, seglist_lines);
+	frame_open(&frame, 80, 24);
+	frame.state.show_free_lists = false;
+	frame.state.show_hex = true;
+	view_render(&frame.screen, session, &frame.state);
+	assert_int_equal(find_row(&frame, "n p:"), -1);
+	assert_int_equal(find_row(&frame, "nnnn"), -1);
+	screen_release(&frame.screen);
+	session_destroy(session);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +265,7 @@ int main(void)
 		cmocka_unit_test(stepping_follows_the_walk_order),
 		cmocka_unit_test(in_compare_mode_the_view_is_the_cursors_lane),
 		cmocka_unit_test(small_terminals_keep_the_selected_entry_and_whole_lines),
+		cmocka_unit_test(the_hex_view_labels_link_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
