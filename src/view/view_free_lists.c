@@ -181,7 +181,7 @@ void view_draw_free_lists(struct screen *screen, const struct session *session, 
 		char both[2 * LINE_TEXT + 2];
 		const char *text = lines[selected_line].text;
 
-		snprintf(both, sizeof both, "%s:%s", lines[selected_head].text, text + strlen(view_symbol(state, SYM_ROVER)));
+		snprintf(both, sizeof both, "%s %s", lines[selected_head].text, text);
 		if ((int)screen_text_width(both, strlen(both)) <= width)
 			screen_put(screen, row, column, width, both, ROLE_SELECTED);
 		else if ((int)screen_text_width(text, strlen(text)) <= width)
