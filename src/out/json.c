@@ -243,6 +243,7 @@ struct json_trace_memory {
 	uint8_t *bytes;                    /* the previous line's heap bytes, correct inside its used blocks */
 	size_t bytes_size;
 	bool failed;                       /* out of host memory: the form cannot go on */
+	char *free_lists;                  /* the previous line's "free_lists" text (NULL: none written yet) */
 };
 
 struct json_trace_memory *json_trace_memory_create(void)
@@ -257,6 +258,7 @@ void json_trace_memory_destroy(struct json_trace_memory *memory)
 	free(memory->blocks);
 	free(memory->next);
 	free(memory->bytes);
+	free(memory->free_lists);
 	free(memory);
 }
 
@@ -330,6 +332,22 @@ static bool changes_block(const struct heap_block *block, void *context)
 	return true;
 }
 
+/* "free_lists" only when it differs from the line before (the first line always has it): most steps leave it be. */
+static void changes_free_lists(struct strbuf *out, const struct heap *heap, struct json_trace_memory *memory)
+{
+	struct strbuf text;
+
+	strbuf_init(&text);
+	json_free_lists(&text, heap);
+	if (text.failed || memory->free_lists == NULL || strcmp(memory->free_lists, strbuf_text(&text)) != 0) {
+		strbuf_append(out, strbuf_text(&text), text.len);
+		free(memory->free_lists);
+		/* Out of memory keeping it: the next line writes it again, which is always correct. */
+		memory->free_lists = text.failed ? NULL : strbuf_take(&text);
+	}
+	strbuf_release(&text);
+}
+
 bool json_trace_changes_line(struct strbuf *out, const struct session *session, const char *source,
 			     const struct session_report *report, struct json_trace_memory *memory)
 {
@@ -362,7 +380,7 @@ bool json_trace_changes_line(struct strbuf *out, const struct session *session, 
 	strbuf_printf(out, "],\n \"removed\": [%s], \"stats\": ", strbuf_text(&ctx.removed));
 	strbuf_release(&ctx.removed);
 	json_stats(out, &sample);
-	json_free_lists(out, heap);
+	changes_free_lists(out, heap, memory);
 	json_trace_tail(out, source, report);
 	strbuf_putc(out, '}');
 	/* The blocks just written become the line before. */
