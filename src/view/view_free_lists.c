@@ -39,10 +39,9 @@ static int address_digits(size_t heap_size)
 /* A list's heading in the allocator's own terms. */
 static void list_label(const struct free_list *list, const struct heap *heap, char *out, size_t size)
 {
-	char low[16], high[16];
+	char low[16];
 
 	view_format_bytes(list->min_size, low, sizeof low);
-	view_format_bytes(list->max_size, high, sizeof high);
 	switch (list->kind) {
 	case FREE_LIST_ADDRESS:
 		if (heap_allocator(heap)->search_start != NULL)
@@ -67,7 +66,6 @@ static void list_label(const struct free_list *list, const struct heap *heap, ch
 		snprintf(out, size, "slab 0x%zx: %s", list->slab, low);
 		break;
 	}
-	(void)high;
 }
 
 /* The free block holding the cursor, as its place in lists; false when the cursor is not on a listed free block. */
@@ -123,6 +121,22 @@ static size_t build_lines(const struct heap *heap, const struct free_lists *list
 			count++;
 		}
 	}
+	if (count == most && sel_list != SIZE_MAX && *selected_line == SIZE_MAX && most >= 2) {
+		/* A walk longer than the lines kept: the selected entry and its list's heading take the last two. */
+		const struct free_list *one = &lists->lists[sel_list];
+		const struct free_list_block *block = &lists->blocks[one->first + sel_index];
+		char size[16];
+
+		list_label(one, heap, lines[most - 2].text, LINE_TEXT);
+		lines[most - 2].role = ROLE_HEADING;
+		lines[most - 2].selected = false;
+		view_format_bytes(block->size, size, sizeof size);
+		snprintf(lines[most - 1].text, LINE_TEXT, "%s 0x%0*zx %8s", mark, digits, block->offset, size);
+		lines[most - 1].role = ROLE_SELECTED;
+		lines[most - 1].selected = true;
+		*selected_line = most - 1;
+		*selected_head = most - 2;
+	}
 	if (lists->list_count == 0 && count < most) {
 		snprintf(lines[count].text, LINE_TEXT, "no free blocks");
 		lines[count++].role = ROLE_DIM;
@@ -153,8 +167,9 @@ static size_t first_shown(size_t count, size_t rows, size_t selected_line, size_
 void view_draw_free_lists(struct screen *screen, const struct session *session, const struct view_state *state,
 			  const struct view_layout *layout)
 {
-	enum { MOST_LINES = 512 };
-	static struct fl_line lines[MOST_LINES];
+	/* A screen shows far fewer: the lines kept are bounded, the selected entry always among them. */
+	enum { MOST_LINES = 256 };
+	struct fl_line lines[MOST_LINES];
 	struct view_rect panel = layout->panel;
 	const struct heap *heap = session_heap(session);
 	struct free_lists lists = { 0 };

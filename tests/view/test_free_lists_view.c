@@ -258,6 +258,38 @@ static void the_hex_view_labels_link_words(void **state)
 	session_destroy(session);
 }
 
+/* A walk longer than the lines the view keeps: the marked entry still shows, under its list's heading. */
+static void a_long_walk_still_shows_the_marked_entry(void **state)
+{
+	(void)state;
+	struct heap_config config = { 16384, POLICY_FIRST_FIT, 8 };
+	enum heap_status status;
+	struct session *session = session_create(&config, &status);
+	struct frame frame;
+	char line[64];
+
+	assert_non_null(session);
+	/* 600 blocks of 24 B, every other one freed: 300 free blocks, the last at 598 * 24 = 0x3810. */
+	for (int i = 0; i < 600; i++) {
+		snprintf(line, sizeof line, "alloc 8 as b%d", i);
+		run_all(session, (const char *const[]){ line, NULL });
+	}
+	for (int i = 0; i < 600; i += 2) {
+		snprintf(line, sizeof line, "free b%d", i);
+		run_all(session, (const char *const[]){ line, NULL });
+	}
+	frame_open(&frame, 80, 24);
+	frame.state.cursor = 0x3810;
+	view_render(&frame.screen, session, &frame.state);
+	int marked = find_row(&frame, "▸ 0x3810"), heading = find_row(&frame, "address order");
+	if (marked < 0 || heading < 0 || heading >= marked) {
+		dump(&frame);
+		fail_msg("marked %d heading %d", marked, heading);
+	}
+	screen_release(&frame.screen);
+	session_destroy(session);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +298,7 @@ int main(void)
 		cmocka_unit_test(in_compare_mode_the_view_is_the_cursors_lane),
 		cmocka_unit_test(small_terminals_keep_the_selected_entry_and_whole_lines),
 		cmocka_unit_test(the_hex_view_labels_link_words),
+		cmocka_unit_test(a_long_walk_still_shows_the_marked_entry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
