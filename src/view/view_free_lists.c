@@ -138,7 +138,8 @@ static size_t build_lines(const struct heap *heap, const struct free_lists *list
 		*selected_head = most - 2;
 	}
 	if (lists->list_count == 0 && count < most) {
-		snprintf(lines[count].text, LINE_TEXT, "no free blocks");
+		/* covers_all false with nothing listed: the allocator has no free_lists hook (or the host ran out of memory). */
+		snprintf(lines[count].text, LINE_TEXT, lists->covers_all ? "no free blocks" : "not described");
 		lines[count++].role = ROLE_DIM;
 	}
 	if (!lists->covers_all && lists->list_count > 0 && count < most) {
