@@ -290,6 +290,22 @@ static void a_long_walk_still_shows_the_marked_entry(void **state)
 	session_destroy(session);
 }
 
+/* A fresh seglist heap has nothing free below the break: the view says so rather than showing an empty frame. */
+static void an_empty_walk_says_no_free_blocks(void **state)
+{
+	(void)state;
+	struct session *session = session_with(POLICY_SEGLIST, (const char *const[]){ "alloc 20 as a", NULL });
+	struct frame frame;
+
+	frame_open(&frame, 80, 24);
+	view_render(&frame.screen, session, &frame.state);
+	assert_true(find_row(&frame, "free lists") >= 0);
+	assert_true(find_row(&frame, "no free blocks") >= 0);
+	assert_int_equal(find_row(&frame, "not described"), -1);
+	screen_release(&frame.screen);
+	session_destroy(session);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +315,7 @@ int main(void)
 		cmocka_unit_test(small_terminals_keep_the_selected_entry_and_whole_lines),
 		cmocka_unit_test(the_hex_view_labels_link_words),
 		cmocka_unit_test(a_long_walk_still_shows_the_marked_entry),
+		cmocka_unit_test(an_empty_walk_says_no_free_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
