@@ -218,6 +218,8 @@ bool view_free_lists_selected(const struct heap *heap, const struct free_lists *
  * False when nothing is listed.
  */
 bool view_free_lists_step(const struct heap *heap, size_t cursor, bool forward, size_t *offset);
+/* The hex view's link labels: for count bytes from first, 'n' / 'p' on free blocks' link words, else 0 (caller frees; NULL: none). */
+uint8_t *view_free_lists_link_marks(const struct heap *heap, size_t first, size_t count);
 
 /* Lines of the help overlay at a content width (for scroll limits). */
 size_t view_help_lines(const struct view_state *state, int width);

@@ -2,6 +2,7 @@
 #include "view.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "allocator.h"
@@ -237,4 +238,28 @@ bool view_free_lists_step(const struct heap *heap, size_t cursor, bool forward, 
 	}
 	free_lists_release(&lists);
 	return found;
+}
+
+/*
+ * For the count bytes from first: 'n' where a listed free block's next link
+ * word lies, 'p' for its prev link, else 0 (free_lists.h). NULL when the
+ * allocator keeps no in-band links or the host is out of memory.
+ */
+uint8_t *view_free_lists_link_marks(const struct heap *heap, size_t first, size_t count)
+{
+	struct free_lists lists = { 0 };
+	uint8_t *marks = NULL;
+
+	heap_free_lists(heap, &lists);
+	if (lists.in_band_links && count > 0 && (marks = calloc(count, 1)) != NULL) {
+		for (size_t b = 0; b < lists.block_count; b++) {
+			size_t at = lists.blocks[b].offset + lists.link_offset;
+
+			for (size_t k = 0; k < 8; k++)
+				if (at + k >= first && at + k < first + count)
+					marks[at + k - first] = k < 4 ? 'n' : 'p';
+		}
+	}
+	free_lists_release(&lists);
+	return marks;
 }

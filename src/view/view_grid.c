@@ -1,6 +1,5 @@
 /* view_grid.c - the heap as a grid of cells and as hex: cell roles, names, legend (hues: view_hues.c). */
 #include "view.h"
-#include "free_lists.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -496,30 +495,6 @@ void view_draw_grid(struct screen *screen, const struct session *session, const 
 
 /* --- the hex view --------------------------------------------------------------- */
 
-/*
- * For the count bytes from first: 'n' where a listed free block's next link
- * word lies, 'p' for its prev link, else 0 (free_lists.h). NULL when the
- * allocator keeps no in-band links or the host is out of memory.
- */
-static uint8_t *hex_link_marks(const struct heap *heap, size_t first, size_t count)
-{
-	struct free_lists lists = { 0 };
-	uint8_t *marks = NULL;
-
-	heap_free_lists(heap, &lists);
-	if (lists.in_band_links && count > 0 && (marks = calloc(count, 1)) != NULL) {
-		for (size_t b = 0; b < lists.block_count; b++) {
-			size_t at = lists.blocks[b].offset + lists.link_offset;
-
-			for (size_t k = 0; k < 8; k++)
-				if (at + k >= first && at + k < first + count)
-					marks[at + k - first] = k < 4 ? 'n' : 'p';
-		}
-	}
-	free_lists_release(&lists);
-	return marks;
-}
-
 void view_draw_hex(struct screen *screen, const struct session *session, const struct view_state *state,
 		   struct view_rect area)
 {
@@ -544,7 +519,7 @@ void view_draw_hex(struct screen *screen, const struct session *session, const s
 	int label = label_width(size);
 	int hex_column = area.column + label, ascii_column = hex_column + (int)per_row * 3;
 	/* Free blocks' in-band link words (seglist, tlsf): 'n' / 'p' in the ASCII column, the free-header style in hex. */
-	uint8_t *links = hex_link_marks(heap, first_byte, visible * per_row);
+	uint8_t *links = view_free_lists_link_marks(heap, first_byte, visible * per_row);
 	for (size_t r = 0; r < visible; r++) {
 		int row = area.row + (int)r;
 		size_t address = first_byte + r * per_row;
