@@ -29,6 +29,7 @@
 
 struct heap_report; /* where check hooks send problems: heap_report_problem (heap_internal.h) */
 struct heap_tally;  /* what the checker's walk counted (heap_internal.h) */
+struct free_lists;  /* the free structures in walk order (free_lists.h) */
 
 /* Which rule chose a block, for the explanation: data only, the sentence is worded elsewhere. */
 enum allocator_rule {
@@ -96,6 +97,13 @@ struct allocator_ops {
 	void (*check_block)(const struct heap *heap, size_t block, size_t size, struct heap_report *out);
 	void (*check_pair)(const struct heap *heap, size_t previous, size_t block, struct heap_report *out);
 	void (*check_heap)(const struct heap *heap, const struct heap_tally *tally, struct heap_report *out);
+
+	/*
+	 * The free structures in the order the search walks them, through
+	 * free_lists_begin/free_lists_add, setting covers_all, in_band_links
+	 * and the bitmaps (free_lists.h). May be NULL: no free-list view.
+	 */
+	void (*free_lists)(const struct heap *heap, struct free_lists *out);
 };
 
 /* The registry: one row per enum heap_policy value, in that order. */

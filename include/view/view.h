@@ -32,6 +32,7 @@ struct view_state {
 	bool monochrome;               /* no colours: glyphs and attributes carry the meaning */
 	bool show_hex;                 /* hex view instead of the grid */
 	bool show_help;                /* help overlay */
+	bool show_free_lists;          /* the free-list view in the panel's place (view_free_lists.c) */
 	size_t help_scroll;            /* first overlay line shown (the view clamps it) */
 	const char *help_text;         /* overlay text (help COMMAND, a check report), NULL = the built-in help */
 	size_t cursor;                 /* inspector cursor: a byte address in the heap */
@@ -201,6 +202,25 @@ void view_draw_hex(struct screen *screen, const struct session *session, const s
 void view_draw_panel(struct screen *screen, const struct session *session, const struct view_state *state,
 		     const struct view_layout *layout);
 void view_draw_help(struct screen *screen, const struct view_state *state, struct view_rect area);
+/*
+ * The free-list view (view_free_lists.c): the allocator's free structures in
+ * walk order in the panel's place, the free block under the cursor marked.
+ */
+struct free_lists;
+void view_draw_free_lists(struct screen *screen, const struct session *session, const struct view_state *state,
+			  const struct view_layout *layout);
+/* The list and place in it of the free block holding cursor; false when cursor is not on a listed free block. */
+bool view_free_lists_selected(const struct heap *heap, const struct free_lists *lists, size_t cursor, size_t *list,
+			      size_t *index);
+/*
+ * The free block after (forward) or before the one holding cursor in walk
+ * order, across lists, wrapping; from off the lists: the first (last) one.
+ * False when nothing is listed.
+ */
+bool view_free_lists_step(const struct heap *heap, size_t cursor, bool forward, size_t *offset);
+/* The hex view's link labels: for count bytes from first, 'n' / 'p' on free blocks' link words, else 0 (caller frees; NULL: none). */
+uint8_t *view_free_lists_link_marks(const struct heap *heap, size_t first, size_t count);
+
 /* Lines of the help overlay at a content width (for scroll limits). */
 size_t view_help_lines(const struct view_state *state, int width);
 

@@ -1,6 +1,7 @@
 /* heap_buddy.c - the binary buddy allocator: power-of-two blocks aligned to their size, merged with their buddy at once. */
 #include <string.h>
 
+#include "heap_free_lists.h"
 #include "heap_internal.h"
 
 static size_t buddy_block_need(const struct heap *heap, size_t request)
@@ -189,4 +190,5 @@ const struct allocator_ops buddy_allocator = {
 	.check_block = buddy_check_block,
 	.check_pair = buddy_check_pair,
 	.check_heap = buddy_check_heap,
+	.free_lists = buddy_free_lists,
 };

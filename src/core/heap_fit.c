@@ -1,6 +1,7 @@
 /* heap_fit.c - first, next, best and worst fit over boundary-tagged blocks below a program break. */
 #include <string.h>
 
+#include "heap_free_lists.h"
 #include "heap_internal.h"
 
 /* Where a request will go: a free block below the break, or the wilderness above it. */
@@ -345,12 +346,13 @@ static void next_check_heap(const struct heap *heap, const struct heap_tally *ta
 	.min_block = fit_min_block, .need = fit_block_need, .malloc = MALLOC, .free = fit_free, \
 	.realloc_in_place = fit_realloc_in_place, .check_pair = fit_check_pair
 
-const struct allocator_ops first_fit_allocator = { FIT_ALLOCATOR("first", "first fit", RULE_LOWEST_FIT, first_malloc) };
+const struct allocator_ops first_fit_allocator = { FIT_ALLOCATOR("first", "first fit", RULE_LOWEST_FIT, first_malloc), .free_lists = fit_free_lists };
 const struct allocator_ops next_fit_allocator = {
 	FIT_ALLOCATOR("next", "next fit", RULE_NEXT_FROM_START, next_malloc),
 	.settle = next_settle,
 	.search_start = next_search_start,
 	.check_heap = next_check_heap,
+	.free_lists = next_fit_free_lists,
 };
-const struct allocator_ops best_fit_allocator = { FIT_ALLOCATOR("best", "best fit", RULE_SMALLEST_FIT, best_malloc) };
-const struct allocator_ops worst_fit_allocator = { FIT_ALLOCATOR("worst", "worst fit", RULE_LARGEST_FREE, worst_malloc) };
+const struct allocator_ops best_fit_allocator = { FIT_ALLOCATOR("best", "best fit", RULE_SMALLEST_FIT, best_malloc), .free_lists = fit_free_lists };
+const struct allocator_ops worst_fit_allocator = { FIT_ALLOCATOR("worst", "worst fit", RULE_LARGEST_FREE, worst_malloc), .free_lists = fit_free_lists };

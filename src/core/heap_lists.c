@@ -1,6 +1,8 @@
 /* heap_lists.c - segregated explicit free lists with in-band links, split and coalesce: the machinery seglist and tlsf share. */
 #include "heap_lists.h"
 
+#include "heap_free_lists.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -462,4 +464,47 @@ void lists_check_heap(const struct heap *heap, const struct heap_tally *tally, s
 		for (unsigned s = 0; s < subs; s++)
 			if (!check_list(heap, (struct list_id){ c, s }, counts[(size_t)c * subs + s], out))
 				return;
+}
+
+/* --- the free-list view (free_lists.h) ----------------------------------------------- */
+
+/*
+ * The non-empty lists in the order the bitmaps find them (class-major, the
+ * search's order), each followed from its head by its in-band next links.
+ * A walk is bounded by the free-block count, so a corrupted link cannot
+ * loop; covers_all is false then (the checker says what is wrong).
+ */
+void lists_free_lists(const struct heap *heap, struct free_lists *out)
+{
+	unsigned subs = heap->ops->list_subs;
+	size_t budget = heap->free_blocks;
+	bool whole = true;
+
+	out->in_band_links = true;
+	out->link_offset = block_header_size(heap);
+	out->has_bitmaps = subs > 1;
+	out->first_level = heap->lists[WORD_FIRST_LEVEL];
+	for (unsigned c = 0; c < LIST_LEVELS; c++)
+		out->second_level[c] = heap->lists[WORD_SECOND_LEVEL + c];
+	for (unsigned c = 0; c < LIST_LEVELS; c++) {
+		for (unsigned s = 0; s < subs; s++) {
+			struct list_id list = { c, s };
+			size_t node = list_head(heap, list);
+			size_t low = subs == 1 ? (size_t)1 << c : ((size_t)1 << c) + (size_t)s * (((size_t)1 << c) / subs);
+			size_t high = subs == 1 ? ((size_t)2 << c) - 1 : low + ((size_t)1 << c) / subs - 1;
+
+			if (node == LIST_NONE)
+				continue;
+			free_lists_begin(out, subs == 1 ? FREE_LIST_SIZE_CLASS : FREE_LIST_TLSF, c, s, low, high);
+			for (; node != LIST_NONE; node = list_next(heap, node)) {
+				if (budget == 0 || !is_free_block(heap, node)) {
+					whole = false;
+					break;
+				}
+				free_lists_add(out, node, block_size(heap, node));
+				budget--;
+			}
+		}
+	}
+	out->covers_all = whole && budget == 0;
 }

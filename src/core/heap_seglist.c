@@ -1,5 +1,6 @@
 /* heap_seglist.c - segregated fits: power-of-two size classes, each an explicit LIFO free list searched first fit. */
 #include "heap_lists.h"
+#include "heap_free_lists.h"
 
 /*
  * As in CS:APP §9.9.14: size class c holds the free blocks of 2^c up to
@@ -64,4 +65,5 @@ const struct allocator_ops seglist_allocator = {
 	.realloc_in_place = lists_realloc_in_place,
 	.check_pair = lists_check_pair,
 	.check_heap = lists_check_heap,
+	.free_lists = lists_free_lists,
 };

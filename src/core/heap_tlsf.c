@@ -1,5 +1,6 @@
 /* heap_tlsf.c - Two-Level Segregated Fit (Masmano et al., ECRTS 2004): bitmaps find a good fit in O(1). */
 #include "heap_lists.h"
+#include "heap_free_lists.h"
 
 /*
  * As in the reference tlsf.c, with SL = 4: a free block of size n is on list
@@ -84,4 +85,5 @@ const struct allocator_ops tlsf_allocator = {
 	.realloc_in_place = lists_realloc_in_place,
 	.check_pair = lists_check_pair,
 	.check_heap = tlsf_check_heap,
+	.free_lists = lists_free_lists,
 };

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "allocator.h"
+#include "free_lists.h"
 #include "stat_table.h"
 #include "words.h"
 
@@ -103,6 +104,55 @@ static void json_state_head(struct strbuf *out, const struct session *session, c
 		strbuf_printf(out, "\"rover\": %zu, ", heap_rover(heap));
 }
 
+/* "free_lists": the allocator's free structures in its walk order (free_lists.h); null when it has none. */
+static void json_free_lists(struct strbuf *out, const struct heap *heap)
+{
+	static const char *const inserts[] = { NULL, "lifo", "fifo" };
+	struct free_lists lists = { 0 };
+
+	strbuf_puts(out, ",\n \"free_lists\": ");
+	heap_free_lists(heap, &lists);
+	if (heap_allocator(heap)->free_lists == NULL) {
+		strbuf_puts(out, "null");
+		return;
+	}
+	strbuf_printf(out, "{\"covers_all\": %s, \"links\": ", lists.covers_all ? "true" : "false");
+	if (lists.in_band_links)
+		strbuf_printf(out, "{\"next\": %zu, \"prev\": %zu}", lists.link_offset, lists.link_offset + 4);
+	else
+		strbuf_puts(out, "null");
+	strbuf_puts(out, ", \"bitmaps\": ");
+	if (lists.has_bitmaps) {
+		strbuf_printf(out, "{\"first_level\": %u, \"second_level\": [", (unsigned)lists.first_level);
+		for (unsigned c = 0; c < 31; c++)
+			strbuf_printf(out, "%s%u", c == 0 ? "" : ", ", (unsigned)lists.second_level[c]);
+		strbuf_puts(out, "]}");
+	} else {
+		strbuf_puts(out, "null");
+	}
+	strbuf_puts(out, ", \"lists\": [");
+	for (size_t l = 0; l < lists.list_count; l++) {
+		const struct free_list *one = &lists.lists[l];
+
+		strbuf_printf(out, "%s\n  {\"kind\": \"%s\", \"class\": %u, \"sub\": %u, \"min_size\": %zu, \"max_size\": %zu",
+			      l == 0 ? "" : ",", free_list_kind_name(one->kind), one->class_index, one->sub, one->min_size,
+			      one->max_size);
+		if (one->kind == FREE_LIST_SLAB)
+			strbuf_printf(out, ", \"slab\": %zu", one->slab);
+		if (one->insert != FREE_INSERT_NONE)
+			strbuf_printf(out, ", \"insert\": \"%s\"", inserts[one->insert]);
+		strbuf_puts(out, ", \"walk\": [");
+		for (size_t i = 0; i < one->count; i++) {
+			const struct free_list_block *block = &lists.blocks[one->first + i];
+
+			strbuf_printf(out, "%s{\"offset\": %zu, \"size\": %zu}", i == 0 ? "" : ", ", block->offset, block->size);
+		}
+		strbuf_puts(out, "]}");
+	}
+	strbuf_puts(out, "]}");
+	free_lists_release(&lists);
+}
+
 static void json_state_fields(struct strbuf *out, const struct session *session)
 {
 	const struct heap *heap = session_heap(session);
@@ -114,6 +164,7 @@ static void json_state_fields(struct strbuf *out, const struct session *session)
 	heap_walk(heap, json_block, &ctx);
 	strbuf_puts(out, "],\n \"stats\": ");
 	json_stats(out, &sample);
+	json_free_lists(out, heap);
 }
 
 void json_state(struct strbuf *out, const struct session *session)
@@ -192,6 +243,7 @@ struct json_trace_memory {
 	uint8_t *bytes;                    /* the previous line's heap bytes, correct inside its used blocks */
 	size_t bytes_size;
 	bool failed;                       /* out of host memory: the form cannot go on */
+	char *free_lists;                  /* the previous line's "free_lists" text (NULL: none written yet) */
 };
 
 struct json_trace_memory *json_trace_memory_create(void)
@@ -206,6 +258,7 @@ void json_trace_memory_destroy(struct json_trace_memory *memory)
 	free(memory->blocks);
 	free(memory->next);
 	free(memory->bytes);
+	free(memory->free_lists);
 	free(memory);
 }
 
@@ -279,6 +332,22 @@ static bool changes_block(const struct heap_block *block, void *context)
 	return true;
 }
 
+/* "free_lists" only when it differs from the line before (the first line always has it): most steps leave it be. */
+static void changes_free_lists(struct strbuf *out, const struct heap *heap, struct json_trace_memory *memory)
+{
+	struct strbuf text;
+
+	strbuf_init(&text);
+	json_free_lists(&text, heap);
+	if (text.failed || memory->free_lists == NULL || strcmp(memory->free_lists, strbuf_text(&text)) != 0) {
+		strbuf_append(out, strbuf_text(&text), text.len);
+		free(memory->free_lists);
+		/* Out of memory keeping it: the next line writes it again, which is always correct. */
+		memory->free_lists = text.failed ? NULL : strbuf_take(&text);
+	}
+	strbuf_release(&text);
+}
+
 bool json_trace_changes_line(struct strbuf *out, const struct session *session, const char *source,
 			     const struct session_report *report, struct json_trace_memory *memory)
 {
@@ -311,6 +380,7 @@ bool json_trace_changes_line(struct strbuf *out, const struct session *session, 
 	strbuf_printf(out, "],\n \"removed\": [%s], \"stats\": ", strbuf_text(&ctx.removed));
 	strbuf_release(&ctx.removed);
 	json_stats(out, &sample);
+	changes_free_lists(out, heap, memory);
 	json_trace_tail(out, source, report);
 	strbuf_putc(out, '}');
 	/* The blocks just written become the line before. */

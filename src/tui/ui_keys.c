@@ -34,7 +34,8 @@ static size_t help_scroll_limit(const struct ui *ui)
 /* Several lanes (--compare) shown side by side: not zoomed into one lane by the inspector or the hex view. */
 static bool comparing(const struct ui *ui)
 {
-	return session_lane_count(ui->session) > 1 && !ui->state.has_selection && !ui->state.show_hex;
+	return session_lane_count(ui->session) > 1 && !ui->state.has_selection && !ui->state.show_hex &&
+	       !ui->state.show_free_lists;
 }
 
 /* The lane the cursor is on: what the inspector, the hex view and the grid's geometry read. */
@@ -262,6 +263,31 @@ static unsigned toggle_hex(struct ui *ui)
 	return REACT_REDRAW;
 }
 
+/* The free-list view (view_free_lists.c) in the panel's place; several lanes: of the lane the cursor is on. */
+static unsigned toggle_free_lists(struct ui *ui)
+{
+	ui->state.show_free_lists = !ui->state.show_free_lists;
+	return REACT_REDRAW;
+}
+
+/* n / p: the cursor to the next / previous free block in the allocator's walk order, the view opened to show it. */
+static unsigned free_step(struct ui *ui, bool forward)
+{
+	size_t offset;
+
+	if (!view_free_lists_step(session_heap(ui_cursor_lane(ui)), ui->state.cursor, forward, &offset)) {
+		ui_set_message(ui, ROLE_NOTE, "free lists: no free block to move to");
+		return REACT_REDRAW;
+	}
+	ui->state.show_free_lists = true;
+	ui->state.has_selection = true;
+	ui->state.cursor = offset; /* the block's first byte: its cell is the block's even when a cell holds more */
+	return REACT_REDRAW;
+}
+
+static unsigned free_next(struct ui *ui) { return free_step(ui, true); }
+static unsigned free_prev(struct ui *ui) { return free_step(ui, false); }
+
 static unsigned redraw(struct ui *ui)
 {
 	(void)ui;
@@ -296,6 +322,7 @@ static unsigned (*const handlers[ACTION_COUNT])(struct ui *) = {
 	[ACTION_PAGE_UP] = page_up, [ACTION_PAGE_DOWN] = page_down, [ACTION_UNDO] = undo, [ACTION_REDO] = redo,
 	[ACTION_HEX] = toggle_hex, [ACTION_REDRAW] = redraw, [ACTION_QUIT] = quit,
 	[ACTION_PLAY] = play, [ACTION_SLOWER] = slower, [ACTION_FASTER] = faster,
+	[ACTION_FREE_LISTS] = toggle_free_lists, [ACTION_FREE_NEXT] = free_next, [ACTION_FREE_PREV] = free_prev,
 };
 
 unsigned ui_handle_key(struct ui *ui, const struct ui_key *key)

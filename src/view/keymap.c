@@ -82,6 +82,12 @@ static const struct keymap_binding bindings[] = {
 	{ACTION_REDO, BAR | GRID, WHEN_ALWAYS, {KEYMAP_CTRL('N')}, "Ctrl-N", "^N", NULL, "step", NULL, NULL},
 	{ACTION_HEX, BAR | GRID, WHEN_ALWAYS, {KEYMAP_CTRL('X')}, "Ctrl-X", "^X", NULL, "hex",
 	 "switch between the grid and the hex view", NULL},
+	{ACTION_FREE_LISTS, BAR | GRID, WHEN_ALWAYS, {KEYMAP_CTRL('F')}, "Ctrl-F", "^F", NULL, "lists",
+	 "free-list view: the free lists in the order the allocator walks them (f in the grid)", NULL},
+	{ACTION_FREE_LISTS, GRID, WHEN_ALWAYS, {'f'}, "f", NULL, NULL, "lists", NULL, NULL},
+	{ACTION_FREE_NEXT, GRID, WHEN_ALWAYS, {'n'}, "n", NULL, NULL, "next free",
+	 "next / previous free block in walk order (opens the free-list view)", "in the grid"},
+	{ACTION_FREE_PREV, GRID, WHEN_ALWAYS, {'p'}, "p", NULL, NULL, "prev free", NULL, NULL},
 	{ACTION_REDRAW, BAR | GRID | HELP, WHEN_ALWAYS, {KEYMAP_CTRL('L')}, "Ctrl-L", "^L", NULL, "redraw", "redraw the screen",
 	 NULL},
 	{ACTION_QUIT, BAR, WHEN_EMPTY_BAR, {KEYMAP_CTRL('D')}, "Ctrl-D", "^D", NULL, "quit", "quit (or type quit)",
@@ -200,9 +206,10 @@ void keymap_help_line(size_t index, char *keys, size_t size, const char **descri
 static const struct keymap_hint bar_hints[] = {
 	HINT1(KEYMAP_F1), HINT1('\t'), HINT1(KEYMAP_ESC), HINT1(KEYMAP_CTRL('Z')), HINT1(KEYMAP_CTRL('Y')),
 	HINT2(KEYMAP_CTRL('P'), KEYMAP_CTRL('N'), "step"), HINT1(KEYMAP_CTRL('X')), HINT1(KEYMAP_CTRL('D')),
+	HINT1(KEYMAP_CTRL('F')),
 };
 static const struct keymap_hint grid_hints[] = {
-	HINT2(KEYMAP_LEFT, 'h', "move"), HINT1('\r'), HINT1(KEYMAP_ESC),
+	HINT2(KEYMAP_LEFT, 'h', "move"), HINT1('\r'), HINT1(KEYMAP_CTRL('F')), HINT1(KEYMAP_ESC),
 	HINT2(KEYMAP_PAGE_UP, KEYMAP_PAGE_DOWN, "scroll"), HINT2(KEYMAP_CTRL('Z'), KEYMAP_CTRL('Y'), NULL),
 	HINT1(KEYMAP_CTRL('X')), HINT1(KEYMAP_F1),
 };
@@ -225,7 +232,7 @@ static const struct keymap_hint compare_bar_hints[] = {
 	HINT2(KEYMAP_CTRL('P'), KEYMAP_CTRL('N'), "step"), HINT1(KEYMAP_CTRL('D')),
 };
 static const struct keymap_hint compare_grid_hints[] = {
-	HINT2(KEYMAP_LEFT, 'h', "move"), HINT1('\r'), HINT1(KEYMAP_ESC), HINT1(KEYMAP_CTRL('X')),
+	HINT2(KEYMAP_LEFT, 'h', "move"), HINT1('\r'), HINT1(KEYMAP_ESC), HINT1(KEYMAP_CTRL('X')), HINT1(KEYMAP_CTRL('F')),
 	HINT2(KEYMAP_CTRL('Z'), KEYMAP_CTRL('Y'), NULL), HINT1(KEYMAP_F1),
 };
 /* ... and with a timeline its keys: after the bar's (Home/End not there: in the bar they edit the line), before the grid's. */

@@ -433,7 +433,10 @@ static void render_frame(struct screen *screen, const struct session *session, c
 			view_draw_hex(screen, session, state, layout.grid);
 		else
 			view_draw_grid(screen, session, state, layout.grid);
-		view_draw_panel(screen, session, state, &layout);
+		if (state->show_free_lists)
+			view_draw_free_lists(screen, session, state, &layout);
+		else
+			view_draw_panel(screen, session, state, &layout);
 	}
 	draw_message(screen, session, state, layout.message_row);
 	draw_bar(screen, state, &layout);
@@ -447,7 +450,7 @@ void view_render(struct screen *screen, const struct session *session, const str
 {
 	bool lanes = session && state && session_lane_count(session) > 1;
 	const struct session *lane = lanes ? session_lane(session, state->lane) : NULL;
-	if (lane && (state->has_selection || state->show_hex))
+	if (lane && (state->has_selection || state->show_hex || state->show_free_lists))
 		render_frame(screen, lane, state, false);
 	else
 		render_frame(screen, session, state, lanes);

@@ -518,6 +518,8 @@ void view_draw_hex(struct screen *screen, const struct session *session, const s
 	const uint8_t *data = heap_bytes(heap);
 	int label = label_width(size);
 	int hex_column = area.column + label, ascii_column = hex_column + (int)per_row * 3;
+	/* Free blocks' in-band link words (seglist, tlsf): 'n' / 'p' in the ASCII column, the free-header style in hex. */
+	uint8_t *links = view_free_lists_link_marks(heap, first_byte, visible * per_row);
 	for (size_t r = 0; r < visible; r++) {
 		int row = area.row + (int)r;
 		size_t address = first_byte + r * per_row;
@@ -530,13 +532,23 @@ void view_draw_hex(struct screen *screen, const struct session *session, const s
 			if (show_cursor && address + i == state->cursor)
 				role = ROLE_CURSOR;
 			uint8_t byte = data[address + i];
+			uint8_t link = links ? links[r * per_row + i] : 0;
+			if (link && role == ROLE_FREE)
+				role = ROLE_FREE_META;
 			char hex[3] = {"0123456789abcdef"[byte >> 4], "0123456789abcdef"[byte & 15], 0};
 			screen_put_styled(screen, row, hex_column + (int)i * 3, 2, hex, 2, role, cell->hue, 0);
 			/* Only printable ASCII reaches the screen as itself. */
-			screen_put_char(screen, row, ascii_column + (int)i, byte >= 0x20 && byte < 0x7f ? byte : '.', role,
-					cell->hue, 0);
+			screen_put_char(screen, row, ascii_column + (int)i,
+					link ? link : byte >= 0x20 && byte < 0x7f ? byte : '.', role, cell->hue, 0);
 		}
 	}
 	painter_release(&painter);
-	legend_below(screen, state, area, (int)visible);
+	int used = (int)visible;
+	if (links && used < area.height) {
+		view_putf(screen, area.row + used, area.column + 1, area.width - 2, ROLE_LABEL, "%s",
+			  area.width >= 44 ? "n p: a free block's next / prev link word" : "n p: next / prev link");
+		used++;
+	}
+	free(links);
+	legend_below(screen, state, area, used);
 }

@@ -128,7 +128,55 @@ PY
 	validate_state "$work/hostile.json"
 }
 
+# validate_free_lists FILE POLICY: "free_lists" names every free block exactly once, in the policy's walk order.
+validate_free_lists() {
+	python3 - "$1" "$2" <<'PY' || fail "$1: free_lists wrong for $2 (see above)"
+import json, sys
+path, policy = sys.argv[1], sys.argv[2]
+lines = [json.loads(t) for t in open(path, encoding="utf-8").read().splitlines()]
+for number, s in enumerate(lines, 1):
+    where = f"{path}:{number}"
+    fl = s["free_lists"]
+    assert fl["covers_all"] is True, where
+    free = {b["offset"]: b["size"] for b in s["blocks"] if b["state"] == "free"}
+    walked = [(w["offset"], w["size"]) for l in fl["lists"] for w in l["walk"]]
+    assert sorted(walked) == sorted(free.items()), f"{where}: walk {walked} != free {free}"
+    kinds = {"first": "address", "best": "address", "worst": "address", "next": "address",
+             "buddy": "order", "seglist": "class", "tlsf": "tlsf"}
+    for l in fl["lists"]:
+        assert l["kind"] == kinds[policy], f"{where}: {l['kind']}"
+        offsets = [w["offset"] for w in l["walk"]]
+        if policy in ("first", "best", "worst", "buddy"):
+            assert offsets == sorted(offsets), f"{where}: not address order {offsets}"
+        if policy == "next":
+            rover = s["rover"] if s["rover"] < s["break"] else 0
+            assert offsets == sorted(o for o in offsets if o >= rover) + sorted(o for o in offsets if o < rover), where
+        if policy in ("buddy", "seglist", "tlsf"):
+            assert all(l["min_size"] <= w["size"] <= l["max_size"] for w in l["walk"]), f"{where}: {l}"
+    assert (fl["links"] is not None) == (policy in ("seglist", "tlsf")), where
+    assert (fl["bitmaps"] is not None) == (policy == "tlsf"), where
+    if policy == "tlsf":
+        first = sum(1 << c for c in {l["class"] for l in fl["lists"]})
+        assert fl["bitmaps"]["first_level"] == first, where
+PY
+}
+
+# Every allocator: a trace of mixed requests, each line's free_lists checked against its blocks.
+free_lists_case() {
+	local bin=$1 policy
+	for policy in first next best worst buddy seglist tlsf; do
+		"$bin" --batch -p "$policy" --trace-json "$work/fl_$policy.jsonl" "$work/fl.hv" >/dev/null 2>"$work/err" ||
+			fail "free_lists trace under $policy: $(cat "$work/err")"
+		validate_free_lists "$work/fl_$policy.jsonl" "$policy"
+	done
+}
+{
+	for i in 1 2 3 4 5 6 7 8; do echo "alloc $((i * 13)) as b$i"; done
+	echo "free b2"; echo "free b5"; echo "free b7"; echo "alloc 5 as c1"; echo "free b3"; echo "alloc 30 as c2"
+} >"$work/fl.hv"
+
 run_case "$HEAPVIZ" "heapviz"
+free_lists_case "$HEAPVIZ"
 if [ -n "${HEAPVIZ_SAN:-}" ] && [ -x "$HEAPVIZ_SAN" ]; then
 	run_case "$HEAPVIZ_SAN" "sanitizer build"
 fi

@@ -80,7 +80,7 @@ assert "command_bytes" not in lines[1], "a UTF-8 command has no command_bytes"
 PY
 	# --trace-form changes: applying each line's "changed" and "removed" gives the full form's "blocks".
 	printf 'alloc 10 as a\nalloc 20 as b\nwrite a "hi"\nfree a\nfree zz\nrealloc b 100\nalloc 8 as c\nundo\nfill b 0x41\nreset 2048\nalloc 5\npolicy best\ncalloc 3 4 as d\nalloc 1500\nreset 512\nalloc 7\n' >"$work/changes.hv"
-	for policy in first buddy next; do
+	for policy in first buddy next seglist; do
 		"$bin" --batch --keep-going -p $policy --trace-json "$work/full.jsonl" "$work/changes.hv" >/dev/null 2>&1
 		"$bin" --batch --keep-going -p $policy --trace-json "$work/changes.jsonl" --trace-form changes "$work/changes.hv" >/dev/null 2>&1
 		python3 - "$work/full.jsonl" "$work/changes.jsonl" <<'PY' || fail "$tag --trace-form changes ($policy) does not rebuild the full form"
@@ -89,8 +89,15 @@ full = [json.loads(l) for l in open(sys.argv[1])]
 changes = [json.loads(l) for l in open(sys.argv[2])]
 assert len(full) == len(changes) > 10, (len(full), len(changes))
 blocks = {}
+free_lists = None
 for f, c in zip(full, changes):
     assert "blocks" not in c
+    # "free_lists" is only on lines where it changed (always on the first).
+    if "free_lists" in c:
+        assert c["free_lists"] != free_lists, f["step"]
+        free_lists = c["free_lists"]
+    else:
+        c["free_lists"] = free_lists
     for offset in c["removed"]:
         assert offset in blocks, offset
         del blocks[offset]

@@ -237,7 +237,9 @@ static void state_of_a_small_heap_is_exactly_this_text(void **state)
 		" \"stats\": {\"used_blocks\": 1, \"free_blocks\": 0, \"requested_bytes\": 20, \"used_bytes\": 32, "
 		"\"overhead_bytes\": 12, \"free_bytes\": 992, \"largest_free\": 992, \"wilderness_bytes\": 992, "
 		"\"external_fragmentation\": 0, \"utilization\": 0.0195312, \"peak_utilization\": 0.0195312, "
-		"\"failed_allocs\": 0}}";
+		"\"failed_allocs\": 0},\n"
+		" \"free_lists\": {\"covers_all\": true, \"links\": null, \"bitmaps\": null, \"lists\": [\n"
+		"  {\"kind\": \"address\", \"class\": 0, \"sub\": 0, \"min_size\": 0, \"max_size\": 0, \"walk\": []}]}}";
 	assert_string_equal(json, expected);
 	assert_valid_json(json);
 	free(json);
@@ -284,7 +286,9 @@ static void state_shows_free_blocks_unnamed_blocks_and_failures(void **state)
 						   " \"stats\": {\"used_blocks\": 0, \"free_blocks\": 0, \"requested_bytes\": 0, "
 						   "\"used_bytes\": 0, \"overhead_bytes\": 0, \"free_bytes\": 128, "
 						   "\"largest_free\": 128, \"wilderness_bytes\": 128, \"external_fragmentation\": 0, "
-						   "\"utilization\": 0, \"peak_utilization\": 0.03125, \"failed_allocs\": 0}}");
+						   "\"utilization\": 0, \"peak_utilization\": 0.03125, \"failed_allocs\": 0},\n"
+						   " \"free_lists\": {\"covers_all\": true, \"links\": null, \"bitmaps\": null, \"lists\": [\n"
+		"  {\"kind\": \"address\", \"class\": 0, \"sub\": 0, \"min_size\": 0, \"max_size\": 0, \"walk\": []}]}}");
 	free(json);
 	session_destroy(plain);
 	session_destroy(session);
@@ -689,6 +693,7 @@ static void the_changes_form_lists_only_what_a_step_changed(void **state)
 	assert_null(strstr(json, "\"blocks\""));
 	assert_field_starts(json, "changed", "[\n  {\"offset\": 0, \"size\": 1024, \"state\": \"wilderness\"}],");
 	assert_field_starts(json, "removed", "[],");
+	assert_non_null(strstr(json, "\"free_lists\": {"));
 	free(json);
 
 	run(session, "alloc 10 as a", &report, true);
@@ -709,6 +714,8 @@ static void the_changes_form_lists_only_what_a_step_changed(void **state)
 	json = changes_text(session, "write a \"hi\"", &report, memory);
 	assert_field_starts(json, "changed", "[\n  {\"offset\": 0, \"size\": 24, \"state\": \"used\", \"payload\": 8, "
 					      "\"requested\": 10, \"name\": \"a\", \"data\": \"68690000000000000000\"}],");
+	/* Writing bytes leaves the free lists as they were: the field is left out. */
+	assert_null(strstr(json, "\"free_lists\""));
 	session_report_release(&report);
 	free(json);
 
@@ -732,6 +739,39 @@ static void the_changes_form_lists_only_what_a_step_changed(void **state)
 	session_destroy(session);
 }
 
+/* "free_lists": seglist's class list in its LIFO walk order, its link words, and tlsf's bitmaps. */
+static void free_lists_follow_the_allocators_walk(void **state)
+{
+	(void)state;
+	struct session *session = new_session(POLICY_SEGLIST, 1024, 8);
+
+	/* 20 B take 32 B blocks at 0, 32, 64, 96; freeing a then c pushes each on the front of class 32-63 B. */
+	run_ok(session, "alloc 20 as a");
+	run_ok(session, "alloc 20 as b");
+	run_ok(session, "alloc 20 as c");
+	run_ok(session, "alloc 20 as d");
+	run_ok(session, "free a");
+	run_ok(session, "free c");
+	char *json = state_text(session);
+	assert_valid_json(json);
+	assert_field_starts(json, "free_lists",
+			    "{\"covers_all\": true, \"links\": {\"next\": 8, \"prev\": 12}, \"bitmaps\": null, \"lists\": [\n"
+			    "  {\"kind\": \"class\", \"class\": 5, \"sub\": 0, \"min_size\": 32, \"max_size\": 63, "
+			    "\"walk\": [{\"offset\": 64, \"size\": 32}, {\"offset\": 0, \"size\": 32}]}]}");
+	free(json);
+	session_destroy(session);
+
+	/* tlsf: the pool is one 1024 B free block on list (10,0): bit 10 of the first level, bit 0 of its second. */
+	session = new_session(POLICY_TLSF, 1024, 8);
+	json = state_text(session);
+	assert_valid_json(json);
+	assert_non_null(strstr(json, "\"bitmaps\": {\"first_level\": 1024, \"second_level\": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,"));
+	assert_non_null(strstr(json, "{\"kind\": \"tlsf\", \"class\": 10, \"sub\": 0, \"min_size\": 1024, \"max_size\": 1087, "
+				     "\"walk\": [{\"offset\": 0, \"size\": 1024}]}"));
+	free(json);
+	session_destroy(session);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -747,6 +787,7 @@ int main(void)
 		cmocka_unit_test(terminal_acting_and_invisible_characters_are_escaped),
 		cmocka_unit_test(invalid_bytes_in_a_command_stay_recoverable),
 		cmocka_unit_test(the_changes_form_lists_only_what_a_step_changed),
+		cmocka_unit_test(free_lists_follow_the_allocators_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
