@@ -288,3 +288,28 @@ $(BENCH_DIR) $(FUZZ_DIR) $(BUILD)/lib $(BENCH_DIR)/lib $(FUZZ_DIR)/lib:
 
 -include $(wildcard $(BENCH_DIR)/*.d $(BENCH_DIR)/*/*.d $(FUZZ_DIR)/*.d $(FUZZ_DIR)/*/*.d)
 # --- end of bench and fuzz ---------------------------------------------------
+
+# --- capture (issue 12): heapviz --capture's preload library and its test programs ---
+# libheapviz-capture.so is LD_PRELOAD'ed into the traced program: it links only
+# libc (dlsym, pthread), no heapviz layer, and shares one header with src/out
+# (include/out/capture_record.h, the raw log's layout).
+CAPTURE_LIB = $(BUILD)/libheapviz-capture.so
+LIBDIR_HEAPVIZ ?= $(PREFIX)/lib/heapviz
+all: $(CAPTURE_LIB)
+bins: $(CAPTURE_LIB) $(CAPTURE_TESTS)
+$(CAPTURE_LIB): src/capture/preload.c include/out/capture_record.h | $(BUILD)
+	$(CC) $(CFLAGS) -Iinclude/out -fPIC -shared -o $@ $< -ldl -lpthread
+# Programs whose every allocator call is known (tests/capture/*.c), for tests/e2e/capture.sh.
+CAPTURE_TESTS = $(patsubst tests/capture/%.c,$(BUILD)/tests/capture_%,$(wildcard tests/capture/*.c))
+capture-tests: $(CAPTURE_LIB) $(CAPTURE_TESTS)
+$(BUILD)/tests/capture_%: tests/capture/%.c | $(BUILD)/tests
+	$(CC) $(CFLAGS) -O0 -fno-builtin -o $@ $< -lpthread
+install: install-capture
+install-capture: $(CAPTURE_LIB)
+	install -d $(DESTDIR)$(LIBDIR_HEAPVIZ)
+	install -m 755 $(CAPTURE_LIB) $(DESTDIR)$(LIBDIR_HEAPVIZ)/libheapviz-capture.so
+uninstall: uninstall-capture
+uninstall-capture:
+	rm -f $(DESTDIR)$(LIBDIR_HEAPVIZ)/libheapviz-capture.so
+.PHONY: capture-tests install-capture uninstall-capture
+# --- end of capture -----------------------------------------------------------
