@@ -292,18 +292,23 @@ $(BENCH_DIR) $(FUZZ_DIR) $(BUILD)/lib $(BENCH_DIR)/lib $(FUZZ_DIR)/lib:
 # --- capture (issue 12): heapviz --capture's preload library and its test programs ---
 # libheapviz-capture.so is LD_PRELOAD'ed into the traced program: it links only
 # libc (dlsym, pthread), no heapviz layer, and shares one header with src/out
-# (include/out/capture_record.h, the raw log's layout).
-CAPTURE_LIB = $(BUILD)/libheapviz-capture.so
+# (include/out/capture_record.h, the raw log's layout). Its flags are fixed
+# (like bench's): a sanitizer runtime cannot be preloaded into any program.
+CAPTURE_LIB   = $(BUILD)/libheapviz-capture.so
+CAPTURE_FLAGS = -O2 -g -std=c11 $(WARNINGS) -fPIC -shared
+CAPTURE_TESTS = $(patsubst tests/capture/%.c,$(BUILD)/tests/capture_%,$(wildcard tests/capture/*.c))
 LIBDIR_HEAPVIZ ?= $(PREFIX)/lib/heapviz
+.PHONY: capture-tests install-capture uninstall-capture
 all: $(CAPTURE_LIB)
 bins: $(CAPTURE_LIB) $(CAPTURE_TESTS)
-$(CAPTURE_LIB): src/capture/preload.c include/out/capture_record.h | $(BUILD)
-	$(CC) $(CFLAGS) -Iinclude/out -fPIC -shared -o $@ $< -ldl -lpthread
-# Programs whose every allocator call is known (tests/capture/*.c), for tests/e2e/capture.sh.
-CAPTURE_TESTS = $(patsubst tests/capture/%.c,$(BUILD)/tests/capture_%,$(wildcard tests/capture/*.c))
+check: capture-tests
 capture-tests: $(CAPTURE_LIB) $(CAPTURE_TESTS)
+$(CAPTURE_LIB): src/capture/preload.c include/out/capture_record.h | $(BUILD)
+	$(CC) $(CAPTURE_FLAGS) -Iinclude/out -o $@ $< -ldl -lpthread
+# Programs whose every allocator call is known (tests/capture/*.c), for tests/e2e/capture.sh;
+# -fno-builtin so that no malloc/free pair is optimized away.
 $(BUILD)/tests/capture_%: tests/capture/%.c | $(BUILD)/tests
-	$(CC) $(CFLAGS) -O0 -fno-builtin -o $@ $< -lpthread
+	$(CC) $(CFLAGS) -fno-builtin -o $@ $< -lpthread
 install: install-capture
 install-capture: $(CAPTURE_LIB)
 	install -d $(DESTDIR)$(LIBDIR_HEAPVIZ)
@@ -311,5 +316,4 @@ install-capture: $(CAPTURE_LIB)
 uninstall: uninstall-capture
 uninstall-capture:
 	rm -f $(DESTDIR)$(LIBDIR_HEAPVIZ)/libheapviz-capture.so
-.PHONY: capture-tests install-capture uninstall-capture
 # --- end of capture -----------------------------------------------------------
