@@ -313,6 +313,11 @@ install: install-capture
 install-capture: $(CAPTURE_LIB)
 	install -d $(DESTDIR)$(LIBDIR_HEAPVIZ)
 	install -m 755 $(CAPTURE_LIB) $(DESTDIR)$(LIBDIR_HEAPVIZ)/libheapviz-capture.so
+# make bench's capture rows (tests/bench/capture.sh): overhead against the program alone, replay rate.
+bench: bench-capture
+.PHONY: bench-capture
+bench-capture: $(BUILD)/heapviz $(CAPTURE_LIB) $(BUILD)/tests/capture_churn
+	tests/bench/capture.sh $(BUILD)
 uninstall: uninstall-capture
 uninstall-capture:
 	rm -f $(DESTDIR)$(LIBDIR_HEAPVIZ)/libheapviz-capture.so
