@@ -347,6 +347,9 @@ static int parse_options(int argc, char **argv, struct options *options)
 	if (options->capture != NULL) {
 		if (optind >= argc || strcmp(argv[optind - 1], "--") != 0)
 			return usage_error("--capture OUT.rep needs -- COMMAND [ARGS...] after it", NULL, "");
+		if (options->run_batch || options->ui.record || options->render.output)
+			return usage_error(options->run_batch ? "--batch" : options->ui.record ? "--record" : "--render",
+					   NULL, " does not go with --capture");
 		options->capture_argv = argv + optind;
 		return -1;
 	}

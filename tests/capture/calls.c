@@ -117,6 +117,13 @@ int main(int argc, char **argv)
 		puts("leaked");
 		return 0;
 	}
-	fprintf(stderr, "usage: %s calls|kill|exec|leak\n", argv[0]);
+	if (strcmp(mode, "leak-then-sleep") == 0) {
+		(void)malloc(444);
+		puts("slept");
+		fflush(stdout);
+		sleep(10);   /* until a ^C */
+		return 0;
+	}
+	fprintf(stderr, "usage: %s calls|kill|exec|leak|leak-then-sleep\n", argv[0]);
 	return 2;
 }

@@ -135,6 +135,17 @@ check_status "a symbolic link as OUT" 2 $status
 [ -e /tmp/heapviz-capture-elsewhere ] && fail "a symbolic link as OUT: written through the link"
 "$HEAPVIZ" --capture x.rep true 2>err; status=$?
 check_status "no --" 2 $status
+"$HEAPVIZ" --batch --capture x.rep -- true 2>err; status=$?
+check_status "--batch with --capture" 2 $status
+[ -e x.rep ] && fail "a usage error wrote a trace"
+# ^C reaches COMMAND, not heapviz: the trace of what it did is still written, status 128+2.
+( "$HEAPVIZ" --capture int.rep -- "$calls" leak-then-sleep >out 2>err & pid=$!
+  for _ in $(seq 50); do grep -q slept out 2>/dev/null && break; sleep 0.1; done
+  # What a ^C does: SIGINT to heapviz and to COMMAND (the whole foreground group, here by hand).
+  kill -INT $pid $(cat /proc/$pid/task/$pid/children 2>/dev/null)
+  wait $pid; echo $? >int.status )
+check_status "interrupted" 130 "$(cat int.status)"
+grep -q '^a [0-9]* 444$' int.rep 2>/dev/null || fail "interrupted: no trace of what the program did: $(cat err)"
 ls -a | grep -q 'capture-' && fail "a temporary log was left behind: $(ls -a)"
 # A static binary cannot be preloaded: one line saying so, status 1, nothing written.
 printf '#include <stdlib.h>\nint main(void) { free(malloc(5)); return 0; }\n' >static.c
