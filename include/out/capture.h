@@ -13,6 +13,7 @@ struct capture_counts {
 	size_t free_null;         /* free(NULL) and realloc(NULL, 0)-like no-ops: not written */
 	size_t failed;            /* calls that returned NULL (calloc's overflow included): not written */
 	size_t unknown;           /* frees and reallocs of pointers the log never saw allocated */
+	int stopped;              /* the library stopped recording before the program ended */
 	uint64_t peak_bytes;      /* the most bytes live at once: the header's suggested heap size */
 };
 

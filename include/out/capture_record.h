@@ -26,6 +26,7 @@ enum capture_op {
 struct capture_header {
 	uint64_t magic;
 	uint64_t count;        /* complete records */
+	uint64_t stopped;      /* nonzero: the library stopped recording (the log could not grow, or its descriptor was taken) */
 };
 
 struct capture_rec {

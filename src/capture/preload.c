@@ -51,6 +51,8 @@ static void *(*real_pvalloc)(size_t);
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int active;                   /* this process records (under lock) */
 static int log_fd = -1;
+static dev_t log_dev;                /* the log's identity: a program that closes our descriptor and */
+static ino_t log_ino;                /* opens a file of its own under the number must not be grown */
 static struct capture_header *header;
 static struct capture_rec *window;
 static uint64_t window_first, count;
@@ -126,7 +128,7 @@ static int map_window(void)
 	if (window != NULL)
 		munmap(window, WINDOW_BYTES);
 	window = NULL;
-	if (fstat(log_fd, &st) != 0)
+	if (fstat(log_fd, &st) != 0 || st.st_dev != log_dev || st.st_ino != log_ino)
 		return 0;
 	if (st.st_size < offset + (off_t)WINDOW_BYTES && ftruncate(log_fd, offset + (off_t)WINDOW_BYTES) != 0)
 		return 0;
@@ -148,6 +150,7 @@ static void record(uint32_t op, const void *ptr, uint64_t size, uint64_t old)
 	if (window == NULL || count - window_first >= WINDOW_RECS) {
 		if (!map_window()) {
 			active = 0;   /* the disk is full or the log is gone: stop, keep what is there */
+			header->stopped = 1;
 			return;
 		}
 	}
@@ -175,13 +178,21 @@ static void atfork_child(void)
 __attribute__((constructor(101))) static void capture_start(void)
 {
 	const char *path = getenv("HEAPVIZ_CAPTURE_LOG"), *pid = getenv("HEAPVIZ_CAPTURE_PID");
+	struct stat st;
 	void *map;
 
 	if (!READY() || path == NULL || pid == NULL || strtol(pid, NULL, 10) != (long)getpid())
 		return;
+
 	log_fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 	if (log_fd < 0)
 		return;
+	if (fstat(log_fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(log_fd);
+		return;
+	}
+	log_dev = st.st_dev;
+	log_ino = st.st_ino;
 	map = mmap(NULL, CAPTURE_HEADER, PROT_READ | PROT_WRITE, MAP_SHARED, log_fd, 0);
 	if (map == MAP_FAILED) {
 		close(log_fd);

@@ -223,6 +223,7 @@ int capture_convert(const unsigned char *log, size_t len, char **rep, size_t *re
 	memcpy(&header, log, sizeof header);
 	if (header.magic != CAPTURE_MAGIC)
 		return -1;
+	counts->stopped = header.stopped != 0;
 	n = (len - CAPTURE_HEADER) / sizeof(struct capture_rec);
 	if (header.count < n)
 		n = header.count;
@@ -283,7 +284,7 @@ static int make_log(const char *out, char *log_path, size_t size)
 {
 	char cwd[PATH_MAX];
 	const char *slash = strrchr(out, '/'), *base = slash ? slash + 1 : out;
-	struct capture_header header = { CAPTURE_MAGIC, 0 };
+	struct capture_header header = { CAPTURE_MAGIC, 0, 0 };
 	int fd, n;
 
 	if (out[0] == '/')
@@ -365,6 +366,8 @@ static int write_trace(const char *out, int fd, const char *command, int *exit_s
 		return -1;
 	}
 	free(rep);
+	if (counts.stopped)
+		fprintf(stderr, "heapviz: --capture: %s took the trace's descriptor or filled the disk: %s stops there\n", command, out);
 	fprintf(stderr, "heapviz: %s: %zu operations on %zu ids from %s (%zu image%s; not written: %zu free(NULL), %zu failed, %zu of unknown pointers)\n",
 		out, counts.ops, counts.ids, command, counts.images, counts.images == 1 ? "" : "s",
 		counts.free_null, counts.failed, counts.unknown);

@@ -106,6 +106,13 @@ n=$(grep -c '^a ' leak.rep)
 [ "$n" -ge 1000 ] || fail "leak: $n allocations, expected 1000"
 replay_checked leak leak.rep first
 
+# --- a program that closes the capture's descriptor and reuses its number: its file is its own ---
+"$HEAPVIZ" --capture closed.rep -- "$calls" closefds >out 2>err; status=$?
+check_status "closefds" 0 $status
+[ "$(cat own.txt 2>/dev/null)" = mine ] || fail "closefds: the program's own file was touched: $(head -c 100 own.txt | od -c | head -3)"
+grep -q 'stops there' err || fail "closefds: no line saying the trace stops early: $(cat err)"
+"$HEAPVIZ" --batch -s 1G closed.rep >/dev/null 2>&1 || fail "closefds: the trace (cut where the log could not grow) does not replay"
+
 # --- system programs: identical output with and without capture, a clean replay ---
 sys_program() {
 	local label=$1; shift

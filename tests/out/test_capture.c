@@ -17,7 +17,7 @@ struct log { unsigned char bytes[CAPTURE_HEADER + MAX_RECS * sizeof(struct captu
 
 static void log_start(struct log *log)
 {
-	struct capture_header header = { CAPTURE_MAGIC, 0 };
+	struct capture_header header = { CAPTURE_MAGIC, 0, 0 };
 
 	memset(log, 0, sizeof *log);
 	memcpy(log->bytes, &header, sizeof header);
@@ -26,7 +26,7 @@ static void log_start(struct log *log)
 static void put(struct log *log, uint32_t op, uint64_t ptr, uint64_t size, uint64_t old)
 {
 	struct capture_rec r = { op, 1, ptr, size, old };
-	struct capture_header header = { CAPTURE_MAGIC, 0 };
+	struct capture_header header = { CAPTURE_MAGIC, 0, 0 };
 
 	assert_true(log->n < MAX_RECS);
 	memcpy(log->bytes + CAPTURE_HEADER + log->n * sizeof r, &r, sizeof r);
@@ -81,6 +81,7 @@ static void every_kind_of_call_becomes_its_rep_line(void **state)
 	assert_int_equal(counts.free_null, 1);
 	assert_int_equal(counts.failed, 2);
 	assert_int_equal(counts.unknown, 1);
+	assert_false(counts.stopped);
 	free(rep);
 }
 
@@ -123,11 +124,12 @@ static void a_cut_off_log_gives_its_complete_records_only(void **state)
 	free(rep);
 	/* A record written but not yet counted (killed between the two) is not read either. */
 	{
-		struct capture_header header = { CAPTURE_MAGIC, 2 };
+		struct capture_header header = { CAPTURE_MAGIC, 2, 1 };
 		memcpy(log.bytes, &header, sizeof header);
 	}
 	rep = convert(&log, full(&log), &counts);
 	assert_string_equal(rep, "8\n1\n1\n1\na 0 8\n");
+	assert_true(counts.stopped);
 	free(rep);
 }
 
@@ -149,7 +151,7 @@ static void what_is_not_a_log_is_refused(void **state)
 static void many_blocks_grow_the_pointer_table(void **state)
 {
 	static unsigned char bytes[CAPTURE_HEADER + 20001 * sizeof(struct capture_rec)];
-	struct capture_header header = { CAPTURE_MAGIC, 20001 };
+	struct capture_header header = { CAPTURE_MAGIC, 20001, 0 };
 	struct capture_counts counts;
 	char *rep = NULL;
 	size_t len = 0, i;
