@@ -383,6 +383,10 @@ int capture_run(const char *out, char *const argv[])
 	pid_t child;
 
 	memset(&rules, 0, sizeof rules);
+	if (strcmp(out, "-") == 0) {
+		fprintf(stderr, "heapviz: --capture -: the trace needs a file (standard output is COMMAND's)\n");
+		return 2;
+	}
 	if (outfile_check(out, &rules, reason, sizeof reason) != OUTFILE_OK) {
 		fprintf(stderr, "heapviz: --capture %s: %s\n", out, reason);
 		return 2;

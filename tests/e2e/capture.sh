@@ -142,6 +142,12 @@ check_status "a symbolic link as OUT" 2 $status
 [ -e /tmp/heapviz-capture-elsewhere ] && fail "a symbolic link as OUT: written through the link"
 "$HEAPVIZ" --capture x.rep true 2>err; status=$?
 check_status "no --" 2 $status
+"$HEAPVIZ" --capture - -- true 2>err; status=$?
+check_status "--capture -" 2 $status
+[ -e ./- ] && fail "--capture -: wrote a file named -"
+"$HEAPVIZ" --capture nodir/x.rep -- true 2>err; status=$?
+check_status "a missing folder" 2 $status
+[ "$(wc -l <err)" = 1 ] || fail "a missing folder: not one line: $(cat err)"
 "$HEAPVIZ" --batch --capture x.rep -- true 2>err; status=$?
 check_status "--batch with --capture" 2 $status
 [ -e x.rep ] && fail "a usage error wrote a trace"
