@@ -307,7 +307,7 @@ static int make_log(const char *out, char *log_path, size_t size)
 	return fd;
 }
 
-static void run_child(const char *library, const char *log_path, char *const argv[])
+static void run_child(const char *library, const char *log_path, char *const argv[], const char *command)
 {
 	char pid[32], preload[PATH_MAX * 2];
 	const char *old = getenv("LD_PRELOAD");
@@ -323,11 +323,11 @@ static void run_child(const char *library, const char *log_path, char *const arg
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
 	execvp(argv[0], argv);
-	fprintf(stderr, "heapviz: --capture: cannot run %s: %s\n", argv[0], strerror(errno));
+	fprintf(stderr, "heapviz: --capture: cannot run %s: %s\n", command, strerror(errno));
 	_exit(127);
 }
 
-static int write_trace(const char *out, int fd, const char *command, int *exit_status)
+static int write_trace(const char *out, const char *out_shown, int fd, const char *command, int *exit_status)
 {
 	struct stat st;
 	struct capture_counts counts;
@@ -355,31 +355,57 @@ static int write_trace(const char *out, int fd, const char *command, int *exit_s
 	if (counts.images == 0) {
 		if (*exit_status != 127)
 			fprintf(stderr, "heapviz: --capture: %s was not traced (a static binary, or one that cannot be preloaded): %s not written\n",
-				command, out);
+				command, out_shown);
 		free(rep);
 		return -1;
 	}
 	memset(&rules, 0, sizeof rules);
 	if (outfile_write(out, &rules, rep, rep_len, reason, sizeof reason) != OUTFILE_OK) {
-		fprintf(stderr, "heapviz: --capture %s: %s\n", out, reason);
+		fprintf(stderr, "heapviz: --capture %s: %s\n", out_shown, reason);
 		free(rep);
 		return -1;
 	}
 	free(rep);
 	if (counts.stopped)
-		fprintf(stderr, "heapviz: --capture: %s took the trace's descriptor or filled the disk: %s stops there\n", command, out);
+		fprintf(stderr, "heapviz: --capture: %s took the trace's descriptor or filled the disk: %s stops there\n", command, out_shown);
 	fprintf(stderr, "heapviz: %s: %zu operations on %zu ids from %s (%zu image%s; not written: %zu free(NULL), %zu failed, %zu of unknown pointers)\n",
-		out, counts.ops, counts.ids, command, counts.images, counts.images == 1 ? "" : "s",
+		out_shown, counts.ops, counts.ids, command, counts.images, counts.images == 1 ? "" : "s",
 		counts.free_null, counts.failed, counts.unknown);
 	return 0;
 }
 
+/* User text (a file name, a command) escaped for standard error: never raw control characters. */
+static char *shown_of(const char *text)
+{
+	struct strbuf buf;
+
+	strbuf_init(&buf);
+	strbuf_put_escaped(&buf, text, strlen(text));
+	return buf.failed ? NULL : strbuf_take(&buf);
+}
+
+static int capture_run_shown(const char *out, char *const argv[], const char *out_shown, const char *command);
+
 int capture_run(const char *out, char *const argv[])
+{
+	char *out_shown = shown_of(out), *command = shown_of(argv[0]);
+	int status = 2;
+
+	if (out_shown != NULL && command != NULL)
+		status = capture_run_shown(out, argv, out_shown, command);
+	else
+		fprintf(stderr, "heapviz: --capture: out of memory\n");
+	free(out_shown);
+	free(command);
+	return status;
+}
+
+static int capture_run_shown(const char *out, char *const argv[], const char *out_shown, const char *command)
 {
 	char library[PATH_MAX], log_path[PATH_MAX + 64], reason[512];
 	struct outfile_rules rules;
 	struct sigaction ignore, old_int, old_quit;
-	int fd, wstatus, exit_status;
+	int fd, wstatus = 0, exit_status;
 	pid_t child;
 
 	memset(&rules, 0, sizeof rules);
@@ -388,7 +414,7 @@ int capture_run(const char *out, char *const argv[])
 		return 2;
 	}
 	if (outfile_check(out, &rules, reason, sizeof reason) != OUTFILE_OK) {
-		fprintf(stderr, "heapviz: --capture %s: %s\n", out, reason);
+		fprintf(stderr, "heapviz: --capture %s: %s\n", out_shown, reason);
 		return 2;
 	}
 	if (find_library(library, sizeof library) != 0) {
@@ -397,7 +423,7 @@ int capture_run(const char *out, char *const argv[])
 	}
 	fd = make_log(out, log_path, sizeof log_path);
 	if (fd < 0) {
-		fprintf(stderr, "heapviz: --capture %s: cannot create its temporary log: %s\n", out, strerror(errno));
+		fprintf(stderr, "heapviz: --capture %s: cannot create its temporary log: %s\n", out_shown, strerror(errno));
 		return 1;
 	}
 	/* Like system(): a ^C or ^\ goes to COMMAND, and heapviz lives to write what it did. */
@@ -409,9 +435,9 @@ int capture_run(const char *out, char *const argv[])
 	fflush(NULL);
 	child = fork();
 	if (child == 0)
-		run_child(library, log_path, argv);
+		run_child(library, log_path, argv, command);
 	if (child < 0) {
-		fprintf(stderr, "heapviz: --capture: cannot start %s: %s\n", argv[0], strerror(errno));
+		fprintf(stderr, "heapviz: --capture: cannot start %s: %s\n", command, strerror(errno));
 		exit_status = 1;
 	} else {
 		while (waitpid(child, &wstatus, 0) < 0 && errno == EINTR)
@@ -421,9 +447,9 @@ int capture_run(const char *out, char *const argv[])
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
 	if (child > 0) {
-		int written = write_trace(out, fd, argv[0], &exit_status);
+		int written = write_trace(out, out_shown, fd, command, &exit_status);
 		if (WIFSIGNALED(wstatus))
-			fprintf(stderr, "heapviz: --capture: %s was killed by signal %d (%s)%s\n", argv[0], WTERMSIG(wstatus),
+			fprintf(stderr, "heapviz: --capture: %s was killed by signal %d (%s)%s\n", command, WTERMSIG(wstatus),
 				strsignal(WTERMSIG(wstatus)), written == 0 ? ": the trace holds its operations up to then" : "");
 		else if (written != 0 && exit_status == 0)
 			exit_status = 1;

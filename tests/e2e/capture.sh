@@ -134,6 +134,10 @@ sys_program sh sh -c 'ls / | sort -r'
 check_status "missing command" 127 $status
 [ "$(wc -l <err)" = 1 ] || fail "missing command: not one line: $(cat err)"
 [ -e nothing.rep ] && fail "missing command: a trace was written"
+"$HEAPVIZ" --capture esc.rep -- $'/no/such\e[2Jprogram' 2>err; status=$?
+check_status "an escape in COMMAND" 127 $status
+grep -q $'\e' err && fail "an escape in COMMAND reached standard error raw"
+grep -qF '\x1b' err || fail "an escape in COMMAND is not shown escaped: $(cat -v err)"
 "$HEAPVIZ" --capture calls.rep -- true 2>err; status=$?
 [ $status = 0 ] || fail "over an existing trace: exit status $status ($(cat err))"
 ln -s /tmp/heapviz-capture-elsewhere link.rep
