@@ -306,9 +306,10 @@ capture-tests: $(CAPTURE_LIB) $(CAPTURE_TESTS)
 $(CAPTURE_LIB): src/capture/preload.c include/out/capture_record.h | $(BUILD)
 	$(CC) $(CAPTURE_FLAGS) -Iinclude/out -o $@ $< -ldl -lpthread
 # Programs whose every allocator call is known (tests/capture/*.c), for tests/e2e/capture.sh;
-# -fno-builtin so that no malloc/free pair is optimized away.
+# -fno-builtin so that no malloc/free pair is optimized away; fixed flags, as a sanitized
+# program would refuse the preload (its runtime must come first).
 $(BUILD)/tests/capture_%: tests/capture/%.c | $(BUILD)/tests
-	$(CC) $(CFLAGS) -fno-builtin -o $@ $< -lpthread
+	$(CC) -O2 -g -std=c11 $(WARNINGS) -fno-builtin -o $@ $< -lpthread
 install: install-capture
 install-capture: $(CAPTURE_LIB)
 	install -d $(DESTDIR)$(LIBDIR_HEAPVIZ)

@@ -62,7 +62,7 @@ static __thread uint32_t thread_id __attribute__((tls_model("initial-exec")));
 /* --- bootstrap arena ---------------------------------------------------- */
 static _Alignas(16) unsigned char arena[1 << 16];
 static size_t arena_used;
-static int resolving;
+static int resolving, resolved;
 
 static int in_arena(const void *p)
 {
@@ -110,10 +110,13 @@ static void resolve(void)
 	lookup(&real_memalign, "memalign");
 	lookup(&real_valloc, "valloc");
 	lookup(&real_pvalloc, "pvalloc");
+	/* Only now: a call during the lookups must not reach a real function not yet found. */
+	resolved = real_malloc && real_calloc && real_realloc && real_free && real_posix_memalign &&
+		   real_aligned_alloc && real_memalign && real_valloc && real_pvalloc;
 	resolving = 0;
 }
 
-#define READY() (real_malloc != NULL || (!resolving && (resolve(), real_malloc != NULL)))
+#define READY() (resolved || (!resolving && (resolve(), resolved)))
 
 /* --- the log ------------------------------------------------------------- */
 
