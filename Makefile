@@ -293,3 +293,38 @@ $(BENCH_DIR) $(FUZZ_DIR) $(BUILD)/lib $(BENCH_DIR)/lib $(FUZZ_DIR)/lib:
 
 -include $(wildcard $(BENCH_DIR)/*.d $(BENCH_DIR)/*/*.d $(FUZZ_DIR)/*.d $(FUZZ_DIR)/*/*.d)
 # --- end of bench and fuzz ---------------------------------------------------
+
+# --- capture (issue 12): heapviz --capture's preload library and its test programs ---
+# libheapviz-capture.so is LD_PRELOAD'ed into the traced program: it links only
+# libc (dlsym, pthread), no heapviz layer, and shares one header with src/out
+# (include/out/capture_record.h, the raw log's layout). Its flags are fixed
+# (like bench's): a sanitizer runtime cannot be preloaded into any program.
+CAPTURE_LIB   = $(BUILD)/libheapviz-capture.so
+CAPTURE_FLAGS = -O2 -g -std=c11 $(WARNINGS) -fPIC -shared
+CAPTURE_TESTS = $(patsubst tests/capture/%.c,$(BUILD)/tests/capture_%,$(wildcard tests/capture/*.c))
+LIBDIR_HEAPVIZ ?= $(PREFIX)/lib/heapviz
+.PHONY: capture-tests install-capture uninstall-capture
+all: $(CAPTURE_LIB)
+bins: $(CAPTURE_LIB) $(CAPTURE_TESTS)
+check: capture-tests
+capture-tests: $(CAPTURE_LIB) $(CAPTURE_TESTS)
+$(CAPTURE_LIB): src/capture/preload.c include/out/capture_record.h | $(BUILD)
+	$(CC) $(CAPTURE_FLAGS) -Iinclude/out -o $@ $< -ldl -lpthread
+# Programs whose every allocator call is known (tests/capture/*.c), for tests/e2e/capture.sh;
+# -fno-builtin so that no malloc/free pair is optimized away; fixed flags, as a sanitized
+# program would refuse the preload (its runtime must come first).
+$(BUILD)/tests/capture_%: tests/capture/%.c | $(BUILD)/tests
+	$(CC) -O2 -g -std=c11 $(WARNINGS) -fno-builtin -o $@ $< -lpthread
+install: install-capture
+install-capture: $(CAPTURE_LIB)
+	install -d $(DESTDIR)$(LIBDIR_HEAPVIZ)
+	install -m 755 $(CAPTURE_LIB) $(DESTDIR)$(LIBDIR_HEAPVIZ)/libheapviz-capture.so
+# make bench's capture rows (tests/bench/capture.sh): overhead against the program alone, replay rate.
+bench: bench-capture
+.PHONY: bench-capture
+bench-capture: $(BUILD)/heapviz $(CAPTURE_LIB) $(BUILD)/tests/capture_churn
+	tests/bench/capture.sh $(BUILD)
+uninstall: uninstall-capture
+uninstall-capture:
+	rm -f $(DESTDIR)$(LIBDIR_HEAPVIZ)/libheapviz-capture.so
+# --- end of capture -----------------------------------------------------------

@@ -10,6 +10,7 @@
 
 #include "allocator.h"
 #include "batch.h"
+#include "capture.h"
 #include "compare.h"
 #include "outfile.h"
 #include "render.h"
@@ -58,6 +59,8 @@ static const char usage_format[] =
 	"                         (a script may otherwise write only new files below the\n"
 	"                         current directory): only for a script you trust\n"
 	"      --force            let --record and --render write a name not ending in .cast\n"
+	"      --capture OUT.rep -- COMMAND [ARGS...]\n"
+	"                         run COMMAND and write its malloc/free calls as a .rep trace\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
@@ -69,7 +72,7 @@ static const char usage_format[] =
 enum long_only {
 	OPT_ALIGN = 256, OPT_BATCH, OPT_JSON, OPT_TRACE_JSON, OPT_KEEP_GOING,
 	OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_RECORD, OPT_RENDER, OPT_SIZE, OPT_STEP_MS, OPT_SNAPSHOT,
-	OPT_COMPARE, OPT_TRACE_FORM, OPT_ALLOW_WRITE, OPT_FORCE
+	OPT_COMPARE, OPT_TRACE_FORM, OPT_ALLOW_WRITE, OPT_FORCE, OPT_CAPTURE
 };
 
 static const struct option long_options[] = {
@@ -93,6 +96,7 @@ static const struct option long_options[] = {
 	{ "compare", required_argument, NULL, OPT_COMPARE },
 	{ "allow-write", no_argument, NULL, OPT_ALLOW_WRITE },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "capture", required_argument, NULL, OPT_CAPTURE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -103,6 +107,8 @@ struct options {
 	struct ui_options ui;
 	struct render_options render;
 	bool run_batch;
+	const char *capture;      /* --capture OUT.rep: run capture_argv instead */
+	char **capture_argv;
 	bool size_given;
 	bool step_ms_given;
 	bool policy_given;
@@ -327,6 +333,7 @@ static int parse_options(int argc, char **argv, struct options *options)
 		}
 		case OPT_ALLOW_WRITE: options->batch.allow_write = true; break;
 		case OPT_FORCE: options->force = true; break;
+		case OPT_CAPTURE: options->capture = optarg; break;
 		case 'h':
 			return print_usage();
 		case 'V':
@@ -336,6 +343,15 @@ static int parse_options(int argc, char **argv, struct options *options)
 		default:
 			return unknown_option(argv);
 		}
+	}
+	if (options->capture != NULL) {
+		if (optind >= argc || strcmp(argv[optind - 1], "--") != 0)
+			return usage_error("--capture OUT.rep needs -- COMMAND [ARGS...] after it", NULL, "");
+		if (options->run_batch || options->ui.record || options->render.output)
+			return usage_error(options->run_batch ? "--batch" : options->ui.record ? "--record" : "--render",
+					   NULL, " does not go with --capture");
+		options->capture_argv = argv + optind;
+		return -1;
 	}
 	if (argc - optind > 1)
 		return usage_error("one FILE at most (got ", argv[optind + 1], " too)");
@@ -556,6 +572,8 @@ int main(int argc, char **argv)
 	int status = parse_options(argc, argv, &options);
 	if (status >= 0)
 		return status;
+	if (options.capture != NULL)
+		return capture_run(options.capture, options.capture_argv);
 	if (options.run_batch)
 		return batch_run(&options.batch, stdout, stderr);
 	if (options.render.output)

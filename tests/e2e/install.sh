@@ -21,7 +21,12 @@ man_source=$(sed 's/\\-/-/g' assets/heapviz.1)
 for option in $(./heapviz --help | grep -oE -- '--[a-z-]+' | sort -u); do
 	grep -qF -- "$option" <<<"$man_source" || fail "the man page lacks $option"
 done
+[ -f "$dest/opt/hv/lib/heapviz/libheapviz-capture.so" ] || fail "no capture library at DESTDIR/PREFIX/lib/heapviz"
+# The installed binary finds it there (beside its bin/, not in the source tree).
+( cd "$dest" && env -u HEAPVIZ_CAPTURE_LIB "$dest/opt/hv/bin/heapviz" --capture installed.rep -- ls / >/dev/null 2>&1 ) &&
+	grep -q '^a ' "$dest/installed.rep" || fail "the installed heapviz --capture does not find its library"
 run_make uninstall DESTDIR="$dest" PREFIX=/opt/hv >/dev/null || fail "make uninstall failed"
 [ ! -e "$dest/opt/hv/bin/heapviz" ] || fail "uninstall left the binary"
 [ ! -e "$dest/opt/hv/share/man/man1/heapviz.1" ] || fail "uninstall left the man page"
+[ ! -e "$dest/opt/hv/lib/heapviz/libheapviz-capture.so" ] || fail "uninstall left the capture library"
 echo "ok install"
