@@ -244,7 +244,7 @@ static int check_outputs(const struct options *options)
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct options *options)
 {
-	options->batch.config = (struct heap_config){ HEAP_DEFAULT_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	options->batch.config = (struct heap_config){ HEAP_DEFAULT_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	options->ui.no_color = getenv("NO_COLOR") && getenv("NO_COLOR")[0];
 	options->ui.ascii = !locale_is_utf8();
 	opterr = 0;

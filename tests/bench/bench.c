@@ -316,7 +316,7 @@ static void bench_trace(const struct trace *trace, size_t reps, unsigned *checks
 	struct policy_result results[POLICY_COUNT];
 
 	for (int p = 0; p < POLICY_COUNT; p++) {
-		struct heap_config config = { BENCH_HEAP_SIZE, (enum heap_policy)p, HEAP_DEFAULT_ALIGNMENT };
+		struct heap_config config = { BENCH_HEAP_SIZE, (enum heap_policy)p, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 		if (heap_create(&config, &empty[p]) != HEAP_OK || (work[p] = heap_clone(empty[p])) == NULL)
 			die("cannot create a 16 MiB heap");
 		samples[p] = checked_calloc(reps, sizeof(double));
@@ -367,7 +367,7 @@ static void bench_trace(const struct trace *trace, size_t reps, unsigned *checks
 /* Core ns/op of a trace under one policy (fastest of reps), the yardstick for the session figures. */
 static double core_ns_per_op(const struct trace *trace, enum heap_policy policy, size_t reps)
 {
-	struct heap_config config = { BENCH_HEAP_SIZE, policy, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { BENCH_HEAP_SIZE, policy, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct heap *empty, *work;
 	if (heap_create(&config, &empty) != HEAP_OK || (work = heap_clone(empty)) == NULL)
 		die("cannot create a 16 MiB heap");
@@ -400,7 +400,7 @@ static uint64_t next_random(uint64_t *state)
 static struct session *replay_session(const struct script *script, const char *name, bool quiet, size_t *refused,
 				      double *ns)
 {
-	struct heap_config config = { BENCH_HEAP_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { BENCH_HEAP_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct session *session = session_create(&config, NULL);
 	if (session == NULL)
 		die("cannot create a session");

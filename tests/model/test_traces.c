@@ -39,7 +39,7 @@ static size_t max_operations(void)
 /* Failed requests when the trace runs (without checks) on a heap of size bytes. */
 static size_t refusals_at(const struct script *script, enum heap_policy policy, size_t size)
 {
-	struct heap_config config = { size, policy, 8 };
+	struct heap_config config = { size, policy, 8, HEAP_ORDER_ADDRESS };
 	struct session *session = session_create(&config, NULL);
 	assert_non_null(session);
 	for (size_t i = 0; i < script->count; i++) {
@@ -74,7 +74,7 @@ static void replay(const char *path, enum heap_policy policy, bool check_every_s
 	struct script_error error;
 	if (!script_load(path, &script, &error))
 		fail_msg("%s:%zu:%zu: %s", path, error.line, error.column, error.message);
-	struct heap_config config = { heap_size_for(&script, policy), policy, 8 };
+	struct heap_config config = { heap_size_for(&script, policy), policy, 8, HEAP_ORDER_ADDRESS };
 	struct session *session = session_create(&config, NULL);
 	assert_non_null(session);
 	size_t refused = 0;

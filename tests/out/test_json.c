@@ -167,7 +167,7 @@ static void assert_field_is_number(const char *json, const char *key)
 
 static struct session *new_session(enum heap_policy policy, size_t size, unsigned alignment)
 {
-	struct heap_config config = { size, policy, alignment };
+	struct heap_config config = { size, policy, alignment, HEAP_ORDER_ADDRESS };
 	struct session *session = session_create(&config, NULL);
 
 	assert_non_null(session);
