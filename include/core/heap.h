@@ -221,6 +221,8 @@ size_t heap_size(const struct heap *heap);
 size_t heap_break(const struct heap *heap);
 enum heap_policy heap_policy(const struct heap *heap);
 enum heap_order heap_order(const struct heap *heap);
+/* True for the policies a free-list order applies to (first, next, best, worst fit). */
+bool heap_policy_has_order(enum heap_policy policy);
 /* "address", "lifo", "fifo"; NULL for no such order. */
 const char *heap_order_name(enum heap_order order);
 /* The order whose name is word (case-insensitive, whole word); false when none is. */

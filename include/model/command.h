@@ -33,6 +33,7 @@ enum command_kind {
 	CMD_HELP,
 	CMD_QUIT,
 	CMD_EXPORT,
+	CMD_ORDER,   /* order address|lifo|fifo: the free-list order (a new heap, like align) */
 	CMD_KIND_COUNT
 };
 
@@ -58,6 +59,7 @@ struct command {
 	size_t name_column;
 	enum heap_policy policy;        /* policy */
 	unsigned alignment;             /* align */
+	enum heap_order order;          /* order */
 	size_t step;                    /* goto */
 	unsigned long ms;               /* sleep */
 	uint8_t byte;                   /* fill */

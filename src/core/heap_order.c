@@ -169,29 +169,34 @@ static void next_check_heap(const struct heap *heap, const struct heap_tally *ta
 		heap_report_problem(out, heap->rover, "next-fit rover 0x%zx is not a free block on the list", heap->rover);
 }
 
-#define ORDER_ALLOCATOR(NAME, TITLE, RULE, MALLOC, BACK) \
+#define ORDER_ALLOCATOR(NAME, TITLE, RULE, MALLOC, BACK, CHECK) \
 	.name = NAME, .title = TITLE, .rule = RULE, .boundary_tags = true, .grows_break = true, .list_subs = 1, \
 	.list_back = BACK, .list_of = order_list_of, .min_block = lists_min_block, .need = lists_need, \
 	.create = order_create, .malloc = MALLOC, .free = lists_free, .realloc_in_place = lists_realloc_in_place, \
-	.check_pair = lists_check_pair, .check_heap = lists_check_heap
-#define ORDER_NEXT .settle = next_settle, .search_start = next_search_start, .check_heap = next_check_heap
+	.check_pair = lists_check_pair, .check_heap = CHECK
+#define ORDER_NEXT .settle = next_settle, .search_start = next_search_start
 
 /* [policy][order - 1]: lifo, fifo. */
 static const struct allocator_ops ordered[4][2] = {
-	{ { ORDER_ALLOCATOR("first", "first fit", RULE_LOWEST_FIT, first_malloc, false) },
-	  { ORDER_ALLOCATOR("first", "first fit", RULE_LOWEST_FIT, first_malloc, true) } },
-	{ { ORDER_ALLOCATOR("next", "next fit", RULE_NEXT_FROM_START, next_malloc, false), ORDER_NEXT },
-	  { ORDER_ALLOCATOR("next", "next fit", RULE_NEXT_FROM_START, next_malloc, true), ORDER_NEXT } },
-	{ { ORDER_ALLOCATOR("best", "best fit", RULE_SMALLEST_FIT, best_malloc, false) },
-	  { ORDER_ALLOCATOR("best", "best fit", RULE_SMALLEST_FIT, best_malloc, true) } },
-	{ { ORDER_ALLOCATOR("worst", "worst fit", RULE_LARGEST_FREE, worst_malloc, false) },
-	  { ORDER_ALLOCATOR("worst", "worst fit", RULE_LARGEST_FREE, worst_malloc, true) } },
+	{ { ORDER_ALLOCATOR("first", "first fit", RULE_LOWEST_FIT, first_malloc, false, lists_check_heap) },
+	  { ORDER_ALLOCATOR("first", "first fit", RULE_LOWEST_FIT, first_malloc, true, lists_check_heap) } },
+	{ { ORDER_ALLOCATOR("next", "next fit", RULE_NEXT_FROM_START, next_malloc, false, next_check_heap), ORDER_NEXT },
+	  { ORDER_ALLOCATOR("next", "next fit", RULE_NEXT_FROM_START, next_malloc, true, next_check_heap), ORDER_NEXT } },
+	{ { ORDER_ALLOCATOR("best", "best fit", RULE_SMALLEST_FIT, best_malloc, false, lists_check_heap) },
+	  { ORDER_ALLOCATOR("best", "best fit", RULE_SMALLEST_FIT, best_malloc, true, lists_check_heap) } },
+	{ { ORDER_ALLOCATOR("worst", "worst fit", RULE_LARGEST_FREE, worst_malloc, false, lists_check_heap) },
+	  { ORDER_ALLOCATOR("worst", "worst fit", RULE_LARGEST_FREE, worst_malloc, true, lists_check_heap) } },
 };
 
 static bool is_fit(enum heap_policy policy)
 {
 	return policy == POLICY_FIRST_FIT || policy == POLICY_NEXT_FIT || policy == POLICY_BEST_FIT ||
 	       policy == POLICY_WORST_FIT;
+}
+
+bool heap_policy_has_order(enum heap_policy policy)
+{
+	return is_fit(policy);
 }
 
 const struct allocator_ops *order_allocator(enum heap_policy policy, enum heap_order order)

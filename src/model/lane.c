@@ -233,9 +233,15 @@ static struct heap_config new_config(const struct lane *lane, const struct comma
 		.size = heap_size(lane->heap),
 		.policy = heap_policy(lane->heap),
 		.alignment = heap_alignment(lane->heap),
+		.order = heap_order(lane->heap),
 	};
-	if (command->kind == CMD_POLICY)
+	if (command->kind == CMD_POLICY) {
 		config.policy = command->policy;
+		/* buddy, seglist and tlsf keep lists of their own: a change to one of them goes back to address order */
+		if (!heap_policy_has_order(config.policy))
+			config.order = HEAP_ORDER_ADDRESS;
+	} else if (command->kind == CMD_ORDER)
+		config.order = command->order;
 	else if (command->kind == CMD_ALIGN)
 		config.alignment = command->alignment;
 	else if (command->has_size)
@@ -277,6 +283,7 @@ bool lane_check(const struct lane *lane, const struct lane_request *request, str
 	case CMD_POLICY:
 	case CMD_RESET:
 	case CMD_ALIGN:
+	case CMD_ORDER:
 		return check_config(lane, command, refusal);
 	default:
 		refuse(refusal, REFUSAL_NOT_HEAP_COMMAND, 0);
@@ -454,6 +461,7 @@ bool lane_commit(struct lane *lane, const struct lane_request *request, struct s
 	case CMD_POLICY:
 	case CMD_RESET:
 	case CMD_ALIGN:
+	case CMD_ORDER:
 		return commit_config(lane, command, outcome);
 	default:
 		return false;

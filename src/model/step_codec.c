@@ -255,6 +255,9 @@ static void put_command(struct step_bytes *out, const struct command *command)
 	case CMD_ALIGN:
 		put_varint(out, command->alignment);
 		break;
+	case CMD_ORDER:
+		put_byte(out, (uint8_t)command->order);
+		break;
 	default:
 		break;
 	}
@@ -315,6 +318,9 @@ static void get_command(struct step_reader *in, struct command *command)
 		break;
 	case CMD_ALIGN:
 		command->alignment = (unsigned)get_varint(in);
+		break;
+	case CMD_ORDER:
+		command->order = (enum heap_order)in->data[in->pos++];
 		break;
 	default:
 		break;

@@ -240,7 +240,8 @@ void words_explain(const struct command *command, const struct step_outcome *out
 			 outcome->bytes, words_plural(outcome->bytes), outcome->payload);
 		break;
 	case OUTCOME_NONE:
-		if (command->kind == CMD_POLICY || command->kind == CMD_RESET || command->kind == CMD_ALIGN)
+		if (command->kind == CMD_POLICY || command->kind == CMD_RESET || command->kind == CMD_ALIGN ||
+		    command->kind == CMD_ORDER)
 			snprintf(buffer, size, "a fresh, empty heap%s",
 				 outcome->bytes ? ": changing the heap's settings starts it over" : "");
 		break;
