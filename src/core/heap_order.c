@@ -22,8 +22,11 @@
  *   realloc's shrunk or absorbed rests: the same.
  * Searches walk the list from its head:
  *   first  the first block in list order that fits;
- *   next   the same from the rover (the block that followed the last
- *          chosen block on the list; 0 = the head), wrapping at the end;
+ *   next   the same from the rover, wrapping at the end of the list to
+ *          the head. The rover is the block that followed the last chosen
+ *          one on the list (the head when that one was last); when the
+ *          rover's block is allocated or merged away it moves to the head.
+ *          It is 0 only with the list empty (or the free block at 0);
  *   best   the smallest that fits, the first in list order on ties;
  *   worst  the largest, the first in list order on ties.
  * Nothing fits: the break moves up, as under address order.
@@ -91,10 +94,15 @@ static bool worst_search(const struct heap *heap, size_t need, size_t *block, st
 	return extreme_search(heap, need, true, block, placement);
 }
 
-/* The rover names a free block on the list, or is 0 (the head); next_settle keeps it so. */
+/* The rover names a free block on the list (every free block is on it), or is 0 with the list empty. */
 static bool rover_on_list(const struct heap *heap, size_t rover)
 {
-	return rover != 0 && block_starts_at(heap, rover) && !block_is_used(heap, rover);
+	return block_starts_at(heap, rover) && !block_is_used(heap, rover);
+}
+
+static size_t head_or_zero(const struct heap *heap)
+{
+	return order_head(heap) == LIST_NONE ? 0 : order_head(heap);
 }
 
 static bool next_search(const struct heap *heap, size_t need, size_t *block, struct heap_placement *placement)
@@ -142,14 +150,14 @@ static enum heap_status next_malloc(struct heap *heap, size_t request, struct he
 		after = list_next(heap, chosen);
 	status = lists_malloc(heap, next_search, request, placement);
 	if (status == HEAP_OK && placement->source == SOURCE_FREE_BLOCK)
-		heap->rover = after == LIST_NONE ? 0 : after;
+		heap->rover = after == LIST_NONE ? head_or_zero(heap) : after;
 	return status;
 }
 
 static void next_settle(struct heap *heap)
 {
 	if (!rover_on_list(heap, heap->rover))
-		heap->rover = 0;
+		heap->rover = head_or_zero(heap);
 }
 
 static size_t next_search_start(const struct heap *heap)
@@ -165,7 +173,7 @@ static void order_create(struct heap *heap)
 static void next_check_heap(const struct heap *heap, const struct heap_tally *tally, struct heap_report *out)
 {
 	lists_check_heap(heap, tally, out);
-	if (heap->rover != 0 && tally->index_ok && !rover_on_list(heap, heap->rover))
+	if (tally->index_ok && !rover_on_list(heap, heap->rover) && (heap->rover != 0 || order_head(heap) != LIST_NONE))
 		heap_report_problem(out, heap->rover, "next-fit rover 0x%zx is not a free block on the list", heap->rover);
 }
 
