@@ -447,6 +447,7 @@ bool lane_commit(struct lane *lane, const struct lane_request *request, struct s
 	const struct command *command = request->command;
 	memset(outcome, 0, sizeof *outcome);
 	outcome->policy = heap_policy(lane->heap);
+	outcome->order = heap_order(lane->heap);
 	switch (command->kind) {
 	case CMD_ALLOC:
 	case CMD_CALLOC:

@@ -345,6 +345,8 @@ static const struct field {
 	FIELD(placement.rounded), FIELD(placement.want_class), FIELD(placement.want_sub), FIELD(placement.found_class),
 	FIELD(placement.found_sub), FIELD(placement.rest_class), FIELD(placement.rest_sub), FIELD(release.list_class),
 	FIELD(release.list_sub),
+	/* The free-list order: zero (address) unless --order or order chose lifo or fifo. */
+	FIELD(order),
 };
 #define FIELD_COUNT (sizeof fields / sizeof fields[0])
 enum {
