@@ -303,7 +303,7 @@ static const struct command_entry commands[] = {
 	{ "note", { NULL }, CMD_NOTE, "note TEXT",
 	  "show TEXT as a caption", parse_note },
 	{ "order", { NULL }, CMD_ORDER, "order address|lifo|fifo",
-	  "set the free-list order of first/next/best/worst fit (resets the heap)", parse_order },
+	  "set the fit policies' free-list order (resets the heap)", parse_order },
 	{ "policy", { NULL }, CMD_POLICY, "policy", /* + the policies' names: command_usage */
 	  "choose the placement policy (resets the heap)", parse_policy },
 	{ "quit", { NULL }, CMD_QUIT, "quit",
