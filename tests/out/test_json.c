@@ -244,6 +244,42 @@ static void state_of_a_small_heap_is_exactly_this_text(void **state)
 	session_destroy(session);
 }
 
+/* "order" is in the state only for a LIFO or FIFO list, after "break" (and before next fit's "rover"). */
+static void state_names_a_lifo_or_fifo_order(void **state)
+{
+	(void)state;
+	struct session *session = new_session(POLICY_NEXT_FIT, 1024, 8);
+	char *json = state_text(session);
+
+	assert_null(strstr(json, "\"order\""));
+	free(json);
+	run_ok(session, "order lifo");
+	run_ok(session, "alloc 20 as p1");
+	json = state_text(session);
+	assert_valid_json(json);
+	assert_field_starts(json, "order", "\"lifo\", \"rover\": ");
+	assert_non_null(strstr(json, "\"break\": 32, \"order\": \"lifo\", "));
+	free(json);
+	run_ok(session, "order fifo");
+	json = state_text(session);
+	assert_field_starts(json, "order", "\"fifo\"");
+	free(json);
+	/* Back to the default: the field goes again, so address-ordered output is what it always was. */
+	run_ok(session, "order address");
+	json = state_text(session);
+	assert_null(strstr(json, "\"order\""));
+	free(json);
+	/* A lane's state under --compare carries its order too (every lane has it). */
+	session_destroy(session);
+	struct heap_config config = { 1024, POLICY_FIRST_FIT, 8, HEAP_ORDER_FIFO };
+	const enum heap_policy policies[] = { POLICY_FIRST_FIT, POLICY_BEST_FIT };
+	session = session_create_lanes(&config, policies, 2, NULL);
+	assert_non_null(session);
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(heap_order(session_heap(session_lane(session, i))), HEAP_ORDER_FIFO);
+	session_destroy(session);
+}
+
 static void state_shows_free_blocks_unnamed_blocks_and_failures(void **state)
 {
 	(void)state;
@@ -747,6 +783,7 @@ int main(void)
 		cmocka_unit_test(terminal_acting_and_invisible_characters_are_escaped),
 		cmocka_unit_test(invalid_bytes_in_a_command_stay_recoverable),
 		cmocka_unit_test(the_changes_form_lists_only_what_a_step_changed),
+		cmocka_unit_test(state_names_a_lifo_or_fifo_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
