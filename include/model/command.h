@@ -24,6 +24,7 @@ enum command_kind {
 	CMD_POLICY,
 	CMD_RESET,
 	CMD_ALIGN,
+	CMD_ORDER,   /* order address|lifo|fifo: the free-list order (a new heap, like align); a step kind, so below 16 (step_codec.c keeps kinds in 4 bits) */
 	CMD_UNDO,
 	CMD_REDO,
 	CMD_GOTO,
@@ -33,7 +34,6 @@ enum command_kind {
 	CMD_HELP,
 	CMD_QUIT,
 	CMD_EXPORT,
-	CMD_ORDER,   /* order address|lifo|fifo: the free-list order (a new heap, like align) */
 	CMD_KIND_COUNT
 };
 

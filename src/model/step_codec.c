@@ -272,6 +272,9 @@ static void get_target(struct step_reader *in, struct command_target *target, bo
 		target->address = (size_t)get_varint(in);
 }
 
+/* A step's kind shares its head byte with four flags. */
+_Static_assert(CMD_ORDER < 16, "step kinds must fit in 4 bits");
+
 static void get_command(struct step_reader *in, struct command *command)
 {
 	memset(command, 0, sizeof *command);

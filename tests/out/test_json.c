@@ -264,6 +264,31 @@ static void state_names_a_lifo_or_fifo_order(void **state)
 	json = state_text(session);
 	assert_field_starts(json, "order", "\"fifo\"");
 	free(json);
+	/* order is a step: undo brings back the LIFO heap with its block, redo the empty FIFO one. */
+	run_ok(session, "undo");
+	json = state_text(session);
+	assert_field_starts(json, "order", "\"lifo\"");
+	assert_non_null(strstr(json, "\"name\": \"p1\""));
+	free(json);
+	run_ok(session, "redo");
+	json = state_text(session);
+	assert_field_starts(json, "order", "\"fifo\"");
+	assert_null(strstr(json, "\"name\": \"p1\""));
+	free(json);
+	/* policy keeps a fit policy's order, and goes back to address for buddy; order is refused there. */
+	run_ok(session, "policy best");
+	json = state_text(session);
+	assert_field_starts(json, "order", "\"fifo\"");
+	free(json);
+	run_ok(session, "policy buddy");
+	json = state_text(session);
+	assert_null(strstr(json, "\"order\""));
+	free(json);
+	struct session_report report;
+	run(session, "order lifo", &report, false);
+	assert_non_null(strstr(report.error.message, "first, next, best and worst fit only"));
+	session_report_release(&report);
+	run_ok(session, "policy next");
 	/* Back to the default: the field goes again, so address-ordered output is what it always was. */
 	run_ok(session, "order address");
 	json = state_text(session);
