@@ -138,6 +138,11 @@ assert r["offset"] == 0x038, r' "$work/order.json" || fail "$tag --order lifo: r
 	[ "$(grep -o '"order": "fifo"' "$work/order.json" | wc -l)" = 2 ] || fail "$tag --compare --order fifo: not every lane has the order"
 	"$bin" --batch --json "$work/order.hv" >"$work/order.json" 2>"$work/err"
 	! grep -q '"order"' "$work/order.json" || fail "$tag: address order has an \"order\" field"
+	# The screen's title names the list: "first fit (LIFO)"; address order keeps "first fit" alone.
+	"$bin" --render - --order lifo "$work/order.hv" 2>"$work/err" | grep -q 'first fit (LIFO) ' ||
+		fail "$tag --render --order lifo: the title does not say first fit (LIFO)"
+	"$bin" --render - "$work/order.hv" 2>"$work/err" | grep -q 'first fit (' &&
+		fail "$tag --render: address order shows an order in the title"
 
 	# Hostile text in a command: control bytes and invalid UTF-8 must still give valid JSON Lines.
 	printf 'alloc 8 as s\nwrite s "\\x01\\"\\\\\\t"\nnote caf\xc3\xa9 \xff\xfe end\nalloc 4 # \x01 \xc3\n' >"$work/hostile.hv"
