@@ -53,6 +53,7 @@ static void make_request(const struct session_data *data, const struct command *
 {
 	request->command = command;
 	request->auto_name[0] = '\0';
+	request->several_lanes = data->lane_count > 1;
 	*next_auto = data->next_auto;
 	if ((command->kind != CMD_ALLOC && command->kind != CMD_CALLOC) || command->has_name)
 		return;

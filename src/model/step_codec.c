@@ -273,7 +273,7 @@ static void get_target(struct step_reader *in, struct command_target *target, bo
 }
 
 /* A step's kind shares its head byte with four flags. */
-_Static_assert(CMD_ORDER < 16, "step kinds must fit in 4 bits");
+_Static_assert(CMD_ORDER < 16, "CMD_ORDER_exceeds_4_bits");
 
 static void get_command(struct step_reader *in, struct command *command)
 {

@@ -303,6 +303,15 @@ static void state_names_a_lifo_or_fifo_order(void **state)
 	for (size_t i = 0; i < 2; i++)
 		assert_int_equal(heap_order(session_heap(session_lane(session, i))), HEAP_ORDER_FIFO);
 	session_destroy(session);
+	/* The command while comparing: fit lanes take the order, a buddy lane stays in address order. */
+	config.order = HEAP_ORDER_ADDRESS;
+	const enum heap_policy mixed[] = { POLICY_NEXT_FIT, POLICY_BUDDY };
+	session = session_create_lanes(&config, mixed, 2, NULL);
+	assert_non_null(session);
+	run_ok(session, "order lifo");
+	assert_int_equal(heap_order(session_heap(session_lane(session, 0))), HEAP_ORDER_LIFO);
+	assert_int_equal(heap_order(session_heap(session_lane(session, 1))), HEAP_ORDER_ADDRESS);
+	session_destroy(session);
 }
 
 static void state_shows_free_blocks_unnamed_blocks_and_failures(void **state)
