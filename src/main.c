@@ -31,6 +31,8 @@ static const char usage_format[] =
 	"  -p, --policy NAME      %s (default first)\n"
 	"  -s, --heap-size SIZE   default 1024 (64 B to 1G; a power of two for buddy)\n"
 	"      --align N          4|8|16 (default 8)\n"
+	"      --order ORDER      address|lifo|fifo: the free-list order of first, next, best and\n"
+	"                         worst fit (default address; lifo and fifo keep an explicit list)\n"
 	"      --batch            run FILE (or standard input) without a screen: print one line\n"
 	"                         per step (step number, command, outcome) and a final report\n"
 	"      --json             with --batch: print the final state as one JSON object instead\n"
@@ -72,13 +74,14 @@ static const char usage_format[] =
 enum long_only {
 	OPT_ALIGN = 256, OPT_BATCH, OPT_JSON, OPT_TRACE_JSON, OPT_KEEP_GOING,
 	OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_RECORD, OPT_RENDER, OPT_SIZE, OPT_STEP_MS, OPT_SNAPSHOT,
-	OPT_COMPARE, OPT_TRACE_FORM, OPT_ALLOW_WRITE, OPT_FORCE, OPT_CAPTURE
+	OPT_COMPARE, OPT_TRACE_FORM, OPT_ALLOW_WRITE, OPT_FORCE, OPT_CAPTURE, OPT_ORDER
 };
 
 static const struct option long_options[] = {
 	{ "policy", required_argument, NULL, 'p' },
 	{ "heap-size", required_argument, NULL, 's' },
 	{ "align", required_argument, NULL, OPT_ALIGN },
+	{ "order", required_argument, NULL, OPT_ORDER },
 	{ "batch", no_argument, NULL, OPT_BATCH },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "trace-json", required_argument, NULL, OPT_TRACE_JSON },
@@ -250,7 +253,7 @@ static int check_outputs(const struct options *options)
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct options *options)
 {
-	options->batch.config = (struct heap_config){ HEAP_DEFAULT_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	options->batch.config = (struct heap_config){ HEAP_DEFAULT_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	options->ui.no_color = getenv("NO_COLOR") && getenv("NO_COLOR")[0];
 	options->ui.ascii = !locale_is_utf8();
 	opterr = 0;
@@ -281,6 +284,10 @@ static int parse_options(int argc, char **argv, struct options *options)
 			if (strcmp(optarg, "4") && strcmp(optarg, "8") && strcmp(optarg, "16"))
 				return usage_error("bad alignment ", optarg, ": use 4, 8 or 16");
 			options->batch.config.alignment = (unsigned)atoi(optarg);
+			break;
+		case OPT_ORDER:
+			if (!heap_order_find(optarg, &options->batch.config.order))
+				return usage_error("bad free-list order ", optarg, ": use address, lifo or fifo");
 			break;
 		case OPT_BATCH: options->run_batch = true; break;
 		case OPT_JSON: options->batch.json = true; break;

@@ -69,6 +69,8 @@ struct allocator_ops {
 	 * block-start index); list_of says which list a free block belongs on.
 	 */
 	unsigned list_subs;
+	/* Lists: freed and split-off blocks go on the back of their list (FIFO order, heap_order.c), not the front. */
+	bool list_back;
 	void (*list_of)(size_t size, unsigned *list_class, unsigned *list_sub);
 	size_t (*min_block)(const struct heap *heap);
 	/* Block size (metadata included) a request of this many bytes takes. */

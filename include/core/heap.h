@@ -44,10 +44,22 @@ enum heap_status {
 	HEAP_ERR_HOST_MEMORY    /* the host's malloc failed */
 };
 
+/*
+ * Free-list order for the fit policies (heap_order.c). ADDRESS is the
+ * implicit list walked by address (today's behaviour). LIFO and FIFO keep
+ * the free blocks on one explicit doubly linked list, links in their payload
+ * bytes, searched in list order; a freed, coalesced or split-off block goes
+ * on the front (LIFO, OSTEP's INSERT-FRONT) or the back (FIFO, INSERT-BACK).
+ * Best and worst fit use the order only for ties. Buddy, seglist and tlsf
+ * take ADDRESS only (they keep their own lists).
+ */
+enum heap_order { HEAP_ORDER_ADDRESS = 0, HEAP_ORDER_LIFO, HEAP_ORDER_FIFO, HEAP_ORDER_COUNT };
+
 struct heap_config {
 	size_t size;           /* HEAP_MIN_SIZE..HEAP_MAX_SIZE; a power of two for buddy */
 	enum heap_policy policy;
 	unsigned alignment;    /* 4, 8 or 16 */
+	enum heap_order order; /* last, so configs written { size, policy, alignment } stay address-ordered */
 };
 
 enum block_state { BLOCK_USED, BLOCK_FREE, BLOCK_WILDERNESS };
@@ -208,6 +220,13 @@ uint8_t *heap_bytes_for_testing(struct heap *heap);
 size_t heap_size(const struct heap *heap);
 size_t heap_break(const struct heap *heap);
 enum heap_policy heap_policy(const struct heap *heap);
+enum heap_order heap_order(const struct heap *heap);
+/* True for the policies a free-list order applies to (first, next, best, worst fit). */
+bool heap_policy_has_order(enum heap_policy policy);
+/* "address", "lifo", "fifo"; NULL for no such order. */
+const char *heap_order_name(enum heap_order order);
+/* The order whose name is word (case-insensitive, whole word); false when none is. */
+bool heap_order_find(const char *word, enum heap_order *order);
 unsigned heap_alignment(const struct heap *heap);
 /* Fit policies: bytes of metadata before each payload; buddy: the same. */
 size_t heap_header_size(const struct heap *heap);

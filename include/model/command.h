@@ -24,6 +24,7 @@ enum command_kind {
 	CMD_POLICY,
 	CMD_RESET,
 	CMD_ALIGN,
+	CMD_ORDER,   /* order address|lifo|fifo: the free-list order (a new heap, like align); a step kind, so below 16 (step_codec.c keeps kinds in 4 bits) */
 	CMD_UNDO,
 	CMD_REDO,
 	CMD_GOTO,
@@ -58,6 +59,7 @@ struct command {
 	size_t name_column;
 	enum heap_policy policy;        /* policy */
 	unsigned alignment;             /* align */
+	enum heap_order order;          /* order */
 	size_t step;                    /* goto */
 	unsigned long ms;               /* sleep */
 	uint8_t byte;                   /* fill */

@@ -26,6 +26,7 @@ struct lane {
 struct lane_request {
 	const struct command *command;         /* a step command (alloc ... align) */
 	char auto_name[COMMAND_NAME_MAX + 1];  /* the name an unnamed alloc/calloc binds; "" otherwise */
+	bool several_lanes;                    /* comparing: `order` leaves buddy, seglist and tlsf lanes in address order */
 };
 
 /* A lane over a new heap; false (lane zeroed) with *status set when config is not allowed or the host is out of memory. */

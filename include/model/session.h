@@ -59,6 +59,7 @@ struct step_outcome {
 	size_t free_total;                /* REFUSED: free bytes at the time */
 	size_t largest_free;              /* REFUSED: largest free block or wilderness at the time */
 	enum heap_policy policy;          /* the policy in force for this step */
+	enum heap_order order;            /* and its free-list order (address unless --order/order said otherwise) */
 	bool from_null;                   /* realloc of a name holding NULL: realloc(NULL, n) is malloc(n) */
 };
 

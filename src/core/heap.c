@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "heap_internal.h"
+#include "heap_order.h"
 
 /*
  * Block layout
@@ -111,6 +112,8 @@ const char *heap_config_problem(const struct heap_config *config)
 		return "unknown allocation policy";
 	if (config->alignment != 4 && config->alignment != 8 && config->alignment != 16)
 		return "alignment must be 4, 8 or 16";
+	if (order_config_problem(config) != NULL)
+		return order_config_problem(config);
 	return ops->config_problem != NULL ? ops->config_problem(config) : NULL;
 }
 
@@ -153,13 +156,14 @@ enum heap_status heap_create(const struct heap_config *config, struct heap **out
 		return HEAP_ERR_HOST_MEMORY;
 	}
 	if (!pages_init(&heap->index, index_words(config->size) * sizeof(uint64_t) +
-					      list_words(allocator_get(config->policy)) * sizeof(uint32_t))) {
+					      list_words(order_allocator(config->policy, config->order)) * sizeof(uint32_t))) {
 		pages_release(&heap->data);
 		free(heap);
 		return HEAP_ERR_HOST_MEMORY;
 	}
-	heap->ops = allocator_get(config->policy);
+	heap->ops = order_allocator(config->policy, config->order);
 	heap->policy = config->policy;
+	heap->order = config->order;
 	heap->alignment = config->alignment;
 	heap->size = config->size;
 	heap->footer_size = heap->ops->boundary_tags ? FIT_FOOTER_SIZE : 0;
@@ -253,7 +257,7 @@ enum heap_status heap_copy_into(struct heap *dst, const struct heap *src)
 static bool registers_equal_except_failures(const struct heap *a, const struct heap *b)
 {
 	return a->policy == b->policy && a->alignment == b->alignment && a->size == b->size &&
-	       a->brk == b->brk && a->rover == b->rover && a->used_blocks == b->used_blocks &&
+	       a->order == b->order && a->brk == b->brk && a->rover == b->rover && a->used_blocks == b->used_blocks &&
 	       a->free_blocks == b->free_blocks && a->requested_bytes == b->requested_bytes &&
 	       a->used_bytes == b->used_bytes && a->free_block_bytes == b->free_block_bytes &&
 	       a->peak_requested == b->peak_requested;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "heap_internal.h"
+#include "heap_order.h"
 
 void heap_report_problem(struct heap_report *report, size_t offset, const char *format, ...)
 {
@@ -21,7 +22,7 @@ void heap_report_problem(struct heap_report *report, size_t offset, const char *
 
 static void check_registers(const struct heap *heap, struct heap_report *out)
 {
-	if (allocator_get(heap->policy) != heap->ops || heap->ops == NULL ||
+	if (order_allocator(heap->policy, heap->order) != heap->ops || heap->ops == NULL ||
 	    (heap->alignment != 4 && heap->alignment != 8 && heap->alignment != 16)) {
 		heap_report_problem(out, 0, "unknown policy %u or alignment %u", (unsigned)heap->policy, heap->alignment);
 		return;

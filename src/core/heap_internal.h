@@ -36,6 +36,7 @@ struct heap {
 	size_t footer_size;      /* from ops and the alignment, kept here because every block step reads them */
 	size_t min_block;
 	enum heap_policy policy;
+	enum heap_order order;   /* free-list order (heap_order.c); ops is the ordered variant when not ADDRESS */
 	unsigned alignment;
 	size_t size;
 	size_t brk;              /* break-growing allocators: the break; others: always size */

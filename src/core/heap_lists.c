@@ -98,11 +98,32 @@ static void store_link(struct heap *heap, size_t at, size_t value)
 	store_le32(heap->bytes + at, (uint32_t)value);
 }
 
-/* Push a free block (its header placed) on the front of its list. */
+/* Append a free block (its header placed) at the back of its list: FIFO order walks to the tail (no tail word is kept). */
+static struct list_id list_append(struct heap *heap, size_t block, struct list_id list)
+{
+	size_t tail = list_head(heap, list);
+
+	store_link(heap, link_at(heap, block), LIST_NONE);
+	if (tail == LIST_NONE) {
+		store_link(heap, link_at(heap, block) + 4, LIST_NONE);
+		set_head(heap, list, block);
+		return list;
+	}
+	while (list_next(heap, tail) != LIST_NONE)
+		tail = list_next(heap, tail);
+	store_link(heap, link_at(heap, block) + 4, tail);
+	store_link(heap, link_at(heap, tail), block);
+	return list;
+}
+
+/* Push a free block (its header placed) on the front of its list (the back with ops->list_back). */
 static struct list_id list_push(struct heap *heap, size_t block)
 {
 	struct list_id list = lists_list_of(heap, block_size(heap, block));
 	size_t head = list_head(heap, list);
+
+	if (heap->ops->list_back)
+		return list_append(heap, block, list);
 
 	store_link(heap, link_at(heap, block), head);
 	store_link(heap, link_at(heap, block) + 4, LIST_NONE);

@@ -211,6 +211,23 @@ static bool parse_align(struct parser *parser, struct command *command)
 	return cmd_expect_end(parser);
 }
 
+static bool parse_order(struct parser *parser, struct command *command)
+{
+	static const char must_be[] = "order must be address, lifo or fifo";
+	struct token token;
+	char word[16];
+	if (!cmd_next_token(parser, &token))
+		return cmd_missing(parser, must_be);
+	command->value_column = token.column;
+	if (token.len >= sizeof word)
+		return cmd_fail(parser, token.column, "%s", must_be);
+	memcpy(word, token.text, token.len);
+	word[token.len] = '\0';
+	if (!heap_order_find(word, &command->order))
+		return cmd_fail(parser, token.column, "%s", must_be);
+	return cmd_expect_end(parser);
+}
+
 static bool parse_no_arguments(struct parser *parser, struct command *command)
 {
 	(void)command;
@@ -285,6 +302,8 @@ static const struct command_entry commands[] = {
 	  "list the commands or explain one", parse_help },
 	{ "note", { NULL }, CMD_NOTE, "note TEXT",
 	  "show TEXT as a caption", parse_note },
+	{ "order", { NULL }, CMD_ORDER, "order address|lifo|fifo",
+	  "set the fit policies' free-list order (resets the heap)", parse_order },
 	{ "policy", { NULL }, CMD_POLICY, "policy", /* + the policies' names: command_usage */
 	  "choose the placement policy (resets the heap)", parse_policy },
 	{ "quit", { NULL }, CMD_QUIT, "quit",

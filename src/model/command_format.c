@@ -149,6 +149,10 @@ size_t command_format(const struct command *command, char *buffer, size_t size)
 	case CMD_ALIGN:
 		put_decimal(&sink, command->alignment);
 		break;
+	case CMD_ORDER:
+		put(&sink, " ");
+		put(&sink, heap_order_name(command->order) ? heap_order_name(command->order) : "?");
+		break;
 	case CMD_GOTO:
 		put_decimal(&sink, command->step);
 		break;

@@ -227,15 +227,23 @@ static bool check_write(const struct lane *lane, const struct command *command, 
 }
 
 /* policy, reset and align: the configuration of the new empty heap. */
-static struct heap_config new_config(const struct lane *lane, const struct command *command)
+static struct heap_config new_config(const struct lane *lane, const struct command *command, bool several_lanes)
 {
 	struct heap_config config = {
 		.size = heap_size(lane->heap),
 		.policy = heap_policy(lane->heap),
 		.alignment = heap_alignment(lane->heap),
+		.order = heap_order(lane->heap),
 	};
-	if (command->kind == CMD_POLICY)
+	if (command->kind == CMD_POLICY) {
 		config.policy = command->policy;
+		/* buddy, seglist and tlsf keep lists of their own: a change to one of them goes back to address order */
+		if (!heap_policy_has_order(config.policy))
+			config.order = HEAP_ORDER_ADDRESS;
+	} else if (command->kind == CMD_ORDER) {
+		/* While comparing, a lane whose allocator keeps its own lists (buddy, seglist, tlsf) stays in address order. */
+		config.order = several_lanes && !heap_policy_has_order(config.policy) ? HEAP_ORDER_ADDRESS : command->order;
+	}
 	else if (command->kind == CMD_ALIGN)
 		config.alignment = command->alignment;
 	else if (command->has_size)
@@ -249,9 +257,10 @@ static size_t config_column(const struct command *command)
 	return command->kind == CMD_RESET ? command->size_column : command->value_column;
 }
 
-static bool check_config(const struct lane *lane, const struct command *command, struct refusal *refusal)
+static bool check_config(const struct lane *lane, const struct command *command, bool several_lanes,
+			 struct refusal *refusal)
 {
-	struct heap_config config = new_config(lane, command);
+	struct heap_config config = new_config(lane, command, several_lanes);
 	if (heap_config_problem(&config)) {
 		refuse(refusal, REFUSAL_BAD_CONFIG, config_column(command));
 		refusal->config = config;
@@ -277,7 +286,8 @@ bool lane_check(const struct lane *lane, const struct lane_request *request, str
 	case CMD_POLICY:
 	case CMD_RESET:
 	case CMD_ALIGN:
-		return check_config(lane, command, refusal);
+	case CMD_ORDER:
+		return check_config(lane, command, request->several_lanes, refusal);
 	default:
 		refuse(refusal, REFUSAL_NOT_HEAP_COMMAND, 0);
 		refusal->command = command->kind;
@@ -419,9 +429,10 @@ static bool commit_write(struct lane *lane, const struct command *command, struc
 	return true;
 }
 
-static bool commit_config(struct lane *lane, const struct command *command, struct step_outcome *outcome)
+static bool commit_config(struct lane *lane, const struct command *command, bool several_lanes,
+			  struct step_outcome *outcome)
 {
-	struct heap_config config = new_config(lane, command);
+	struct heap_config config = new_config(lane, command, several_lanes);
 	struct lane fresh;
 	enum heap_status status;
 	if (!lane_create(&fresh, &config, &status))
@@ -440,6 +451,7 @@ bool lane_commit(struct lane *lane, const struct lane_request *request, struct s
 	const struct command *command = request->command;
 	memset(outcome, 0, sizeof *outcome);
 	outcome->policy = heap_policy(lane->heap);
+	outcome->order = heap_order(lane->heap);
 	switch (command->kind) {
 	case CMD_ALLOC:
 	case CMD_CALLOC:
@@ -454,7 +466,8 @@ bool lane_commit(struct lane *lane, const struct lane_request *request, struct s
 	case CMD_POLICY:
 	case CMD_RESET:
 	case CMD_ALIGN:
-		return commit_config(lane, command, outcome);
+	case CMD_ORDER:
+		return commit_config(lane, command, request->several_lanes, outcome);
 	default:
 		return false;
 	}

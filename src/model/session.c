@@ -18,7 +18,7 @@ static bool is_step_kind(enum command_kind kind)
 {
 	switch (kind) {
 	case CMD_ALLOC: case CMD_FREE: case CMD_REALLOC: case CMD_CALLOC:
-	case CMD_WRITE: case CMD_FILL: case CMD_POLICY: case CMD_RESET: case CMD_ALIGN:
+	case CMD_WRITE: case CMD_FILL: case CMD_POLICY: case CMD_RESET: case CMD_ALIGN: case CMD_ORDER:
 		return true;
 	default:
 		return false;
@@ -53,6 +53,7 @@ static void make_request(const struct session_data *data, const struct command *
 {
 	request->command = command;
 	request->auto_name[0] = '\0';
+	request->several_lanes = data->lane_count > 1;
 	*next_auto = data->next_auto;
 	if ((command->kind != CMD_ALLOC && command->kind != CMD_CALLOC) || command->has_name)
 		return;
@@ -92,7 +93,8 @@ static bool apply_step(struct session_data *data, const struct command *command,
 				names_bind(data->lanes[i].names, request.auto_name, NAMES_NULL);
 		next_auto++;
 	}
-	data->next_auto = (command->kind == CMD_POLICY || command->kind == CMD_RESET || command->kind == CMD_ALIGN)
+	data->next_auto = (command->kind == CMD_POLICY || command->kind == CMD_RESET || command->kind == CMD_ALIGN ||
+			   command->kind == CMD_ORDER)
 		? 1 : next_auto;
 	return true;
 }

@@ -255,6 +255,9 @@ static void put_command(struct step_bytes *out, const struct command *command)
 	case CMD_ALIGN:
 		put_varint(out, command->alignment);
 		break;
+	case CMD_ORDER:
+		put_byte(out, (uint8_t)command->order);
+		break;
 	default:
 		break;
 	}
@@ -268,6 +271,9 @@ static void get_target(struct step_reader *in, struct command_target *target, bo
 	else
 		target->address = (size_t)get_varint(in);
 }
+
+/* A step's kind shares its head byte with four flags. */
+_Static_assert(CMD_ORDER < 16, "CMD_ORDER_exceeds_4_bits");
 
 static void get_command(struct step_reader *in, struct command *command)
 {
@@ -316,6 +322,9 @@ static void get_command(struct step_reader *in, struct command *command)
 	case CMD_ALIGN:
 		command->alignment = (unsigned)get_varint(in);
 		break;
+	case CMD_ORDER:
+		command->order = (enum heap_order)in->data[in->pos++];
+		break;
 	default:
 		break;
 	}
@@ -339,6 +348,8 @@ static const struct field {
 	FIELD(placement.rounded), FIELD(placement.want_class), FIELD(placement.want_sub), FIELD(placement.found_class),
 	FIELD(placement.found_sub), FIELD(placement.rest_class), FIELD(placement.rest_sub), FIELD(release.list_class),
 	FIELD(release.list_sub),
+	/* The free-list order: zero (address) unless --order or order chose lifo or fifo. */
+	FIELD(order),
 };
 #define FIELD_COUNT (sizeof fields / sizeof fields[0])
 enum {

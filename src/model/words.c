@@ -173,7 +173,7 @@ static void step_words(const struct session *session, const struct command *comm
 		snprintf(report->message, sizeof report->message,
 			 "policy %s ignored: the policies are fixed by --compare, so every heap starts over instead",
 			 heap_policy_name(command->policy));
-	} else if (command->kind == CMD_RESET || command->kind == CMD_ALIGN) {
+	} else if (command->kind == CMD_RESET || command->kind == CMD_ALIGN || command->kind == CMD_ORDER) {
 		const struct heap *heap = session_heap(session_lane(session, 0));
 		snprintf(report->message, sizeof report->message, "new heaps: %zu B, align %u, one per policy",
 			 heap_size(heap), heap_alignment(heap));
@@ -275,7 +275,7 @@ void words_lane_report(const struct session *lane, const struct session_report *
 	out->outcome = info.outcome;
 	words_outcome(session_heap(lane), info.command, &info.outcome, out->message, sizeof out->message);
 	enum command_kind kind = info.command->kind;
-	if ((kind == CMD_POLICY || kind == CMD_RESET || kind == CMD_ALIGN) && info.outcome.bytes)
+	if ((kind == CMD_POLICY || kind == CMD_RESET || kind == CMD_ALIGN || kind == CMD_ORDER) && info.outcome.bytes)
 		words_append(out->message, sizeof out->message, " (the heap was reset: %zu block%s dropped)",
 			     info.outcome.bytes, words_plural(info.outcome.bytes));
 }

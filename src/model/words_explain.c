@@ -34,11 +34,48 @@ static void size_class(unsigned c, char *buffer, size_t size)
 		snprintf(buffer, size, "%zu-%zu B", (size_t)1 << c, ((size_t)1 << (c + 1)) - 1);
 }
 
+/*
+ * With a LIFO or FIFO list (heap_order.c) the search walks the list, so the
+ * sentence says list order, not address; best and worst fit still go by size
+ * and say that the list only breaks ties.
+ */
+static bool explain_list_choice(const struct step_outcome *outcome, char *buffer, size_t size)
+{
+	const struct heap_placement *p = &outcome->placement;
+	const char *title = title_of(outcome);
+	const char *list = outcome->order == HEAP_ORDER_LIFO ? "LIFO list" : "FIFO list";
+
+	if (outcome->order == HEAP_ORDER_ADDRESS)
+		return false;
+	switch (rule_of(outcome)) {
+	case RULE_LOWEST_FIT:
+		snprintf(buffer, size, "%s (%s): the first block in list order that fits %zu B is 0x%03zx (%zu B)",
+			 title, list, p->need, p->block, p->found_size);
+		return true;
+	case RULE_NEXT_FROM_START:
+		snprintf(buffer, size, "%s (%s): walking the list on from 0x%03zx, the first block that fits %zu B is 0x%03zx (%zu B)",
+			 title, list, outcome->search_start, p->need, p->block, p->found_size);
+		return true;
+	case RULE_SMALLEST_FIT:
+		snprintf(buffer, size, "%s (%s): 0x%03zx is the smallest free block of at least %zu B (%zu B); the list order only breaks ties",
+			 title, list, p->block, p->need, p->found_size);
+		return true;
+	case RULE_LARGEST_FREE:
+		snprintf(buffer, size, "%s (%s): 0x%03zx is the largest free block (%zu B; %zu B needed); the list order only breaks ties",
+			 title, list, p->block, p->found_size, p->need);
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Why this free block: the policy's rule, in words. */
 static void explain_choice(const struct step_outcome *outcome, char *buffer, size_t size)
 {
 	const struct heap_placement *p = &outcome->placement;
 	const char *title = title_of(outcome);
+	if (explain_list_choice(outcome, buffer, size))
+		return;
 	switch (rule_of(outcome)) {
 	case RULE_LOWEST_FIT:
 		snprintf(buffer, size, "%s: 0x%03zx is the lowest free block of at least %zu B (%zu B)",
@@ -90,6 +127,9 @@ static void list_words(const struct step_outcome *outcome, unsigned list_class, 
 		snprintf(buffer, size, " (to class %s)", range);
 	} else if (rule_of(outcome) == RULE_TLSF_GOOD_FIT) {
 		snprintf(buffer, size, " (to list (%u,%u))", list_class, list_sub);
+	} else if (outcome->order != HEAP_ORDER_ADDRESS) {
+		snprintf(buffer, size, outcome->order == HEAP_ORDER_LIFO ? " (to the front of the list)"
+									    : " (to the back of the list)");
 	}
 }
 
@@ -240,7 +280,8 @@ void words_explain(const struct command *command, const struct step_outcome *out
 			 outcome->bytes, words_plural(outcome->bytes), outcome->payload);
 		break;
 	case OUTCOME_NONE:
-		if (command->kind == CMD_POLICY || command->kind == CMD_RESET || command->kind == CMD_ALIGN)
+		if (command->kind == CMD_POLICY || command->kind == CMD_RESET || command->kind == CMD_ALIGN ||
+		    command->kind == CMD_ORDER)
 			snprintf(buffer, size, "a fresh, empty heap%s",
 				 outcome->bytes ? ": changing the heap's settings starts it over" : "");
 		break;

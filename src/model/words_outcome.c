@@ -95,7 +95,7 @@ void words_help(const struct command *command, struct session_report *report)
 				      command_summary((enum command_kind)k));
 		strbuf_puts(&text, "Sizes are decimal or hex (0x40) with optional K or M (1K = 1024).\n");
 		snprintf(report->message, sizeof report->message, "commands: alloc free realloc calloc write fill policy "
-			 "reset align undo redo goto check note sleep export help quit");
+			 "reset align order undo redo goto check note sleep export help quit");
 	}
 	report->text = strbuf_take(&text);
 }

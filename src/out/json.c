@@ -99,6 +99,9 @@ static void json_state_head(struct strbuf *out, const struct session *session, c
 	const struct heap *heap = session_heap(session);
 	json_statistics(out, sample, false);
 	strbuf_printf(out, "\"break\": %zu, ", heap_break(heap));
+	/* The free-list order (heap_order.c): an extra field, only when it is not the default address order. */
+	if (heap_order(heap) != HEAP_ORDER_ADDRESS)
+		strbuf_printf(out, "\"order\": \"%s\", ", heap_order_name(heap_order(heap)));
 	/* Next fit's rover (where the next search starts): an extra field, only for an allocator that has one. */
 	if (heap_allocator(heap)->search_start != NULL)
 		strbuf_printf(out, "\"rover\": %zu, ", heap_rover(heap));

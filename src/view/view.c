@@ -209,7 +209,13 @@ static void draw_title(struct screen *screen, const struct session *session, con
 	int limit = right_column - 1;
 	char size[32], cell[48], details[4][160];
 	const char *sep = view_symbol(state, SYM_SEPARATOR);
-	const char *policy = heap_policy_title(heap_policy(heap));
+	char policy[48];
+	/* A LIFO or FIFO free list is part of the policy: "first fit (LIFO)"; address order says nothing, as before. */
+	if (heap_order(heap) == HEAP_ORDER_ADDRESS)
+		snprintf(policy, sizeof policy, "%s", heap_policy_title(heap_policy(heap)));
+	else
+		snprintf(policy, sizeof policy, "%s (%s)", heap_policy_title(heap_policy(heap)),
+			 heap_order(heap) == HEAP_ORDER_LIFO ? "LIFO" : "FIFO");
 	view_format_bytes(heap_size(heap), size, sizeof size);
 	if (state->show_hex) {
 		snprintf(cell, sizeof cell, "hex view");

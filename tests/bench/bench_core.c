@@ -200,7 +200,7 @@ void bench_core_trace(const struct trace *trace, size_t reps, unsigned *checksum
 	struct policy_result results[POLICY_COUNT];
 
 	for (int p = 0; p < POLICY_COUNT; p++) {
-		struct heap_config config = { BENCH_HEAP_SIZE, (enum heap_policy)p, HEAP_DEFAULT_ALIGNMENT };
+		struct heap_config config = { BENCH_HEAP_SIZE, (enum heap_policy)p, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 		if (heap_create(&config, &empty[p]) != HEAP_OK || (work[p] = heap_clone(empty[p])) == NULL)
 			bench_die("cannot create a 16 MiB heap");
 		samples[p] = bench_calloc(reps, sizeof(double));
@@ -249,7 +249,7 @@ void bench_core_trace(const struct trace *trace, size_t reps, unsigned *checksum
 /* Core ns/op of a trace under one policy (fastest of reps), the yardstick for the session figures. */
 double core_ns_per_op(const struct trace *trace, enum heap_policy policy, size_t reps)
 {
-	struct heap_config config = { BENCH_HEAP_SIZE, policy, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { BENCH_HEAP_SIZE, policy, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct heap *empty, *work;
 	if (heap_create(&config, &empty) != HEAP_OK || (work = heap_clone(empty)) == NULL)
 		bench_die("cannot create a 16 MiB heap");

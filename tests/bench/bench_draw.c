@@ -47,7 +47,7 @@ static struct session *load_timeline(const char *path, size_t heap_size, size_t 
 	struct script_error error;
 	if (!script_load(path, &script, &error))
 		bench_die("%s:%zu:%zu: %s", path, error.line, error.column, error.message);
-	struct heap_config config = { heap_size, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { heap_size, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct session *session = session_create(&config, NULL);
 	if (!session)
 		bench_die("cannot create a session");

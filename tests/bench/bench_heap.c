@@ -57,7 +57,7 @@ struct subject {
 
 static struct subject subject_make(size_t size)
 {
-	struct heap_config config = { size, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { size, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct heap_placement placement;
 	struct subject s = { NULL, 0, size - 64, 0 };
 

@@ -49,7 +49,7 @@ static void verdict(const char *label, double value_ns, double target_ns, double
 /* The core alone on the same two commands: ns per heap_alloc / heap_free. */
 static double core_alloc_free_ns(size_t heap_size, size_t steps)
 {
-	struct heap_config config = { heap_size, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { heap_size, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct heap *heap;
 	if (heap_create(&config, &heap) != HEAP_OK)
 		die("cannot create a heap");
@@ -70,7 +70,7 @@ static double core_alloc_free_ns(size_t heap_size, size_t steps)
 
 static struct session *history_of(size_t heap_size, size_t steps)
 {
-	struct heap_config config = { heap_size, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { heap_size, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct session *session = session_create(&config, NULL);
 	static const char *const text[] = { "alloc 16 as a", "free a" };
 	struct command parsed[2];
@@ -142,7 +142,7 @@ static struct travel time_travel(const char *label, size_t heap_size, size_t ste
 static void undo_after_fills(void)
 {
 	static double undos[UNDOS], redos[UNDOS];
-	struct heap_config config = { LARGE_HEAP, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { LARGE_HEAP, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct session *session = session_create(&config, NULL);
 	struct session_report report;
 	struct command_error error;

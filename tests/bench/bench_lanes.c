@@ -35,7 +35,7 @@
 static struct session *make_session(size_t lanes)
 {
 	static const enum heap_policy policies[] = { POLICY_FIRST_FIT, POLICY_BEST_FIT, POLICY_WORST_FIT };
-	struct heap_config config = { HEAP_DEFAULT_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { HEAP_DEFAULT_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct session *session = session_create_lanes(&config, policies, lanes, NULL);
 	if (!session) {
 		fprintf(stderr, "bench: cannot create a session\n");
@@ -125,7 +125,7 @@ static size_t in_use(void)
 
 static double history_bytes(const char *label, const struct script_line *lines, size_t count, size_t heap)
 {
-	struct heap_config config = { heap, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { heap, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct session *session = session_create(&config, NULL);
 	if (!session) {
 		fprintf(stderr, "bench: cannot create a session\n");

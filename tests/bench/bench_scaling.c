@@ -31,7 +31,7 @@ static size_t random_size(uint64_t *seed)
 /* The starting heap for N: 2N allocated, every other freed; payloads[0..N) the live ones. */
 static struct heap *fragmented(enum heap_policy policy, size_t live, size_t *payloads)
 {
-	struct heap_config config = { SCALING_HEAP, policy, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { SCALING_HEAP, policy, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct heap *heap;
 	if (heap_create(&config, &heap) != HEAP_OK)
 		bench_die("cannot create a 64 MiB %s heap", heap_policy_name(policy));

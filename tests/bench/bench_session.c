@@ -15,7 +15,7 @@
 static struct session *replay_session(const struct script *script, const char *name, bool quiet, size_t *refused,
 				      double *ns)
 {
-	struct heap_config config = { BENCH_HEAP_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { BENCH_HEAP_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct session *session = session_create(&config, NULL);
 	if (session == NULL)
 		bench_die("cannot create a session");
@@ -191,7 +191,7 @@ double bench_session_vs_core(const char *dir, const char *name, double core_ns, 
 		session = run;
 	}
 	struct trace trace = trace_load(dir, name);
-	struct heap_config config = { BENCH_HEAP_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { BENCH_HEAP_SIZE, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct heap *heap;
 	if (heap_create(&config, &heap) != HEAP_OK)
 		bench_die("cannot create a 16 MiB heap");

@@ -87,7 +87,7 @@ static void load_trace(const char *path)
 	struct script_error error;
 	if (!script_load(path, &script, &error))
 		_exit(3);
-	struct heap_config config = { LARGE_HEAP, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { LARGE_HEAP, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct session *session = session_create(&config, NULL);
 	if (!session)
 		_exit(4);

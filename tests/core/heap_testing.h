@@ -104,7 +104,7 @@ static inline void check_heap_sane(const struct heap *heap, const char *file, in
 static inline struct heap *make_heap_at(enum heap_policy policy, size_t size, unsigned alignment, const char *file,
 					int line)
 {
-	struct heap_config config = { size, policy, alignment };
+	struct heap_config config = { size, policy, alignment, HEAP_ORDER_ADDRESS };
 	struct heap *heap = NULL;
 	enum heap_status status = heap_create(&config, &heap);
 

@@ -732,7 +732,7 @@ static void buddy_reports_fragmentation_when_no_block_is_large_enough(void **sta
 
 static void buddy_needs_a_power_of_two_heap_size(void **state)
 {
-	struct heap_config config = { 1000, POLICY_BUDDY, 8 };
+	struct heap_config config = { 1000, POLICY_BUDDY, 8, HEAP_ORDER_ADDRESS };
 	struct heap *heap = NULL;
 
 	(void)state;
@@ -1157,7 +1157,7 @@ static void names_parse_and_messages(void **state)
 	static const char *const names[POLICY_COUNT] = { "first", "next", "best", "worst", "buddy", "seglist", "tlsf" };
 	static const char *const titles[POLICY_COUNT] = { "first fit", "next fit", "best fit", "worst fit", "buddy",
 							  "seglist", "TLSF" };
-	struct heap_config config = { 1024, POLICY_FIRST_FIT, 8 };
+	struct heap_config config = { 1024, POLICY_FIRST_FIT, 8, HEAP_ORDER_ADDRESS };
 	enum heap_policy policy;
 
 	(void)state;

@@ -114,7 +114,7 @@ static size_t buddy_size(enum heap_policy policy, size_t size)
  */
 static void fork_and_diverge(enum heap_policy policy, size_t size, size_t steps, uint64_t seed)
 {
-	struct heap_config config = { buddy_size(policy, size), policy, 8 };
+	struct heap_config config = { buddy_size(policy, size), policy, 8, HEAP_ORDER_ADDRESS };
 	struct heap *a, *ref_a, *b = NULL, *ref_b, *scratch;
 	struct rng rng_a = { seed }, rng_b = { seed ^ 0x9e3779b97f4a7c15u };
 	size_t max_request = config.size / 8 > 4096 ? 4096 : config.size / 8;

@@ -65,6 +65,12 @@ static size_t random_request(struct stress *s)
 	return size + 1 + random_below(s, 100);
 }
 
+/* The reference chooser knows the address-ordered rules; a LIFO/FIFO heap is checked by its own list checker. */
+static bool reference_for(const struct heap *heap)
+{
+	return heap_order(heap) == HEAP_ORDER_ADDRESS && reference_known(heap_policy(heap));
+}
+
 /* --- checks after every step ------------------------------------------------ */
 
 static void check_shadows(const struct stress *s)
@@ -178,7 +184,7 @@ static void step_alloc(struct stress *s, bool zeroed)
 		check_unchanged(s, status);
 		return;
 	}
-	if (!reference_known(heap_policy(s->heap))) {
+	if (!reference_for(s->heap)) {
 		/* No rules written out for this allocator: a refusal must still change nothing. */
 		expected_ok = status == HEAP_OK;
 		if (!expected_ok)
@@ -294,7 +300,7 @@ static void step_realloc(struct stress *s)
 		check_unchanged(s, status);
 		return;
 	}
-	if (!reference_known(heap_policy(s->heap))) {
+	if (!reference_for(s->heap)) {
 		if (status != HEAP_OK) {
 			assert_true(status == HEAP_ERR_NO_SPACE || status == HEAP_ERR_FRAGMENTED);
 			check_unchanged(s, status);
@@ -405,7 +411,8 @@ static void step_write(struct stress *s)
 		try_forged_header(s, l->payload + offset);
 }
 
-static void run_stress(enum heap_policy policy, size_t size, unsigned alignment, size_t steps, uint64_t seed)
+static void run_stress_ordered(enum heap_policy policy, enum heap_order order, size_t size, unsigned alignment,
+			       size_t steps, uint64_t seed)
 {
 	struct stress *s = calloc(1, sizeof *s);
 	const char *env = getenv("HEAP_STRESS_SEED");
@@ -414,7 +421,12 @@ static void run_stress(enum heap_policy policy, size_t size, unsigned alignment,
 	if (env != NULL)
 		seed ^= strtoull(env, NULL, 0);
 	s->rng = seed;
-	s->heap = make_heap(policy, size, alignment);
+	{
+		struct heap_config config = { size, policy, alignment, order };
+
+		assert_int_equal(heap_create(&config, &s->heap), HEAP_OK);
+		assert_heap_sane(s->heap);
+	}
 	s->before = heap_clone(s->heap);
 	assert_non_null(s->before);
 	s->max_request = size / 2;
@@ -459,6 +471,11 @@ static void run_stress(enum heap_policy policy, size_t size, unsigned alignment,
 	free(s);
 }
 
+static void run_stress(enum heap_policy policy, size_t size, unsigned alignment, size_t steps, uint64_t seed)
+{
+	run_stress_ordered(policy, HEAP_ORDER_ADDRESS, size, alignment, steps, seed);
+}
+
 /* 100,000 steps per policy at the default alignment; fewer at 4 and 16, and on larger or odd-sized heaps. */
 enum { STEPS_DEFAULT = 100000, STEPS_OTHER_ALIGNMENT = 30000, STEPS_LARGE_HEAP = 4000, STEPS_ODD_SIZE = 20000 };
 
@@ -483,16 +500,47 @@ static void allocator_survives_random_operations(void **state)
 	stress_policy(*(const enum heap_policy *)*state);
 }
 
+/*
+ * Free-list order (heap_order.c): first, next, best and worst fit over a
+ * LIFO and a FIFO list, 100,000 steps each at the default heap, some at the
+ * other alignments and a larger heap; the checker (every free block on the
+ * list once, back links right, rover on the list) after every step.
+ */
+static const enum heap_policy fits[] = { POLICY_FIRST_FIT, POLICY_NEXT_FIT, POLICY_BEST_FIT, POLICY_WORST_FIT };
+enum { ORDERED_TESTS = 2 * 4 };
+
+static void ordered_survives_random_operations(void **state)
+{
+	size_t row = *(const size_t *)*state;
+	enum heap_policy policy = fits[row % 4];
+	enum heap_order order = row < 4 ? HEAP_ORDER_LIFO : HEAP_ORDER_FIFO;
+	uint64_t seed = 0x0e1de000u + (uint64_t)row * 131;
+
+	run_stress_ordered(policy, order, HEAP_DEFAULT_SIZE, 8, STEPS_DEFAULT, seed);
+	run_stress_ordered(policy, order, HEAP_DEFAULT_SIZE, 4, STEPS_OTHER_ALIGNMENT / 3, seed + 1);
+	run_stress_ordered(policy, order, HEAP_DEFAULT_SIZE, 16, STEPS_OTHER_ALIGNMENT / 3, seed + 2);
+	run_stress_ordered(policy, order, 65536, 8, STEPS_LARGE_HEAP, seed + 3);
+	run_stress_ordered(policy, order, 1000, 16, STEPS_ODD_SIZE / 4, seed + 4);
+}
+
 int main(void)
 {
 	static enum heap_policy policies[POLICY_COUNT];
-	static char names[POLICY_COUNT][64];
-	struct CMUnitTest tests[POLICY_COUNT];
+	static char names[POLICY_COUNT + ORDERED_TESTS][64];
+	static size_t rows[ORDERED_TESTS];
+	struct CMUnitTest tests[POLICY_COUNT + ORDERED_TESTS];
 
 	for (size_t p = 0; p < POLICY_COUNT; p++) {
 		policies[p] = (enum heap_policy)p;
 		snprintf(names[p], sizeof names[p], "%s_survives_random_operations", heap_policy_name(policies[p]));
 		tests[p] = (struct CMUnitTest){ names[p], allocator_survives_random_operations, NULL, NULL, &policies[p] };
 	}
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	for (size_t r = 0; r < ORDERED_TESTS; r++) {
+		rows[r] = r;
+		snprintf(names[POLICY_COUNT + r], sizeof names[0], "%s_%s_survives_random_operations",
+			 heap_policy_name(fits[r % 4]), r < 4 ? "lifo" : "fifo");
+		tests[POLICY_COUNT + r] = (struct CMUnitTest){ names[POLICY_COUNT + r], ordered_survives_random_operations,
+							      NULL, NULL, &rows[r] };
+	}
+	return _cmocka_run_group_tests("tests", tests, POLICY_COUNT + ORDERED_TESTS, NULL, NULL);
 }

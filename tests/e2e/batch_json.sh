@@ -17,6 +17,7 @@ def check_state(s, where):
                       ("blocks", list), ("stats", dict)]:
         assert isinstance(s.get(key), kind) and not isinstance(s.get(key), bool), f"{where}: {key} = {s.get(key)!r}"
     assert s["policy"] in ("first", "next", "best", "worst", "buddy"), where
+    assert s.get("order", "lifo") in ("lifo", "fifo"), f"{where}: order = {s.get('order')!r} (absent means address)"
     offset = 0
     for b in s["blocks"]:
         assert b["offset"] == offset, f"{where}: block at {b['offset']}, expected {offset}"
@@ -118,6 +119,30 @@ PY
 	check_output "$tag keep going trace" "$expected/batch_reject_keep_going.jsonl" "$work/reject.jsonl"
 	validate_trace "$work/reject.jsonl" 6
 	check_output "$tag keep going trace (stderr)" "$expected/batch_reject_keep_going.stderr" "$work/err"
+
+	# --order: the state says "order" (each lane's under --compare), after "break"; address leaves it out.
+	printf 'alloc 16 as a\nalloc 8\nalloc 16 as c\nalloc 8\nfree a\nfree c\nalloc 16 as r\n' >"$work/order.hv"
+	for order in lifo fifo; do
+		"$bin" --batch --json --order $order -p next "$work/order.hv" >"$work/order.json" 2>"$work/err"; status=$?
+		check_status "$tag --order $order" 0 $status
+		validate_state "$work/order.json"
+		grep -q "\"break\": [0-9]*, \"order\": \"$order\", \"rover\": " "$work/order.json" ||
+			fail "$tag --order $order: no \"order\": \"$order\" after break: $(head -c 200 "$work/order.json")"
+	done
+	python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); r=[b for b in s["blocks"] if b.get("name")=="r"][0]
+assert r["offset"] == 0x000, r' "$work/order.json" || fail "$tag --order fifo: r is not in the hole freed first"
+	"$bin" --batch --json --order lifo "$work/order.hv" >"$work/order.json" 2>"$work/err"
+	python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); r=[b for b in s["blocks"] if b.get("name")=="r"][0]
+assert r["offset"] == 0x038, r' "$work/order.json" || fail "$tag --order lifo: r is not in the hole freed last"
+	"$bin" --batch --json --compare first,best --order fifo "$work/order.hv" >"$work/order.json" 2>"$work/err"
+	[ "$(grep -o '"order": "fifo"' "$work/order.json" | wc -l)" = 2 ] || fail "$tag --compare --order fifo: not every lane has the order"
+	"$bin" --batch --json "$work/order.hv" >"$work/order.json" 2>"$work/err"
+	! grep -q '"order"' "$work/order.json" || fail "$tag: address order has an \"order\" field"
+	# The screen's title names the list: "first fit (LIFO)"; address order keeps "first fit" alone.
+	"$bin" --render - --order lifo "$work/order.hv" 2>"$work/err" | grep -q 'first fit (LIFO) ' ||
+		fail "$tag --render --order lifo: the title does not say first fit (LIFO)"
+	"$bin" --render - "$work/order.hv" 2>"$work/err" | grep -q 'first fit (' &&
+		fail "$tag --render: address order shows an order in the title"
 
 	# Hostile text in a command: control bytes and invalid UTF-8 must still give valid JSON Lines.
 	printf 'alloc 8 as s\nwrite s "\\x01\\"\\\\\\t"\nnote caf\xc3\xa9 \xff\xfe end\nalloc 4 # \x01 \xc3\n' >"$work/hostile.hv"

@@ -46,6 +46,12 @@ for value in -1 0 1e9 99999999999999999999 0x; do
 	expect_refused 'step-ms' "--step-ms $value" -- --render keep.cast --step-ms "$value" "$lesson"
 done
 expect_refused 'policy' "-p bogus" -- -p bogus "${batch_outputs[@]}" "$lesson"
+for value in bogus LIF '' lifo,fifo $'lifo\x1b[2J'; do
+	expect_refused 'order' "--order $value" -- --order "$value" "${batch_outputs[@]}" "$lesson"
+done
+# a free-list order is for the fit policies only
+expect_refused 'order' "--order lifo -p buddy" -- --order lifo -p buddy "${batch_outputs[@]}" "$lesson"
+expect_refused 'order' "--order fifo --compare first,tlsf" -- --order fifo --compare first,tlsf --render out.cast "$lesson"
 expect_refused 'compare' "--compare first" -- --compare first --render out.cast "$lesson"
 # Hostile text in an option's value is quoted escaped, and its length is bounded.
 expect_refused 'policy' "-p with an escape sequence" -- -p $'\e]0;PWNED\a' "${batch_outputs[@]}" "$lesson"

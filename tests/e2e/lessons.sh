@@ -205,6 +205,20 @@ elif name == "next-fit-rover":
     expect("searching on from 0x080" in step("alloc 48 as r2", "next")["explain"], "r2's search did not start at 0x080")
     expect("searching on from 0x180" in step("alloc 48 as r4", "next")["explain"], "r4's search did not start at 0x180")
 
+elif name == "lifo-vs-address":
+    def placed(command, order):
+        found = [l for l in steps if l["command"] == command and l.get("order", "address") == order]
+        expect(len(found) == 1, f"{command} under {order}: {len(found)} steps")
+        return found[0]["result"]["block"] if found and found[0]["result"] else None
+    got = {o: [placed(f"alloc 16 as {r}", o) for r in ("r1", "r3")] for o in ("address", "lifo")}
+    expect(got["address"] == [0x000, 0x050], f"address order placed r1, r3 at {got['address']}")
+    expect(got["lifo"] == [0x088, 0x000], f"LIFO placed r1, r3 at {got['lifo']}")
+    r1 = [l for l in steps if l["command"] == "alloc 16 as r1" and l.get("order") == "lifo"][0]
+    expect("first fit (LIFO list): the first block in list order" in r1["explain"], f"LIFO r1 explained as {r1['explain']!r}")
+    freed = [l for l in steps if l["command"] == "free x1" and l.get("order") == "lifo"][0]
+    expect({"offset": 0, "size": 56, "state": "free"} in freed["blocks"], "x1 did not merge into a 56 B block at 0x000")
+    expect("(to the front of the list)" in freed["explain"], f"LIFO free explained as {freed['explain']!r}")
+
 elif name == "alignment-padding":
     sizes = {}
     for l in steps:

@@ -21,6 +21,7 @@ static inline struct heap_config fuzz_heap_config(uint8_t first, unsigned sizes)
 		(size_t)256 << (first / POLICY_COUNT % sizes),
 		(enum heap_policy)(first % POLICY_COUNT),
 		alignments[first / 20 % 3],
+		HEAP_ORDER_ADDRESS,
 	};
 	return config;
 }

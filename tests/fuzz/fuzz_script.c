@@ -54,7 +54,7 @@ static void check_rep_line(const struct script *script, size_t i)
 
 static void replay_rep(const struct script *script)
 {
-	struct heap_config config = { 1024, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { 1024, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	struct session *session = session_create(&config, NULL);
 	if (session == NULL)
 		return;

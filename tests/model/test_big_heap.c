@@ -50,7 +50,7 @@ static void a_trace_on_a_1_gib_heap_uses_what_it_touches(void **state)
 		fail_msg("%s:%zu:%zu: %s", trace_path(), error.line, error.column, error.message);
 	for (size_t p = 0; p < sizeof policies / sizeof policies[0]; p++) {
 		size_t before = resident_bytes();
-		struct heap_config config = { HEAP_MAX_SIZE, policies[p], 8 };
+		struct heap_config config = { HEAP_MAX_SIZE, policies[p], 8, HEAP_ORDER_ADDRESS };
 		struct session *session = session_create(&config, NULL);
 		assert_non_null(session);
 		for (size_t i = 0; i < script.count; i++) {
@@ -97,12 +97,12 @@ static void a_trace_on_a_1_gib_heap_uses_what_it_touches(void **state)
 static void the_largest_heap_is_1_gib(void **state)
 {
 	(void)state;
-	struct heap_config config = { HEAP_MAX_SIZE, POLICY_FIRST_FIT, 8 };
+	struct heap_config config = { HEAP_MAX_SIZE, POLICY_FIRST_FIT, 8, HEAP_ORDER_ADDRESS };
 	assert_int_equal(HEAP_MAX_SIZE, (size_t)1 << 30);
 	assert_null(heap_config_problem(&config));
 	config.size = HEAP_MAX_SIZE + 1;
 	assert_string_equal(heap_config_problem(&config), "heap size must be between 64 B and 1 GiB");
-	struct session *session = session_create(&(struct heap_config){ 1024, POLICY_FIRST_FIT, 8 }, NULL);
+	struct session *session = session_create(&(struct heap_config){ 1024, POLICY_FIRST_FIT, 8, HEAP_ORDER_ADDRESS }, NULL);
 	assert_non_null(session);
 	struct session_report report;
 	session_run_line(session, "reset 1G", &report);

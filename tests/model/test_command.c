@@ -278,6 +278,15 @@ static void test_reset_align_and_history(void **state)
 		command_release(&command);
 	}
 
+	const enum heap_order orders[] = { HEAP_ORDER_ADDRESS, HEAP_ORDER_LIFO, HEAP_ORDER_FIFO };
+	const char *order_lines[] = { "order address", "ORD LIFO # newest first", "order fifo" };
+	for (size_t i = 0; i < 3; i++) {
+		command = parse_ok(order_lines[i]);
+		assert_int_equal(command.kind, CMD_ORDER);
+		assert_int_equal(command.order, orders[i]);
+		command_release(&command);
+	}
+
 	assert_int_equal(kind_of("undo"), CMD_UNDO);
 	assert_int_equal(kind_of("u"), CMD_UNDO);
 	assert_int_equal(kind_of("redo"), CMD_REDO);
@@ -421,6 +430,10 @@ static void test_missing_arguments_point_past_the_line(void **state)
 	expect_error("write p", 8, "write needs a \"TEXT\" in double quotes");
 	expect_error("fill p", 7, "fill needs a BYTE (0..255)");
 	expect_error("align", 6, "alignment must be 4, 8 or 16");
+	expect_error("order", 6, "order must be address, lifo or fifo");
+	expect_error("order lif", 7, "order must be address, lifo or fifo");
+	expect_error("order first", 7, "order must be address, lifo or fifo");
+	expect_error("order lifo fifo", 12, "unexpected 'fifo' after the command");
 	expect_error("goto", 5, "goto needs a STEP");
 	expect_error("sleep", 6, "sleep needs a duration in MS");
 	expect_error("note", 5, "note needs a TEXT");
@@ -789,7 +802,7 @@ static void test_complete_visits_matching_keywords(void **state)
 
 	list[0] = '\0';
 	command_complete("", collect, list);
-	assert_string_equal(list, "align alloc malloc calloc check export fill free goto help note policy quit "
+	assert_string_equal(list, "align alloc malloc calloc check export fill free goto help note order policy quit "
 				  "realloc redo reset sleep undo write");
 
 	list[0] = '\0';

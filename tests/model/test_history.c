@@ -23,7 +23,7 @@ enum { FILLS = 160, BLOCK = 16000000 };
 
 static struct session *new_session(size_t size)
 {
-	struct heap_config config = { size, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT };
+	struct heap_config config = { size, POLICY_FIRST_FIT, HEAP_DEFAULT_ALIGNMENT, HEAP_ORDER_ADDRESS };
 	enum heap_status status = HEAP_ERR_BAD_CONFIG;
 	struct session *session = session_create(&config, &status);
 

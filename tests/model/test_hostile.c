@@ -226,7 +226,7 @@ static struct session *hostile_target(void)
 		"free a", "alloc 5000 as big", "alloc 8 as d", "note a note", "sleep 100", "alloc 8 as e",
 		"undo",
 	};
-	struct heap_config config = { 1024, POLICY_FIRST_FIT, 8 };
+	struct heap_config config = { 1024, POLICY_FIRST_FIT, 8, HEAP_ORDER_ADDRESS };
 	enum heap_status status;
 	struct session *session = session_create(&config, &status);
 

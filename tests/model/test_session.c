@@ -24,7 +24,7 @@ static const enum heap_policy all_policies[POLICY_COUNT] = {
 
 static struct session *new_session(enum heap_policy policy, size_t size, unsigned alignment)
 {
-	struct heap_config config = { size, policy, alignment };
+	struct heap_config config = { size, policy, alignment, HEAP_ORDER_ADDRESS };
 	enum heap_status status = HEAP_ERR_BAD_CONFIG;
 	struct session *session = session_create(&config, &status);
 
@@ -1132,12 +1132,12 @@ static void step_reports_explain_the_decision(void **state)
 static void create_refuses_a_bad_config(void **state)
 {
 	(void)state;
-	struct heap_config config = { 1000, POLICY_BUDDY, 8 };
+	struct heap_config config = { 1000, POLICY_BUDDY, 8, HEAP_ORDER_ADDRESS };
 	enum heap_status status = HEAP_OK;
 
 	assert_null(session_create(&config, &status));
 	assert_int_equal(status, HEAP_ERR_BAD_CONFIG);
-	config = (struct heap_config){ 1024, POLICY_FIRST_FIT, 3 };
+	config = (struct heap_config){ 1024, POLICY_FIRST_FIT, 3, HEAP_ORDER_ADDRESS };
 	assert_null(session_create(&config, &status));
 	assert_int_equal(status, HEAP_ERR_BAD_CONFIG);
 	session_destroy(NULL);

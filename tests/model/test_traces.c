@@ -39,7 +39,7 @@ static size_t max_operations(void)
 /* Failed requests when the trace runs (without checks) on a heap of size bytes. */
 static size_t refusals_at(const struct script *script, enum heap_policy policy, size_t size)
 {
-	struct heap_config config = { size, policy, 8 };
+	struct heap_config config = { size, policy, 8, HEAP_ORDER_ADDRESS };
 	struct session *session = session_create(&config, NULL);
 	assert_non_null(session);
 	for (size_t i = 0; i < script->count; i++) {
@@ -68,15 +68,17 @@ static size_t heap_size_for(const struct script *script, enum heap_policy policy
 	return TRACE_HEAP_MAX;
 }
 
-static void replay(const char *path, enum heap_policy policy, bool check_every_step)
+static void replay_ordered(const char *path, enum heap_policy policy, enum heap_order order, bool check_every_step)
 {
 	struct script script;
 	struct script_error error;
 	if (!script_load(path, &script, &error))
 		fail_msg("%s:%zu:%zu: %s", path, error.line, error.column, error.message);
-	struct heap_config config = { heap_size_for(&script, policy), policy, 8 };
+	/* Sized for the address order; a LIFO or FIFO list may refuse a request there, which is counted like any other. */
+	struct heap_config config = { heap_size_for(&script, policy), policy, 8, order };
 	struct session *session = session_create(&config, NULL);
 	assert_non_null(session);
+	assert_int_equal(heap_order(session_heap(session)), order);
 	size_t refused = 0;
 	for (size_t i = 0; i < script.count; i++) {
 		struct session_report report;
@@ -101,6 +103,11 @@ static void replay(const char *path, enum heap_policy policy, bool check_every_s
 	assert_int_equal(stats.failed_allocs, refused);
 	session_destroy(session);
 	script_release(&script);
+}
+
+static void replay(const char *path, enum heap_policy policy, bool check_every_step)
+{
+	replay_ordered(path, policy, HEAP_ORDER_ADDRESS, check_every_step);
 }
 
 static int compare_names(const void *a, const void *b)
@@ -185,6 +192,32 @@ static void small_traces_replay_under_every_policy(void **state)
 }
 
 /*
+ * First and next fit over a LIFO and a FIFO free list (heap_order.c) on the
+ * smaller traces, the checker (the list, its back links, the rover) after
+ * every step: the list walks are linear, so the large traces are left to the
+ * randomized test.
+ */
+static void small_traces_replay_under_lifo_and_fifo_lists(void **state)
+{
+	(void)state;
+	static const enum heap_policy policies[] = { POLICY_FIRST_FIT, POLICY_NEXT_FIT };
+	static const enum heap_order orders[] = { HEAP_ORDER_LIFO, HEAP_ORDER_FIFO };
+	char **paths;
+	size_t count = list_traces(&paths), replayed = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (count_lines(paths[i]) <= 2000) {
+			for (size_t p = 0; p < 2; p++)
+				for (size_t o = 0; o < 2; o++)
+					replay_ordered(paths[i], policies[p], orders[o], true);
+			replayed++;
+		}
+		free(paths[i]);
+	}
+	free(paths);
+	assert_true(replayed > 0);
+}
+
+/*
  * The segregated fits (allocators with free lists in their blocks) on every
  * trace, not only the small ones: checked at the end (and after every step
  * on the small traces, above), within the same operation limit.
@@ -213,6 +246,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_trace_replays_to_its_end_with_the_checker_clean),
 		cmocka_unit_test(small_traces_replay_under_every_policy),
+		cmocka_unit_test(small_traces_replay_under_lifo_and_fifo_lists),
 		cmocka_unit_test(every_trace_replays_under_the_segregated_fits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

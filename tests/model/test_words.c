@@ -14,7 +14,7 @@
 
 static struct session *new_lanes(const enum heap_policy *policies, size_t count)
 {
-	struct heap_config config = { 1024, policies[0], 8 };
+	struct heap_config config = { 1024, policies[0], 8, HEAP_ORDER_ADDRESS };
 	enum heap_status status = HEAP_ERR_BAD_CONFIG;
 	struct session *session = session_create_lanes(&config, policies, count, &status);
 	if (!session)
@@ -69,7 +69,7 @@ static void a_lane_check_returns_the_reason_and_its_numbers(void **state)
 	(void)state;
 	struct lane lane;
 	enum heap_status status;
-	struct heap_config config = { 1024, POLICY_FIRST_FIT, 8 };
+	struct heap_config config = { 1024, POLICY_FIRST_FIT, 8, HEAP_ORDER_ADDRESS };
 	assert_true(lane_create(&lane, &config, &status));
 	struct command command;
 	struct command_error parse;

@@ -167,7 +167,7 @@ static void assert_field_is_number(const char *json, const char *key)
 
 static struct session *new_session(enum heap_policy policy, size_t size, unsigned alignment)
 {
-	struct heap_config config = { size, policy, alignment };
+	struct heap_config config = { size, policy, alignment, HEAP_ORDER_ADDRESS };
 	struct session *session = session_create(&config, NULL);
 
 	assert_non_null(session);
@@ -243,6 +243,76 @@ static void state_of_a_small_heap_is_exactly_this_text(void **state)
 	assert_string_equal(json, expected);
 	assert_valid_json(json);
 	free(json);
+	session_destroy(session);
+}
+
+/* "order" is in the state only for a LIFO or FIFO list, after "break" (and before next fit's "rover"). */
+static void state_names_a_lifo_or_fifo_order(void **state)
+{
+	(void)state;
+	struct session *session = new_session(POLICY_NEXT_FIT, 1024, 8);
+	char *json = state_text(session);
+
+	assert_null(strstr(json, "\"order\""));
+	free(json);
+	run_ok(session, "order lifo");
+	run_ok(session, "alloc 20 as p1");
+	json = state_text(session);
+	assert_valid_json(json);
+	assert_field_starts(json, "order", "\"lifo\", \"rover\": ");
+	assert_non_null(strstr(json, "\"break\": 32, \"order\": \"lifo\", "));
+	free(json);
+	run_ok(session, "order fifo");
+	json = state_text(session);
+	assert_field_starts(json, "order", "\"fifo\"");
+	free(json);
+	/* order is a step: undo brings back the LIFO heap with its block, redo the empty FIFO one. */
+	run_ok(session, "undo");
+	json = state_text(session);
+	assert_field_starts(json, "order", "\"lifo\"");
+	assert_non_null(strstr(json, "\"name\": \"p1\""));
+	free(json);
+	run_ok(session, "redo");
+	json = state_text(session);
+	assert_field_starts(json, "order", "\"fifo\"");
+	assert_null(strstr(json, "\"name\": \"p1\""));
+	free(json);
+	/* policy keeps a fit policy's order, and goes back to address for buddy; order is refused there. */
+	run_ok(session, "policy best");
+	json = state_text(session);
+	assert_field_starts(json, "order", "\"fifo\"");
+	free(json);
+	run_ok(session, "policy buddy");
+	json = state_text(session);
+	assert_null(strstr(json, "\"order\""));
+	free(json);
+	struct session_report report;
+	run(session, "order lifo", &report, false);
+	assert_non_null(strstr(report.error.message, "first, next, best and worst fit only"));
+	session_report_release(&report);
+	run_ok(session, "policy next");
+	/* Back to the default: the field goes again, so address-ordered output is what it always was. */
+	run_ok(session, "order address");
+	json = state_text(session);
+	assert_null(strstr(json, "\"order\""));
+	free(json);
+	/* A lane's state under --compare carries its order too (every lane has it). */
+	session_destroy(session);
+	struct heap_config config = { 1024, POLICY_FIRST_FIT, 8, HEAP_ORDER_FIFO };
+	const enum heap_policy policies[] = { POLICY_FIRST_FIT, POLICY_BEST_FIT };
+	session = session_create_lanes(&config, policies, 2, NULL);
+	assert_non_null(session);
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(heap_order(session_heap(session_lane(session, i))), HEAP_ORDER_FIFO);
+	session_destroy(session);
+	/* The command while comparing: fit lanes take the order, a buddy lane stays in address order. */
+	config.order = HEAP_ORDER_ADDRESS;
+	const enum heap_policy mixed[] = { POLICY_NEXT_FIT, POLICY_BUDDY };
+	session = session_create_lanes(&config, mixed, 2, NULL);
+	assert_non_null(session);
+	run_ok(session, "order lifo");
+	assert_int_equal(heap_order(session_heap(session_lane(session, 0))), HEAP_ORDER_LIFO);
+	assert_int_equal(heap_order(session_heap(session_lane(session, 1))), HEAP_ORDER_ADDRESS);
 	session_destroy(session);
 }
 
@@ -788,6 +858,7 @@ int main(void)
 		cmocka_unit_test(invalid_bytes_in_a_command_stay_recoverable),
 		cmocka_unit_test(the_changes_form_lists_only_what_a_step_changed),
 		cmocka_unit_test(free_lists_follow_the_allocators_walk),
+		cmocka_unit_test(state_names_a_lifo_or_fifo_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,7 +19,7 @@ static struct session *compare_of(const char *list)
 	struct compare_policies policies;
 	char problem[200];
 	assert_true(compare_parse_policies(list, &policies, problem, sizeof problem));
-	struct heap_config config = { 512, POLICY_FIRST_FIT, 8 };
+	struct heap_config config = { 512, POLICY_FIRST_FIT, 8, HEAP_ORDER_ADDRESS };
 	enum heap_status status;
 	struct session *session = compare_create(&config, &policies, &status);
 	assert_non_null(session);

@@ -25,7 +25,7 @@ static const char *const script_lines[] = {
 
 static struct session *session_of(const char *policies, size_t size)
 {
-	struct heap_config config = {size, POLICY_FIRST_FIT, 8};
+	struct heap_config config = {size, POLICY_FIRST_FIT, 8, HEAP_ORDER_ADDRESS};
 	enum heap_status status;
 	struct session *session;
 	if (policies) {
@@ -178,7 +178,7 @@ static char *batch_report(const char *policies, struct compare_policies *list)
 	fclose(script);
 	struct batch_options options;
 	memset(&options, 0, sizeof options);
-	options.config = (struct heap_config){1024, POLICY_FIRST_FIT, 8};
+	options.config = (struct heap_config){1024, POLICY_FIRST_FIT, 8, HEAP_ORDER_ADDRESS};
 	options.file = path;
 	if (policies) {
 		char error[200];

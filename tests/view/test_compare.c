@@ -31,7 +31,7 @@ static struct session *compare_of(const char *list, size_t size)
 	char error[200];
 	if (!compare_parse_policies(list, &policies, error, sizeof error))
 		fail_msg("%s: %s", list, error);
-	struct heap_config config = { size, POLICY_FIRST_FIT, 8 };
+	struct heap_config config = { size, POLICY_FIRST_FIT, 8, HEAP_ORDER_ADDRESS };
 	enum heap_status status;
 	struct session *compare = compare_create(&config, &policies, &status);
 	assert_non_null(compare);
@@ -68,7 +68,7 @@ static const char *run_rejected(struct session *compare, const char *line)
 
 static struct session *single_session(enum heap_policy policy, size_t size, const char *const *lines)
 {
-	struct heap_config config = { size, policy, 8 };
+	struct heap_config config = { size, policy, 8, HEAP_ORDER_ADDRESS };
 	enum heap_status status;
 	struct session *session = session_create(&config, &status);
 	assert_non_null(session);
@@ -146,7 +146,7 @@ static void buddy_in_the_set_needs_a_power_of_two_size(void **unused)
 	struct compare_policies policies;
 	char error[200];
 	assert_true(compare_parse_policies("first,buddy", &policies, error, sizeof error));
-	struct heap_config config = { 1000, POLICY_FIRST_FIT, 8 };
+	struct heap_config config = { 1000, POLICY_FIRST_FIT, 8, HEAP_ORDER_ADDRESS };
 	enum heap_policy culprit = POLICY_FIRST_FIT;
 	assert_non_null(compare_config_problem(&config, &policies, &culprit));
 	assert_int_equal(culprit, POLICY_BUDDY);

@@ -19,7 +19,7 @@ static struct session *compare_of(const char *list, size_t size)
 	char error[200];
 	if (!compare_parse_policies(list, &policies, error, sizeof error))
 		fail_msg("%s: %s", list, error);
-	struct heap_config config = { size, POLICY_FIRST_FIT, 8 };
+	struct heap_config config = { size, POLICY_FIRST_FIT, 8, HEAP_ORDER_ADDRESS };
 	enum heap_status status;
 	struct session *compare = compare_create(&config, &policies, &status);
 	assert_non_null(compare);

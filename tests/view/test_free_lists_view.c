@@ -27,7 +27,7 @@ static void run_all(struct session *session, const char *const *lines)
 
 static struct session *session_with(enum heap_policy policy, const char *const *lines)
 {
-	struct heap_config config = { 1024, policy, 8 };
+	struct heap_config config = { 1024, policy, 8, HEAP_ORDER_ADDRESS };
 	enum heap_status status;
 	struct session *session = session_create(&config, &status);
 
@@ -147,7 +147,7 @@ static void stepping_follows_the_walk_order(void **state)
 static void in_compare_mode_the_view_is_the_cursors_lane(void **state)
 {
 	(void)state;
-	struct heap_config config = { 1024, POLICY_FIRST_FIT, 8 };
+	struct heap_config config = { 1024, POLICY_FIRST_FIT, 8, HEAP_ORDER_ADDRESS };
 	enum heap_policy policies[] = { POLICY_FIRST_FIT, POLICY_TLSF };
 	enum heap_status status;
 	struct session *session = session_create_lanes(&config, policies, 2, &status);
@@ -262,7 +262,7 @@ static void the_hex_view_labels_link_words(void **state)
 static void a_long_walk_still_shows_the_marked_entry(void **state)
 {
 	(void)state;
-	struct heap_config config = { 16384, POLICY_FIRST_FIT, 8 };
+	struct heap_config config = { 16384, POLICY_FIRST_FIT, 8, HEAP_ORDER_ADDRESS };
 	enum heap_status status;
 	struct session *session = session_create(&config, &status);
 	struct frame frame;

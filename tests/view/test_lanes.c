@@ -25,7 +25,7 @@ static const enum heap_policy all_policies[POLICY_COUNT] = {
 
 static struct session *new_lanes(const enum heap_policy *policies, size_t count, size_t size)
 {
-	struct heap_config config = { size, policies[0], 8 };
+	struct heap_config config = { size, policies[0], 8, HEAP_ORDER_ADDRESS };
 	enum heap_status status = HEAP_ERR_BAD_CONFIG;
 	struct session *session = session_create_lanes(&config, policies, count, &status);
 	if (!session)
@@ -159,7 +159,7 @@ static void random_line(char *line, size_t size, size_t heap)
 static struct session *rebuild_alone(struct session *old, const struct session *lanes, size_t k, size_t heap)
 {
 	/* The lanes' step 0 heap: the size and alignment the session was created with (a `reset 1000` may have changed it since). */
-	struct heap_config config = { heap, session_lane_policy(lanes, k), 8 };
+	struct heap_config config = { heap, session_lane_policy(lanes, k), 8, HEAP_ORDER_ADDRESS };
 	session_destroy(old);
 	struct session *alone = session_create(&config, NULL);
 	assert_non_null(alone);
@@ -190,7 +190,7 @@ static void run_lockstep(const enum heap_policy *policies, size_t count, size_t 
 	struct session *lanes = new_lanes(policies, count, heap);
 	struct session *alone[SESSION_LANES_MAX];
 	for (size_t k = 0; k < count; k++) {
-		struct heap_config config = { heap, policies[k], 8 };
+		struct heap_config config = { heap, policies[k], 8, HEAP_ORDER_ADDRESS };
 		alone[k] = session_create(&config, NULL);
 		assert_non_null(alone[k]);
 	}
@@ -435,7 +435,7 @@ static void a_rep_trace_reads_back_from_history_line_for_line(void **state)
 		if (!script_load(path, &script, &error))
 			fail_msg("%s: %s", path, error.message);
 		static const enum heap_policy policies[] = { POLICY_FIRST_FIT, POLICY_BUDDY };
-		struct heap_config config = { (size_t)1 << 20, POLICY_FIRST_FIT, 8 };
+		struct heap_config config = { (size_t)1 << 20, POLICY_FIRST_FIT, 8, HEAP_ORDER_ADDRESS };
 		struct session *lanes = session_create_lanes(&config, policies, 2, NULL);
 		assert_non_null(lanes);
 		for (size_t i = 0; i < script.count; i++) {

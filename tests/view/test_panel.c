@@ -16,7 +16,7 @@
 
 static struct session *new_session(size_t size, enum heap_policy policy)
 {
-	struct heap_config config = {size, policy, 8};
+	struct heap_config config = {size, policy, 8, HEAP_ORDER_ADDRESS};
 	enum heap_status status;
 	struct session *session = session_create(&config, &status);
 	if (!session)

@@ -17,7 +17,7 @@
 
 static struct session *session_with(size_t size, enum heap_policy policy, const char *const *lines)
 {
-	struct heap_config config = {size, policy, 8};
+	struct heap_config config = {size, policy, 8, HEAP_ORDER_ADDRESS};
 	enum heap_status status;
 	struct session *session = session_create(&config, &status);
 	assert_non_null(session);
