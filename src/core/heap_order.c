@@ -3,6 +3,7 @@
 
 #include <strings.h>
 
+#include "heap_free_lists.h"
 #include "heap_lists.h"
 
 /*
@@ -177,23 +178,69 @@ static void next_check_heap(const struct heap *heap, const struct heap_tally *ta
 		heap_report_problem(out, heap->rover, "next-fit rover 0x%zx is not a free block on the list", heap->rover);
 }
 
+/*
+ * The free_lists hook: the one explicit list in the order the search walks
+ * it, from the head (first, best, worst) or from the rover, wrapping to the
+ * head (next). The walk stops at as many blocks as are free, so a corrupted
+ * loop ends and says the list does not cover them (check says why).
+ */
+static void walk_explicit(const struct heap *heap, struct free_lists *out, bool from_rover)
+{
+	size_t head = order_head(heap), budget = heap->free_blocks;
+	size_t start = from_rover && rover_on_list(heap, heap->rover) ? heap->rover : head;
+	bool whole = true;
+
+	out->in_band_links = true;
+	out->link_offset = block_header_size(heap);
+	if (head == LIST_NONE) {
+		out->covers_all = budget == 0;
+		return;
+	}
+	free_lists_begin(out, FREE_LIST_EXPLICIT, 0, 0, 0, 0);
+	if (out->list_count > 0)
+		out->lists[out->list_count - 1].insert = heap->ops->list_back ? FREE_INSERT_FIFO : FREE_INSERT_LIFO;
+	for (int pass = 0; pass < 2 && whole && !(pass == 1 && start == head); pass++) {
+		size_t stop = pass == 0 ? LIST_NONE : start;
+		for (size_t node = pass == 0 ? start : head; node != LIST_NONE && node != stop; node = list_next(heap, node)) {
+			if (budget == 0 || !block_starts_at(heap, node) || block_is_used(heap, node)) {
+				whole = false;
+				break;
+			}
+			free_lists_add(out, node, block_size(heap, node));
+			budget--;
+		}
+	}
+	out->covers_all = whole && budget == 0;
+}
+
+static void ordered_free_lists(const struct heap *heap, struct free_lists *out)
+{
+	walk_explicit(heap, out, false);
+}
+
+static void next_ordered_free_lists(const struct heap *heap, struct free_lists *out)
+{
+	walk_explicit(heap, out, true);
+}
+
 #define ORDER_ALLOCATOR(NAME, TITLE, RULE, MALLOC, BACK, CHECK) \
 	.name = NAME, .title = TITLE, .rule = RULE, .boundary_tags = true, .grows_break = true, .list_subs = 1, \
 	.list_back = BACK, .list_of = order_list_of, .min_block = lists_min_block, .need = lists_need, \
 	.create = order_create, .malloc = MALLOC, .free = lists_free, .realloc_in_place = lists_realloc_in_place, \
 	.check_pair = lists_check_pair, .check_heap = CHECK
-#define ORDER_NEXT .settle = next_settle, .search_start = next_search_start
+#define ORDER_PLAIN .free_lists = ordered_free_lists
+#define ORDER_NEXT .settle = next_settle, .search_start = next_search_start, .free_lists = next_ordered_free_lists
 
 /* [policy][order - 1]: lifo, fifo. */
 static const struct allocator_ops ordered[4][2] = {
-	{ { ORDER_ALLOCATOR("first", "first fit", RULE_LOWEST_FIT, first_malloc, false, lists_check_heap) },
-	  { ORDER_ALLOCATOR("first", "first fit", RULE_LOWEST_FIT, first_malloc, true, lists_check_heap) } },
+	{ { ORDER_ALLOCATOR("first", "first fit", RULE_LOWEST_FIT, first_malloc, false, lists_check_heap), ORDER_PLAIN },
+	  { ORDER_ALLOCATOR("first", "first fit", RULE_LOWEST_FIT, first_malloc, true, lists_check_heap), ORDER_PLAIN } },
 	{ { ORDER_ALLOCATOR("next", "next fit", RULE_NEXT_FROM_START, next_malloc, false, next_check_heap), ORDER_NEXT },
 	  { ORDER_ALLOCATOR("next", "next fit", RULE_NEXT_FROM_START, next_malloc, true, next_check_heap), ORDER_NEXT } },
-	{ { ORDER_ALLOCATOR("best", "best fit", RULE_SMALLEST_FIT, best_malloc, false, lists_check_heap) },
-	  { ORDER_ALLOCATOR("best", "best fit", RULE_SMALLEST_FIT, best_malloc, true, lists_check_heap) } },
-	{ { ORDER_ALLOCATOR("worst", "worst fit", RULE_LARGEST_FREE, worst_malloc, false, lists_check_heap) },
-	  { ORDER_ALLOCATOR("worst", "worst fit", RULE_LARGEST_FREE, worst_malloc, true, lists_check_heap) } },
+	{ { ORDER_ALLOCATOR("best", "best fit", RULE_SMALLEST_FIT, best_malloc, false, lists_check_heap), ORDER_PLAIN },
+	  { ORDER_ALLOCATOR("best", "best fit", RULE_SMALLEST_FIT, best_malloc, true, lists_check_heap), ORDER_PLAIN } },
+	{ { ORDER_ALLOCATOR("worst", "worst fit", RULE_LARGEST_FREE, worst_malloc, false, lists_check_heap), ORDER_PLAIN },
+	  { ORDER_ALLOCATOR("worst", "worst fit", RULE_LARGEST_FREE, worst_malloc, true, lists_check_heap), ORDER_PLAIN } },
 };
 
 static bool is_fit(enum heap_policy policy)

@@ -64,6 +64,34 @@ static void check_walk_order(const struct heap *heap, const struct free_lists *l
 {
 	enum heap_policy policy = heap_policy(heap);
 
+	if (heap_order(heap) != HEAP_ORDER_ADDRESS) {
+		/*
+		 * --order lifo|fifo: one explicit list, walked along its in-band
+		 * links from the head (next fit: from the rover, wrapping), so the
+		 * walk is the list itself, rotated for next fit.
+		 */
+		assert_true(lists->in_band_links);
+		assert_int_equal(lists->list_count, lists->block_count > 0 ? 1 : 0);
+		if (lists->block_count == 0)
+			return;
+		assert_int_equal(lists->lists[0].kind, FREE_LIST_EXPLICIT);
+		assert_int_equal(lists->lists[0].insert,
+				 heap_order(heap) == HEAP_ORDER_LIFO ? FREE_INSERT_LIFO : FREE_INSERT_FIFO);
+		size_t n = lists->block_count, head = n;
+		for (size_t i = 0; i < n; i++)
+			if (word_at(heap, lists->blocks[i].offset + lists->link_offset + 4) == NONE)
+				head = i;
+		assert_true(head < n);
+		assert_true(policy == POLICY_NEXT_FIT || head == 0);
+		for (size_t k = 0; k < n; k++) {
+			size_t i = (head + k) % n, at = lists->blocks[i].offset + lists->link_offset;
+			assert_int_equal(word_at(heap, at), k + 1 < n ? lists->blocks[(i + 1) % n].offset : NONE);
+			assert_int_equal(word_at(heap, at + 4), k > 0 ? lists->blocks[(i + n - 1) % n].offset : NONE);
+		}
+		if (policy == POLICY_NEXT_FIT && heap_rover(heap) != 0)
+			assert_int_equal(lists->blocks[0].offset, heap_rover(heap));
+		return;
+	}
 	switch (policy) {
 	case POLICY_FIRST_FIT:
 	case POLICY_BEST_FIT:
@@ -169,6 +197,42 @@ static void every_allocator_lists_each_free_block_once_in_walk_order(void **stat
 		}
 		free_lists_release(&lists);
 		heap_destroy(heap);
+	}
+}
+
+/* The same mix under every fit policy with --order lifo and fifo: the hook walks the explicit list. */
+static void ordered_lists_are_walked_along_their_links(void **state)
+{
+	(void)state;
+	for (unsigned p = POLICY_FIRST_FIT; p <= POLICY_WORST_FIT; p++) {
+		for (unsigned o = HEAP_ORDER_LIFO; o < HEAP_ORDER_COUNT; o++) {
+			struct heap_config config = { 4096, (enum heap_policy)p, 8, (enum heap_order)o };
+			struct heap *heap;
+			size_t live[64], count = 0;
+			unsigned seed = 777u + p * 3 + o;
+			struct free_lists lists = { 0 };
+
+			assert_int_equal(heap_create(&config, &heap), HEAP_OK);
+			for (int step = 0; step < 600; step++) {
+				seed = seed * 1103515245u + 12345u;
+				if (count > 0 && ((seed >> 16) % 3 == 0 || count == 64)) {
+					size_t pick = (seed >> 8) % count;
+
+					free_ok(heap, live[pick]);
+					live[pick] = live[--count];
+				} else {
+					struct heap_placement placement;
+
+					if (heap_alloc(heap, 1 + (seed >> 12) % 200, &placement) == HEAP_OK)
+						live[count++] = placement.payload;
+				}
+				assert_true(heap_free_lists(heap, &lists));
+				check_covers_walker(heap, &lists);
+				check_walk_order(heap, &lists);
+			}
+			free_lists_release(&lists);
+			heap_destroy(heap);
+		}
 	}
 }
 
@@ -284,6 +348,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_allocator_lists_each_free_block_once_in_walk_order),
+		cmocka_unit_test(ordered_lists_are_walked_along_their_links),
 		cmocka_unit_test(next_fit_walk_starts_at_the_rover),
 		cmocka_unit_test(seglist_walks_the_last_freed_first),
 		cmocka_unit_test(a_looping_link_stops_and_says_not_whole),

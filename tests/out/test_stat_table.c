@@ -153,7 +153,9 @@ static void every_statistic_is_in_the_json_state_with_its_value(void **unused)
 	}
 	/* Nothing in "stats" that the table does not hold: as many fields as entries. */
 	size_t fields = 0;
-	for (const char *at = strchr(stats, '{'); (at = strstr(at, "\": ")); at++)
+	const char *stats_end = strchr(stats, '}');  /* "stats" holds no object: its first '}' closes it */
+	assert_non_null(stats_end);
+	for (const char *at = strchr(stats, '{'); (at = strstr(at, "\": ")) && at < stats_end; at++)
 		fields++;
 	assert_int_equal(fields, in_stats);
 	/* Not a trivial state: a refusal was counted, a ratio is written as a fraction. */
