@@ -323,7 +323,7 @@ install-capture: $(CAPTURE_LIB)
 bench: bench-capture
 .PHONY: bench-capture
 bench-capture: $(BUILD)/heapviz $(CAPTURE_LIB) $(BUILD)/tests/capture_churn
-	tests/bench/capture.sh $(BUILD)
+	tests/bench/capture.sh $(BUILD) $(if $(BENCH_QUICK),20000)
 uninstall: uninstall-capture
 uninstall-capture:
 	rm -f $(DESTDIR)$(LIBDIR_HEAPVIZ)/libheapviz-capture.so

@@ -31,4 +31,5 @@ replay=$(best_ms "$heapviz" --batch -s 1G "$work/churn.rep")
 awk -v a="$alone" -v c="$captured" -v n="$calls" -v ops="$ops" -v r="$replay" 'BEGIN {
 	printf "capture   %d malloc/free pairs: %d ms alone, %d ms under --capture: %.2fx (target < 3x)\n", n, a, c, c / (a > 0 ? a : 1)
 	printf "replay    the captured trace (%d ops) with --batch -s 1G: %d ms, %.0f ops/s\n", ops, r, ops / ((r > 0 ? r : 1) / 1000)
+	printf "summary: capture_vs_alone %.3f\nsummary: capture_replay_ops_per_s %.0f\n", c / (a > 0 ? a : 1), ops / ((r > 0 ? r : 1) / 1000)
 }'

@@ -13,7 +13,7 @@ fail=0
 names="core_worst_ratio session_vs_core history_bytes_per_step first_slowdown_1e5_vs_10 best_slowdown_1e5_vs_10
 goto_us_1e6_1k goto_us_1e6_16m goto_ratio_1e6_vs_1e3 undo_us frame_us_80x24 frame_us_250x80
 bytes_per_step_vs_repaint cast_bytes_per_step_vs_repaint startup_ms peak_rss_kib load_ms_largest_trace
-load_rss_mib_largest_trace"
+load_rss_mib_largest_trace capture_vs_alone capture_replay_ops_per_s"
 # One core_NAME_vs_glibc and util_avg_NAME per allocator, from the binary's own list.
 policies=$(./heapviz --help | sed -n 's/^ *-p, --policy NAME *\([a-z|]*\).*/\1/p' | tr '|' ' ')
 [ -n "$policies" ] || { echo "FAIL: no policy names read from heapviz --help"; exit 1; }
