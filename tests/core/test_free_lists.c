@@ -3,16 +3,7 @@
 #include <string.h>
 
 #include "free_lists.h"
-#include "heap_testing.h"
-
-#define NONE ((size_t)0xffffffffu)
-
-static size_t word_at(const struct heap *heap, size_t at)
-{
-	const uint8_t *b = heap_bytes(heap) + at;
-
-	return (size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 | (size_t)b[3] << 24;
-}
+#include "heap_links.h"
 
 struct free_set {
 	size_t offset[512], size[512], count;
@@ -168,34 +159,39 @@ static void check_walk_order(const struct heap *heap, const struct free_lists *l
 	}
 }
 
-/* A seeded mix of allocations and frees, every policy, the hook checked after each step. */
+/* A seeded mix of 600 allocations and frees on heap, the hook checked after each step. */
+static void check_a_random_mix(struct heap *heap, unsigned seed)
+{
+	size_t live[64], count = 0;
+	struct free_lists lists = { 0 };
+
+	for (int step = 0; step < 600; step++) {
+		seed = seed * 1103515245u + 12345u;
+		if (count > 0 && ((seed >> 16) % 3 == 0 || count == 64)) {
+			size_t pick = (seed >> 8) % count;
+
+			free_ok(heap, live[pick]);
+			live[pick] = live[--count];
+		} else {
+			struct heap_placement placement;
+
+			if (heap_alloc(heap, 1 + (seed >> 12) % 200, &placement) == HEAP_OK)
+				live[count++] = placement.payload;
+		}
+		assert_true(heap_free_lists(heap, &lists));
+		check_covers_walker(heap, &lists);
+		check_walk_order(heap, &lists);
+	}
+	free_lists_release(&lists);
+}
+
 static void every_allocator_lists_each_free_block_once_in_walk_order(void **state)
 {
 	(void)state;
 	for (unsigned p = 0; p < POLICY_COUNT; p++) {
 		struct heap *heap = make_heap((enum heap_policy)p, 4096, 8);
-		size_t live[64], count = 0;
-		unsigned seed = 12345u + p;
-		struct free_lists lists = { 0 };
 
-		for (int step = 0; step < 600; step++) {
-			seed = seed * 1103515245u + 12345u;
-			if (count > 0 && ((seed >> 16) % 3 == 0 || count == 64)) {
-				size_t pick = (seed >> 8) % count;
-
-				free_ok(heap, live[pick]);
-				live[pick] = live[--count];
-			} else {
-				struct heap_placement placement;
-
-				if (heap_alloc(heap, 1 + (seed >> 12) % 200, &placement) == HEAP_OK)
-					live[count++] = placement.payload;
-			}
-			assert_true(heap_free_lists(heap, &lists));
-			check_covers_walker(heap, &lists);
-			check_walk_order(heap, &lists);
-		}
-		free_lists_release(&lists);
+		check_a_random_mix(heap, 12345u + p);
 		heap_destroy(heap);
 	}
 }
@@ -208,29 +204,9 @@ static void ordered_lists_are_walked_along_their_links(void **state)
 		for (unsigned o = HEAP_ORDER_LIFO; o < HEAP_ORDER_COUNT; o++) {
 			struct heap_config config = { 4096, (enum heap_policy)p, 8, (enum heap_order)o };
 			struct heap *heap;
-			size_t live[64], count = 0;
-			unsigned seed = 777u + p * 3 + o;
-			struct free_lists lists = { 0 };
 
 			assert_int_equal(heap_create(&config, &heap), HEAP_OK);
-			for (int step = 0; step < 600; step++) {
-				seed = seed * 1103515245u + 12345u;
-				if (count > 0 && ((seed >> 16) % 3 == 0 || count == 64)) {
-					size_t pick = (seed >> 8) % count;
-
-					free_ok(heap, live[pick]);
-					live[pick] = live[--count];
-				} else {
-					struct heap_placement placement;
-
-					if (heap_alloc(heap, 1 + (seed >> 12) % 200, &placement) == HEAP_OK)
-						live[count++] = placement.payload;
-				}
-				assert_true(heap_free_lists(heap, &lists));
-				check_covers_walker(heap, &lists);
-				check_walk_order(heap, &lists);
-			}
-			free_lists_release(&lists);
+			check_a_random_mix(heap, 777u + p * 3 + o);
 			heap_destroy(heap);
 		}
 	}
