@@ -33,7 +33,7 @@ static void every_reason_has_a_sentence_with_its_fields_filled(void **state)
 	(void)state;
 	for (int reason = REFUSAL_NONE + 1; reason < REFUSAL_COUNT; reason++) {
 		struct refusal refusal = { .reason = (enum refusal_reason)reason, .column = 7, .numbers = { 8, 1024, 40 },
-					   .name = "r1", .config = { 100, POLICY_BUDDY, 8 }, .command = CMD_CHECK };
+					   .name = "r1", .config = { 100, POLICY_BUDDY, 8, HEAP_ORDER_ADDRESS }, .command = CMD_CHECK };
 		struct command_error error = { 0, "" };
 		words_refusal(NULL, &refusal, &error);
 		assert_int_equal(error.column, 7);
@@ -58,7 +58,7 @@ static void a_refusal_record_is_worded_with_its_numbers_and_name(void **state)
 	refusal = (struct refusal){ .reason = REFUSAL_NAME_TAKEN, .numbers = { 8 }, .name = "a" };
 	words_refusal(NULL, &refusal, &error);
 	assert_string_equal(error.message, "'a' already names the block at 0x008; free it first");
-	refusal = (struct refusal){ .reason = REFUSAL_BAD_CONFIG, .config = { 1000, POLICY_BUDDY, 8 } };
+	refusal = (struct refusal){ .reason = REFUSAL_BAD_CONFIG, .config = { 1000, POLICY_BUDDY, 8, HEAP_ORDER_ADDRESS } };
 	words_refusal(NULL, &refusal, &error);
 	assert_string_equal(error.message, "buddy needs a power-of-two heap size");
 }
